@@ -1,0 +1,116 @@
+//! Configuration in one place. Every variable is documented here and in
+//! `.env.sample`; command-line flags of `api serve` override the environment.
+
+use std::net::SocketAddr;
+
+use crate::disclosure::Thresholds;
+
+/// Default SQLite file used when `DATABASE_URL` is not set.
+pub const DEFAULT_SQLITE_PATH: &str = "data/progress-hub.db";
+
+/// Settings of the running service.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `postgres://…` or `sqlite://PATH` (default: `sqlite://data/progress-hub.db`).
+    pub database_url: String,
+    /// True when `DATABASE_URL` was not given: the server then migrates and
+    /// loads the demo data on first start.
+    pub embedded_default: bool,
+    /// `API_BIND` (default `127.0.0.1:8080`).
+    pub bind: SocketAddr,
+    /// `API_MAX_BODY_BYTES`: largest accepted request body (default 256 KiB).
+    pub max_body_bytes: usize,
+    /// `API_MAX_DEPTH`: deepest accepted GraphQL selection (default 12).
+    pub max_depth: usize,
+    /// `API_MAX_COMPLEXITY`: highest accepted query complexity (default 5000).
+    pub max_complexity: usize,
+    /// `API_MAX_FIELDS`: most field selections in one document, aliases and
+    /// `__typename` included (default 2000).
+    pub max_fields: usize,
+    /// `API_CORS_ORIGINS`: comma-separated exact origins allowed to call the API (default none).
+    pub cors_origins: Vec<String>,
+    /// `API_REQUEST_TIMEOUT_SECS`: whole-request time limit (default 30).
+    pub request_timeout_secs: u64,
+    /// `DATABASE_MAX_CONNECTIONS`: pool size (default 10 for PostgreSQL; SQLite uses 5).
+    pub max_connections: u32,
+    /// `SUPPRESS_ORDINARY` and `SUPPRESS_SENSITIVE`: smallest publishable
+    /// counts for ordinary and sensitive populations (defaults 5 and 10).
+    pub thresholds: Thresholds,
+}
+
+impl Config {
+    /// Reads the configuration from the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+        let embedded_default = url.is_none();
+        let database_url = url.unwrap_or_else(|| format!("sqlite://{DEFAULT_SQLITE_PATH}"));
+        Self {
+            database_url,
+            embedded_default,
+            bind: env_parse("API_BIND", "127.0.0.1:8080".parse()?)?,
+            max_body_bytes: env_parse("API_MAX_BODY_BYTES", 256 * 1024)?,
+            max_depth: env_parse("API_MAX_DEPTH", 12)?,
+            max_complexity: env_parse("API_MAX_COMPLEXITY", 5000)?,
+            max_fields: env_parse("API_MAX_FIELDS", 2000)?,
+            cors_origins: std::env::var("API_CORS_ORIGINS")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            request_timeout_secs: env_parse("API_REQUEST_TIMEOUT_SECS", 30)?,
+            max_connections: env_parse("DATABASE_MAX_CONNECTIONS", 10)?,
+            thresholds: Thresholds {
+                ordinary: env_parse("SUPPRESS_ORDINARY", 5)?,
+                sensitive: env_parse("SUPPRESS_SENSITIVE", 10)?,
+            },
+        }
+        .validated()
+    }
+
+    /// A configuration for tests and embedding: the given database, defaults elsewhere.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            embedded_default: false,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            max_body_bytes: 256 * 1024,
+            max_depth: 12,
+            max_complexity: 5000,
+            max_fields: 2000,
+            cors_origins: Vec::new(),
+            request_timeout_secs: 30,
+            max_connections: 10,
+            thresholds: Thresholds::default(),
+        }
+    }
+
+    /// Refuses unsafe settings.
+    fn validated(self) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            self.thresholds.ordinary >= 2 && self.thresholds.sensitive >= self.thresholds.ordinary,
+            "SUPPRESS_ORDINARY must be at least 2 and SUPPRESS_SENSITIVE at least SUPPRESS_ORDINARY"
+        );
+        anyhow::ensure!(
+            self.max_body_bytes >= 1024,
+            "API_MAX_BODY_BYTES must be at least 1024"
+        );
+        Ok(self)
+    }
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match std::env::var(name) {
+        Ok(raw) if !raw.trim().is_empty() => raw
+            .trim()
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
+        _ => Ok(default),
+    }
+}

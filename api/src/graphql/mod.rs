@@ -1,0 +1,66 @@
+//! The GraphQL schema: types, root fields, per-request loaders and limits.
+
+pub mod access;
+pub mod ids;
+pub mod lang;
+pub mod limits;
+pub mod loaders;
+pub mod pagination;
+pub mod query;
+pub mod types;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+use crate::disclosure::Thresholds;
+
+/// The root query: one object per domain, merged.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(query::ReadQuery);
+
+/// The schema type served at `/graphql`.
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with its limits. Request-specific data (caller, language,
+/// loaders) is attached per request by [`request_data`].
+pub fn build_schema(db: DatabaseConnection, config: &Config) -> AppSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .data(db)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .limit_recursive_depth(32)
+        .extension(limits::FieldLimit {
+            max: config.max_fields,
+        })
+        .finish()
+}
+
+/// The SDL of the schema, as committed in `api/schema.graphql`.
+pub fn sdl() -> String {
+    let schema = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).finish();
+    schema.sdl()
+}
+
+/// Attaches what one request needs: its own loaders (never shared between
+/// users), the caller and language.
+pub fn request_data(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    viewer: access::Viewer,
+    lang: lang::Lang,
+    thresholds: Thresholds,
+) -> async_graphql::Request {
+    let loaders = DataLoader::new(
+        loaders::Loaders {
+            db: db.clone(),
+            viewer: viewer.clone(),
+        },
+        tokio::spawn,
+    );
+    request
+        .data(loaders)
+        .data(types::RequestScope { viewer, thresholds })
+        .data(lang::RequestLang(lang))
+}

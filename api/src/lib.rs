@@ -1,0 +1,59 @@
+//! The programme progress hub's API: a GraphQL read API over humanitarian and
+//! social-protection programme data, on SQLite or PostgreSQL.
+//!
+//! `main.rs` is a thin CLI over this library; the integration tests start the
+//! same router with [`build_router`] and [`serve`].
+
+pub mod config;
+pub mod db;
+pub mod disclosure;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod search;
+pub mod seed;
+
+use std::future::Future;
+
+use migration::MigratorTrait;
+
+pub use config::Config;
+pub use graphql::{build_schema, sdl};
+pub use http::build_router;
+
+/// Opens the configured database and makes it ready to serve.
+///
+/// With the embedded default (no `DATABASE_URL`), or when `migrate` is set,
+/// pending migrations are applied; the embedded default also loads the demo
+/// dataset on first start. Otherwise the server refuses to start on a
+/// database with pending migrations rather than serve a schema it does not know.
+pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
+    let database = db::connect(&config.database_url, config.max_connections).await?;
+    if config.embedded_default || migrate {
+        db::migrate(&database.conn).await?;
+    } else {
+        let pending = migration::Migrator::get_pending_migrations(&database.conn).await?;
+        anyhow::ensure!(
+            pending.is_empty(),
+            "the database has {} pending migration(s): run `api migrate` first (or `api serve --migrate`)",
+            pending.len()
+        );
+    }
+    if config.embedded_default && !seed::demo_is_loaded(&database.conn).await? {
+        tracing::info!("first start on the embedded database: loading the demo dataset");
+        let report = seed::seed_demo(&database.conn, &|_, _, _| {}).await?;
+        tracing::info!(inserted = report.inserted, "demo dataset loaded");
+    }
+    Ok(database)
+}
+
+/// Serves the router on a bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

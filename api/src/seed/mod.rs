@@ -1,0 +1,108 @@
+//! Loading data: the demo dataset drawn from the seed texts.
+//!
+//! Every row is looked up by its natural key before it is inserted, so
+//! seeding twice changes nothing, and a newer dataset only adds what is new.
+//! The whole load runs in one transaction: it lands completely or not at all.
+
+mod demo;
+
+use sea_orm::sea_query::{IntoCondition, SimpleExpr};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait, Value,
+};
+
+/// What a seed run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    /// Rows inserted.
+    pub inserted: usize,
+    /// Rows found already present and left alone.
+    pub existing: usize,
+}
+
+/// Loads the demo dataset. `progress` is called with the name of each step
+/// and the number of steps, for a progress bar.
+pub async fn seed_demo(
+    db: &sea_orm::DatabaseConnection,
+    progress: &(dyn Fn(usize, usize, &str) + Send + Sync),
+) -> anyhow::Result<SeedReport> {
+    let txn = crate::db::begin_write(db).await?;
+    let mut seeder = Seeder {
+        db: &txn,
+        report: SeedReport::default(),
+    };
+    demo::load(&mut seeder, progress).await?;
+    let report = seeder.report;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// True when the demo dataset's anchor project is present.
+pub async fn demo_is_loaded(db: &sea_orm::DatabaseConnection) -> anyhow::Result<bool> {
+    use entities::project;
+    Ok(project::Entity::find()
+        .filter(project::Column::Slug.eq(demo::ANCHOR_SLUG))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Inserts rows unless a row with the same natural key exists.
+pub(crate) struct Seeder<'a, C: ConnectionTrait + TransactionTrait> {
+    db: &'a C,
+    report: SeedReport,
+}
+
+impl<C: ConnectionTrait + TransactionTrait> Seeder<'_, C> {
+    /// Returns the id of the row matching `key`, inserting `row` first if none does.
+    pub(crate) async fn ensure<E, A>(
+        &mut self,
+        key: Condition,
+        row: A,
+        id_of: fn(&E::Model) -> i32,
+    ) -> anyhow::Result<i32>
+    where
+        E: EntityTrait,
+        A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+        E::Model: IntoActiveModel<A>,
+    {
+        if let Some(found) = E::find().filter(key).one(self.db).await? {
+            self.report.existing += 1;
+            return Ok(id_of(&found));
+        }
+        let inserted = row.insert(self.db).await?;
+        self.report.inserted += 1;
+        Ok(id_of(&inserted))
+    }
+
+    /// Inserts a link row (composite primary key) unless it exists.
+    pub(crate) async fn link<E, A>(&mut self, key: Condition, row: A) -> anyhow::Result<()>
+    where
+        E: EntityTrait,
+        A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    {
+        if E::find().filter(key).one(self.db).await?.is_some() {
+            self.report.existing += 1;
+            return Ok(());
+        }
+        E::insert(row).exec_without_returning(self.db).await?;
+        self.report.inserted += 1;
+        Ok(())
+    }
+}
+
+/// `column = value`, or `column IS NULL` when the value is `None`.
+pub(crate) fn eq_opt<Col: ColumnTrait, V: Into<Value>>(col: Col, value: Option<V>) -> SimpleExpr {
+    match value {
+        Some(v) => col.eq(v),
+        None => col.is_null(),
+    }
+}
+
+/// Builds an `AND` of conditions.
+pub(crate) fn all<I: IntoIterator<Item = SimpleExpr>>(parts: I) -> Condition {
+    parts
+        .into_iter()
+        .fold(Condition::all(), |acc, part| acc.add(part.into_condition()))
+}

@@ -1,0 +1,34 @@
+//! sea-orm entities of the programme progress hub: one module per table.
+//! Output types of the API live in `api`; nothing here is exposed directly.
+
+pub mod api_key;
+pub mod area;
+pub mod attendance;
+pub mod audit_entry;
+pub mod centre;
+pub mod centre_area_served;
+pub mod centre_milestone;
+pub mod codes;
+pub mod event;
+pub mod event_area;
+pub mod goal;
+pub mod idempotency_key;
+pub mod indicator;
+pub mod indicator_value;
+pub mod infrastructure_work;
+pub mod organisation;
+pub mod plan;
+pub mod project;
+pub mod project_area;
+pub mod project_participant;
+pub mod project_plan_link;
+pub mod report;
+pub mod service_count;
+pub mod source_document;
+pub mod team;
+pub mod team_role;
+pub mod user;
+pub mod user_project_scope;
+pub mod work_status_change;
+
+pub use sea_orm;

@@ -1,0 +1,28 @@
+//! Schema migrations of the progress hub, for SQLite and PostgreSQL.
+//!
+//! The tables are written out column by column (never derived from the
+//! entities), so an applied migration keeps meaning the same SQL when the
+//! entities change later: schema changes go into new migrations.
+
+pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261121_000001_create_reference_tables;
+mod m20261121_000002_create_programme_tables;
+mod m20261121_000003_create_delivery_tables;
+mod m20261121_000004_create_governance_tables;
+
+/// Runs the migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_reference_tables::Migration),
+            Box::new(m20261121_000002_create_programme_tables::Migration),
+            Box::new(m20261121_000003_create_delivery_tables::Migration),
+            Box::new(m20261121_000004_create_governance_tables::Migration),
+        ]
+    }
+}
