@@ -184,6 +184,7 @@ pub enum ProjectOrderField {
     Slug,
 }
 
+/// A programme or project whose progress is tracked.
 #[Object]
 impl Project {
     /// Opaque global ID.
@@ -329,6 +330,7 @@ impl Project {
 #[derive(Clone)]
 pub struct Participation(pub project_participant::Model);
 
+/// An organisation's role in a project.
 #[Object]
 impl Participation {
     /// The organisation.
@@ -356,6 +358,7 @@ impl Participation {
 #[derive(Clone)]
 pub struct PlanLink(pub project_plan_link::Model);
 
+/// A plan, or one goal of it, that a project serves.
 #[Object]
 impl PlanLink {
     /// The plan.
@@ -372,6 +375,7 @@ impl PlanLink {
 #[derive(Clone)]
 pub struct Plan(pub plan::Model);
 
+/// A strategy or action plan with numbered goals.
 #[Object]
 impl Plan {
     /// Opaque global ID.
@@ -420,6 +424,7 @@ impl Plan {
 #[derive(Clone)]
 pub struct Goal(pub goal::Model);
 
+/// A numbered goal of a plan.
 #[Object]
 impl Goal {
     /// Number within the plan.
@@ -440,6 +445,7 @@ impl Goal {
 #[derive(Clone)]
 pub struct Indicator(pub indicator::Model);
 
+/// A measured result of a project.
 #[Object]
 impl Indicator {
     /// Opaque global ID.
@@ -565,6 +571,7 @@ pub struct IndicatorValue {
     figure: Count,
 }
 
+/// An indicator's value for a period, whole or for one disaggregation.
 #[Object]
 impl IndicatorValue {
     /// First day of the period; null when the source gives none.
@@ -606,6 +613,7 @@ pub struct ServiceCount {
     figure: Figure,
 }
 
+/// A count of people or appeals for a period, as published.
 #[Object]
 impl ServiceCount {
     /// First day of the period; null when the source gives no date.
@@ -705,6 +713,7 @@ impl Centre {
     }
 }
 
+/// A service point: resource centre, coordination centre, shelter, hotline, branch.
 #[Object]
 impl Centre {
     /// Opaque global ID.
@@ -816,6 +825,7 @@ impl Centre {
 #[derive(Clone)]
 pub struct CentreMilestone(pub centre_milestone::Model);
 
+/// A milestone a centre reached.
 #[Object]
 impl CentreMilestone {
     /// The status reached.
@@ -836,6 +846,7 @@ impl CentreMilestone {
 #[derive(Clone)]
 pub struct Team(pub team::Model);
 
+/// A mobile team or mobile volunteer team.
 #[Object]
 impl Team {
     /// Opaque global ID.
@@ -882,6 +893,7 @@ impl Team {
 #[derive(Clone)]
 pub struct TeamRole(pub team_role::Model);
 
+/// A role in a team.
 #[Object]
 impl TeamRole {
     /// Role name in the language asked for.
@@ -911,6 +923,7 @@ pub enum EventOrderField {
     Kind,
 }
 
+/// A training, course, seminar, community meeting or awareness event.
 #[Object]
 impl Event {
     /// Opaque global ID.
@@ -1054,6 +1067,7 @@ pub enum WorkOrderField {
     Kind,
 }
 
+/// An infrastructure work: irrigation line, road, water supply, building.
 #[Object]
 impl InfrastructureWork {
     /// Opaque global ID.
@@ -1124,6 +1138,7 @@ impl InfrastructureWork {
 #[derive(Clone)]
 pub struct WorkStatusChange(pub work_status_change::Model);
 
+/// A dated status change of an infrastructure work.
 #[Object]
 impl WorkStatusChange {
     /// New status.
@@ -1159,6 +1174,7 @@ pub enum OrganisationOrderField {
     Kind,
 }
 
+/// A UN agency, Red Crescent body, ministry, fund, NGO or donor.
 #[Object]
 impl Organisation {
     /// Opaque global ID.
@@ -1212,6 +1228,7 @@ pub enum AreaOrderField {
     Code,
 }
 
+/// A country, district, city, settlement or village.
 #[Object]
 impl Area {
     /// Opaque global ID.
@@ -1274,6 +1291,7 @@ impl Area {
 #[derive(Clone)]
 pub struct SourceDocument(pub source_document::Model);
 
+/// A published text that figures cite.
 #[Object]
 impl SourceDocument {
     /// Opaque global ID.
