@@ -36,6 +36,14 @@ pub struct Config {
     /// `SUPPRESS_ORDINARY` and `SUPPRESS_SENSITIVE`: smallest publishable
     /// counts for ordinary and sensitive populations (defaults 5 and 10).
     pub thresholds: Thresholds,
+    /// `APP_ENV`: `development` (default) or `production`. Production refuses
+    /// to start without a strong `JWT_SECRET`.
+    pub production: bool,
+    /// `JWT_SECRET`: key that signs access tokens (at least 32 bytes). In
+    /// development a missing secret is replaced by a random one per start.
+    pub jwt_secret: String,
+    /// `JWT_TTL_SECS`: lifetime of access tokens (default 900 = 15 minutes).
+    pub jwt_ttl_secs: i64,
 }
 
 impl Config {
@@ -67,6 +75,15 @@ impl Config {
                 ordinary: env_parse("SUPPRESS_ORDINARY", 5)?,
                 sensitive: env_parse("SUPPRESS_SENSITIVE", 10)?,
             },
+            production: match std::env::var("APP_ENV").unwrap_or_default().trim() {
+                "" | "development" | "dev" | "test" => false,
+                "production" | "prod" => true,
+                other => {
+                    anyhow::bail!("APP_ENV={other:?} is not valid: use development or production")
+                }
+            },
+            jwt_secret: std::env::var("JWT_SECRET").unwrap_or_default(),
+            jwt_ttl_secs: env_parse("JWT_TTL_SECS", 900)?,
         }
         .validated()
     }
@@ -85,7 +102,23 @@ impl Config {
             request_timeout_secs: 30,
             max_connections: 10,
             thresholds: Thresholds::default(),
+            production: false,
+            jwt_secret: String::new(),
+            jwt_ttl_secs: 900,
         }
+    }
+
+    /// The secret that signs tokens: the configured one, or in development a
+    /// random one for this process (tokens then die with the process).
+    pub fn signing_secret(&self) -> Vec<u8> {
+        if !self.jwt_secret.is_empty() {
+            return self.jwt_secret.as_bytes().to_vec();
+        }
+        use rand::RngCore;
+        tracing::warn!("JWT_SECRET is not set: using a random secret for this development process");
+        let mut secret = vec![0u8; 32];
+        rand::rng().fill_bytes(&mut secret);
+        secret
     }
 
     /// Refuses unsafe settings.

@@ -17,6 +17,8 @@ pub enum AppError {
     BadInput(String),
     /// `NOT_FOUND`: no such object, or not visible to the caller.
     NotFound(String),
+    /// `FORBIDDEN`: the caller may not read this.
+    Forbidden(String),
     /// `INTERNAL`: a database or server fault; details are in the server log.
     Database(Arc<sea_orm::DbErr>),
 }
@@ -27,6 +29,7 @@ impl AppError {
         match self {
             Self::BadInput(_) => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::Forbidden(_) => "FORBIDDEN",
             Self::Database(_) => "INTERNAL",
         }
     }
@@ -34,7 +37,7 @@ impl AppError {
     /// The message sent to clients (never database detail).
     pub fn message(&self) -> &str {
         match self {
-            Self::BadInput(m) | Self::NotFound(m) => m,
+            Self::BadInput(m) | Self::NotFound(m) | Self::Forbidden(m) => m,
             Self::Database(_) => "internal error",
         }
     }

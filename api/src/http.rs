@@ -19,10 +19,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{self, jwt::JwtKeys};
 use crate::config::Config;
 use crate::db::Db;
 use crate::disclosure::Thresholds;
-use crate::graphql::{self, AppSchema, access::Viewer, lang::Lang};
+use crate::graphql::{self, AppSchema, lang::Lang};
 
 /// Shared state of the HTTP handlers.
 #[derive(Clone)]
@@ -35,18 +36,22 @@ pub struct AppState {
     pub thresholds: Thresholds,
     /// The schema's SDL, served at `/schema.graphql`.
     pub sdl: Arc<str>,
+    /// Token keys, to authenticate requests.
+    pub keys: JwtKeys,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Builds the router with all middleware.
 pub fn build_router(db: Db, config: &Config) -> Router {
-    let schema = graphql::build_schema(db.conn.clone(), config);
+    let keys = JwtKeys::new(&config.signing_secret(), config.jwt_ttl_secs);
+    let schema = graphql::build_schema(db.conn.clone(), config, keys.clone());
     let state = AppState {
         sdl: schema.sdl().into(),
         schema,
         db,
         thresholds: config.thresholds,
+        keys,
     };
 
     let cors = CorsLayer::new()
@@ -124,11 +129,24 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or_default();
-    let viewer = Viewer::Anonymous;
     let db = &state.db.conn;
+    let viewer = match auth::authenticate(&headers, db, &state.keys).await {
+        Ok(viewer) => viewer,
+        Err(failure) => {
+            let mut resp =
+                error_response(StatusCode::UNAUTHORIZED, failure.code(), failure.message());
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return resp;
+        }
+    };
+    let request_id = headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
     let batch = match batch {
         async_graphql::BatchRequest::Single(r) => async_graphql::BatchRequest::Single(
-            graphql::request_data(r, db, viewer, lang, state.thresholds),
+            graphql::request_data(r, db, viewer, lang, state.thresholds, request_id),
         ),
         async_graphql::BatchRequest::Batch(list) => {
             if list.len() > 10 {
@@ -140,7 +158,16 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             }
             async_graphql::BatchRequest::Batch(
                 list.into_iter()
-                    .map(|r| graphql::request_data(r, db, viewer.clone(), lang, state.thresholds))
+                    .map(|r| {
+                        graphql::request_data(
+                            r,
+                            db,
+                            viewer.clone(),
+                            lang,
+                            state.thresholds,
+                            request_id.clone(),
+                        )
+                    })
                     .collect(),
             )
         }

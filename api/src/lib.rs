@@ -4,6 +4,8 @@
 //! `main.rs` is a thin CLI over this library; the integration tests start the
 //! same router with [`build_router`] and [`serve`].
 
+pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod disclosure;
@@ -12,6 +14,7 @@ pub mod graphql;
 pub mod http;
 pub mod search;
 pub mod seed;
+pub mod services;
 
 use std::future::Future;
 

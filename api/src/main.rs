@@ -49,12 +49,69 @@ enum Command {
         #[command(subcommand)]
         dataset: Dataset,
     },
+    /// Manage user accounts (e.g. create the first admin).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Manage read-only API keys for dashboards.
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyAction,
+    },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a user. The password is asked for at a prompt (or read from
+    /// standard input with --password-stdin); it is never taken as an argument.
+    Create {
+        /// Email used to log in.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the audit trail.
+        #[arg(long)]
+        name: String,
+        /// Role: admin, manager, donor or viewer.
+        #[arg(long, value_parser = parse_role)]
+        role: entities::codes::UserRole,
+        /// Organisation (English name, acronym or numeric id).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// For managers: slug of a project they may edit (repeatable).
+        #[arg(long = "project")]
+        projects: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyAction {
+    /// Create a read-only API key and print it once.
+    Create {
+        /// Who the key is for (the dashboard's name).
+        #[arg(long)]
+        name: String,
+        /// Organisation of the client (English name, acronym or numeric id).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Rate tier: standard or high.
+        #[arg(long, default_value = "standard")]
+        rate_tier: String,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<entities::codes::UserRole, String> {
+    entities::codes::UserRole::from_code(&raw.to_ascii_lowercase())
+        .ok_or_else(|| "use admin, manager, donor or viewer".to_string())
 }
 
 #[derive(Subcommand)]
@@ -138,6 +195,59 @@ async fn main() -> anyhow::Result<()> {
                 report.inserted, report.existing
             );
         }
+        Command::User {
+            action:
+                UserAction::Create {
+                    email,
+                    name,
+                    role,
+                    organisation,
+                    projects,
+                    password_stdin,
+                },
+        } => {
+            let database = api::db::connect(&config.database_url, 1).await?;
+            api::db::migrate(&database.conn).await?;
+            let password = read_password(password_stdin)?;
+            let organisation_id = match organisation {
+                Some(o) => Some(api::cli::organisation_id(&database.conn, &o).await?),
+                None => None,
+            };
+            let mut project_ids = Vec::new();
+            for slug in &projects {
+                project_ids.push(api::cli::project_id(&database.conn, slug).await?);
+            }
+            let id = api::cli::create_user(
+                &database.conn,
+                email.clone(),
+                name,
+                password,
+                role,
+                organisation_id,
+                project_ids,
+            )
+            .await?;
+            println!("created {} user {email} (id {id})", role.code());
+        }
+        Command::ApiKey {
+            action:
+                ApiKeyAction::Create {
+                    name,
+                    organisation,
+                    rate_tier,
+                },
+        } => {
+            let database = api::db::connect(&config.database_url, 1).await?;
+            api::db::migrate(&database.conn).await?;
+            let organisation_id = match organisation {
+                Some(o) => Some(api::cli::organisation_id(&database.conn, &o).await?),
+                None => None,
+            };
+            let key =
+                api::cli::create_api_key(&database.conn, name, organisation_id, rate_tier).await?;
+            println!("{key}");
+            eprintln!("This key is shown once. Send it as `Authorization: ApiKey <key>`.");
+        }
         Command::Schema { output } => {
             let sdl = api::sdl();
             match output {
@@ -148,6 +258,19 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Reads a new password from a prompt (twice) or from standard input.
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let second = rpassword::prompt_password("Repeat password: ")?;
+    anyhow::ensure!(first == second, "the two passwords differ");
+    Ok(first)
 }
 
 /// Logs to stderr; `RUST_LOG` filters, `LOG_FORMAT=json` switches to JSON lines.

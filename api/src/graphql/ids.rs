@@ -28,10 +28,16 @@ pub enum NodeType {
     Team,
     /// A plan.
     Plan,
+    /// A period report.
+    Report,
+    /// A user account.
+    User,
+    /// An API key.
+    ApiKey,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 10] = [
+    const ALL: [NodeType; 13] = [
         NodeType::Project,
         NodeType::Centre,
         NodeType::Event,
@@ -42,6 +48,9 @@ impl NodeType {
         NodeType::Indicator,
         NodeType::Team,
         NodeType::Plan,
+        NodeType::Report,
+        NodeType::User,
+        NodeType::ApiKey,
     ];
 
     /// The GraphQL type name.
@@ -57,6 +66,9 @@ impl NodeType {
             NodeType::Indicator => "Indicator",
             NodeType::Team => "Team",
             NodeType::Plan => "Plan",
+            NodeType::Report => "Report",
+            NodeType::User => "User",
+            NodeType::ApiKey => "ApiKey",
         }
     }
 }

@@ -5,12 +5,13 @@ pub mod ids;
 pub mod lang;
 pub mod limits;
 pub mod loaders;
+pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
@@ -18,28 +19,42 @@ use crate::disclosure::Thresholds;
 
 /// The root query: one object per domain, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ReadQuery);
+pub struct QueryRoot(query::ReadQuery, mutation::AccountQuery);
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
 /// Builds the schema with its limits. Request-specific data (caller, language,
 /// loaders) is attached per request by [`request_data`].
-pub fn build_schema(db: DatabaseConnection, config: &Config) -> AppSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .data(db)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity)
-        .limit_recursive_depth(32)
-        .extension(limits::FieldLimit {
-            max: config.max_fields,
-        })
-        .finish()
+pub fn build_schema(
+    db: DatabaseConnection,
+    config: &Config,
+    keys: crate::auth::jwt::JwtKeys,
+) -> AppSchema {
+    Schema::build(
+        QueryRoot::default(),
+        mutation::MutationRoot,
+        EmptySubscription,
+    )
+    .data(db)
+    .data(keys)
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity)
+    .limit_recursive_depth(32)
+    .extension(limits::FieldLimit {
+        max: config.max_fields,
+    })
+    .finish()
 }
 
 /// The SDL of the schema, as committed in `api/schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).finish();
+    let schema = Schema::build(
+        QueryRoot::default(),
+        mutation::MutationRoot,
+        EmptySubscription,
+    )
+    .finish();
     schema.sdl()
 }
 
@@ -51,6 +66,7 @@ pub fn request_data(
     viewer: access::Viewer,
     lang: lang::Lang,
     thresholds: Thresholds,
+    request_id: Option<String>,
 ) -> async_graphql::Request {
     let loaders = DataLoader::new(
         loaders::Loaders {
@@ -61,6 +77,10 @@ pub fn request_data(
     );
     request
         .data(loaders)
-        .data(types::RequestScope { viewer, thresholds })
+        .data(types::RequestScope {
+            viewer,
+            thresholds,
+            request_id,
+        })
         .data(lang::RequestLang(lang))
 }

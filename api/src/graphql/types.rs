@@ -22,6 +22,8 @@ pub struct RequestScope {
     pub viewer: Viewer,
     /// Small-cell thresholds.
     pub thresholds: Thresholds,
+    /// The request's `x-request-id`, for audit rows.
+    pub request_id: Option<String>,
 }
 
 pub(crate) fn scope<'a>(ctx: &'a Context<'_>) -> &'a RequestScope {
@@ -162,6 +164,8 @@ pub async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> ApiResult<
             .map(|m| Node::Indicator(Indicator(m))),
         NodeType::Team => one(ctx, TeamById(id)).await?.map(|m| Node::Team(Team(m))),
         NodeType::Plan => one(ctx, PlanById(id)).await?.map(|m| Node::Plan(Plan(m))),
+        // Reports, users and API keys are reached through `reports`, `me` and admin fields.
+        NodeType::Report | NodeType::User | NodeType::ApiKey => None,
     })
 }
 
@@ -187,6 +191,10 @@ pub enum ProjectOrderField {
 /// A programme or project whose progress is tracked.
 #[Object]
 impl Project {
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// Opaque global ID.
     async fn id(&self) -> ID {
         encode(NodeType::Project, self.0.id)
@@ -616,6 +624,10 @@ pub struct ServiceCount {
 /// A count of people or appeals for a period, as published.
 #[Object]
 impl ServiceCount {
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.row.version
+    }
     /// First day of the period; null when the source gives no date.
     async fn period_start(&self) -> Option<NaiveDate> {
         self.row.period_start
@@ -716,6 +728,10 @@ impl Centre {
 /// A service point: resource centre, coordination centre, shelter, hotline, branch.
 #[Object]
 impl Centre {
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// Opaque global ID.
     async fn id(&self) -> ID {
         encode(NodeType::Centre, self.0.id)
@@ -926,6 +942,10 @@ pub enum EventOrderField {
 /// A training, course, seminar, community meeting or awareness event.
 #[Object]
 impl Event {
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// Opaque global ID.
     async fn id(&self) -> ID {
         encode(NodeType::Event, self.0.id)
@@ -1070,6 +1090,10 @@ pub enum WorkOrderField {
 /// An infrastructure work: irrigation line, road, water supply, building.
 #[Object]
 impl InfrastructureWork {
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// Opaque global ID.
     async fn id(&self) -> ID {
         encode(NodeType::InfrastructureWork, self.0.id)
@@ -1177,6 +1201,10 @@ pub enum OrganisationOrderField {
 /// A UN agency, Red Crescent body, ministry, fund, NGO or donor.
 #[Object]
 impl Organisation {
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// Opaque global ID.
     async fn id(&self) -> ID {
         encode(NodeType::Organisation, self.0.id)

@@ -1,0 +1,118 @@
+//! Authentication: passwords (argon2id), short-lived JWT access tokens
+//! (HS256 pinned; exp, nbf, iss and aud checked) and read-only API keys
+//! stored hashed. Turns a request's `Authorization` header into a `Viewer`.
+
+pub mod api_keys;
+pub mod jwt;
+pub mod password;
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, header};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+
+use entities::codes::UserRole;
+use entities::{user, user_project_scope};
+
+use crate::graphql::access::{UserContext, Viewer};
+
+/// Why a request's credentials were refused (answered with 401).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// The header is not `Bearer <token>` or `ApiKey <key>`.
+    Malformed,
+    /// The token is expired, not yet valid, for another audience or issuer,
+    /// signed with another key or algorithm, or the user is gone or inactive.
+    InvalidToken,
+    /// The API key is unknown or revoked.
+    InvalidApiKey,
+}
+
+impl AuthFailure {
+    /// Stable code for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed => "UNAUTHENTICATED",
+            Self::InvalidToken => "INVALID_TOKEN",
+            Self::InvalidApiKey => "INVALID_API_KEY",
+        }
+    }
+
+    /// Message for clients.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::Malformed => {
+                "use `Authorization: Bearer <token>` or `Authorization: ApiKey <key>`"
+            }
+            Self::InvalidToken => "the access token is not valid; log in again",
+            Self::InvalidApiKey => "the API key is not valid or was revoked",
+        }
+    }
+}
+
+/// Resolves the caller of a request. No `Authorization` header means anonymous.
+pub async fn authenticate(
+    headers: &HeaderMap,
+    db: &DatabaseConnection,
+    keys: &jwt::JwtKeys,
+) -> Result<Viewer, AuthFailure> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Viewer::Anonymous);
+    };
+    let value = value.to_str().map_err(|_| AuthFailure::Malformed)?.trim();
+    let (scheme, credential) = value.split_once(' ').ok_or(AuthFailure::Malformed)?;
+    let credential = credential.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        let claims = keys
+            .verify(credential)
+            .map_err(|_| AuthFailure::InvalidToken)?;
+        let user_id: i32 = claims.sub.parse().map_err(|_| AuthFailure::InvalidToken)?;
+        load_user(db, user_id)
+            .await?
+            .map(Viewer::User)
+            .ok_or(AuthFailure::InvalidToken)
+    } else if scheme.eq_ignore_ascii_case("apikey") {
+        let key = api_keys::verify(db, credential)
+            .await
+            .map_err(|_| AuthFailure::InvalidApiKey)?;
+        key.map(|k| Viewer::ApiKey {
+            id: k.id,
+            organisation_id: k.organisation_id,
+        })
+        .ok_or(AuthFailure::InvalidApiKey)
+    } else {
+        Err(AuthFailure::Malformed)
+    }
+}
+
+/// Loads an active user with their project scope.
+pub async fn load_user(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> Result<Option<Arc<UserContext>>, AuthFailure> {
+    let user = user::Entity::find_by_id(user_id)
+        .filter(user::Column::IsActive.eq(true))
+        .one(db)
+        .await
+        .map_err(|_| AuthFailure::InvalidToken)?;
+    let Some(user) = user else { return Ok(None) };
+    let projects: Vec<i32> = if user.role == UserRole::Manager {
+        user_project_scope::Entity::find()
+            .select_only()
+            .column(user_project_scope::Column::ProjectId)
+            .filter(user_project_scope::Column::UserId.eq(user.id))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(|_| AuthFailure::InvalidToken)?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Arc::new(UserContext {
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        organisation_id: user.organisation_id,
+        projects,
+    })))
+}

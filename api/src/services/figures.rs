@@ -1,0 +1,476 @@
+//! Progress figures: infrastructure work status (with dated history), centre
+//! milestones, and service counts for a period.
+
+use async_graphql::{ID, InputObject};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use entities::codes::*;
+use entities::{centre, centre_milestone, infrastructure_work, service_count, work_status_change};
+
+use super::*;
+use crate::graphql::ids::{NodeType, decode_as};
+use crate::seed::eq_opt;
+
+/// A new status (and progress) of an infrastructure work.
+#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
+pub struct WorkStatusInput {
+    /// The work.
+    pub id: ID,
+    /// The `version` the change is based on.
+    pub version: i32,
+    /// New status.
+    pub status: WorkStatus,
+    /// Physical progress, 0–100 (COMPLETED and HANDED_OVER imply 100).
+    pub progress_percent: Option<i32>,
+    /// Date of the change (default today).
+    pub changed_on: Option<NaiveDate>,
+    /// Note in Azerbaijani.
+    pub note_az: Option<String>,
+    /// Note in English.
+    pub note_en: Option<String>,
+}
+
+/// Records a work's new status and appends it to the dated history.
+pub async fn update_work_status<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: &WorkStatusInput,
+) -> ServiceResult<Outcome> {
+    let id = decode_as(NodeType::InfrastructureWork, &input.id)
+        .map_err(|e| UserError::new(&["input", "id"], UserErrorCode::Invalid, e.message()))?;
+    let Some(before) = infrastructure_work::Entity::find_by_id(id)
+        .filter(
+            actor
+                .viewer
+                .owned_by_visible_project(infrastructure_work::Column::ProjectId),
+        )
+        .one(db)
+        .await?
+    else {
+        return Err(UserError::new(
+            &["input", "id"],
+            UserErrorCode::NotFound,
+            "no such infrastructure work",
+        )
+        .into());
+    };
+    let project = editable_project(db, &actor.viewer, before.project_id, &["input", "id"]).await?;
+    if before.version != input.version {
+        return Err(conflict(&["input", "version"], "infrastructure work"));
+    }
+    let done = matches!(input.status, WorkStatus::Completed | WorkStatus::HandedOver);
+    let progress = input.progress_percent.or(if done {
+        Some(100)
+    } else {
+        before.progress_percent
+    });
+    let mut errors = Vec::new();
+    if progress.is_some_and(|p| !(0..=100).contains(&p)) {
+        errors.push(UserError::new(
+            &["input", "progressPercent"],
+            UserErrorCode::Invalid,
+            "progress is a percentage from 0 to 100",
+        ));
+    }
+    if done && progress.is_some_and(|p| p != 100) {
+        errors.push(UserError::new(
+            &["input", "progressPercent"],
+            UserErrorCode::Invalid,
+            "a completed work is 100% done",
+        ));
+    }
+    let changed_on = input.changed_on.unwrap_or_else(|| Utc::now().date_naive());
+    errors.extend(within_project(
+        &project,
+        Some(changed_on),
+        &["input", "changedOn"],
+    ));
+    check(errors)?;
+    ensure_unlocked(db, project.id, Some(changed_on), &["input", "changedOn"]).await?;
+    let change = infrastructure_work::ActiveModel {
+        status: Set(input.status),
+        progress_percent: Set(progress),
+        completed_on: Set(if done {
+            before.completed_on.or(Some(changed_on))
+        } else {
+            before.completed_on
+        }),
+        version: Set(before.version + 1),
+        ..Default::default()
+    };
+    let result = infrastructure_work::Entity::update_many()
+        .set(change)
+        .filter(infrastructure_work::Column::Id.eq(id))
+        .filter(infrastructure_work::Column::Version.eq(input.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(conflict(&["input", "version"], "infrastructure work"));
+    }
+    work_status_change::ActiveModel {
+        id: NotSet,
+        work_id: Set(id),
+        status: Set(input.status),
+        changed_on: Set(Some(changed_on)),
+        progress_percent: Set(progress),
+        note_az: Set(input.note_az.clone()),
+        note_en: Set(input.note_en.clone()),
+        source_document_id: Set(None),
+        recorded_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    let after = infrastructure_work::Entity::find_by_id(id).one(db).await?;
+    audit(
+        db,
+        actor,
+        "work.status",
+        "infrastructure_work",
+        Some(id),
+        snapshot(&before),
+        snapshot(&after),
+    )
+    .await?;
+    Ok(Outcome::changed(id))
+}
+
+/// A milestone a centre reached.
+#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
+pub struct CentreMilestoneInput {
+    /// The centre.
+    pub id: ID,
+    /// The `version` the change is based on.
+    pub version: i32,
+    /// Milestone reached; becomes the centre's status.
+    pub status: CentreStatus,
+    /// When (default today).
+    pub reached_on: Option<NaiveDate>,
+    /// Note in Azerbaijani.
+    pub note_az: Option<String>,
+    /// Note in English.
+    pub note_en: Option<String>,
+}
+
+/// Records a centre milestone and moves the centre to that status.
+pub async fn record_centre_milestone<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: &CentreMilestoneInput,
+) -> ServiceResult<Outcome> {
+    let id = decode_as(NodeType::Centre, &input.id)
+        .map_err(|e| UserError::new(&["input", "id"], UserErrorCode::Invalid, e.message()))?;
+    let Some(before) = centre::Entity::find_by_id(id)
+        .filter(
+            actor
+                .viewer
+                .owned_by_visible_project(centre::Column::ProjectId),
+        )
+        .one(db)
+        .await?
+    else {
+        return Err(
+            UserError::new(&["input", "id"], UserErrorCode::NotFound, "no such centre").into(),
+        );
+    };
+    let project = editable_project(db, &actor.viewer, before.project_id, &["input", "id"]).await?;
+    if before.version != input.version {
+        return Err(conflict(&["input", "version"], "centre"));
+    }
+    let reached_on = input.reached_on.unwrap_or_else(|| Utc::now().date_naive());
+    check(
+        within_project(&project, Some(reached_on), &["input", "reachedOn"])
+            .into_iter()
+            .collect(),
+    )?;
+    ensure_unlocked(db, project.id, Some(reached_on), &["input", "reachedOn"]).await?;
+    let opened = if input.status == CentreStatus::Operational {
+        before.opened_on.or(Some(reached_on))
+    } else {
+        before.opened_on
+    };
+    let result = centre::Entity::update_many()
+        .set(centre::ActiveModel {
+            status: Set(Some(input.status)),
+            opened_on: Set(opened),
+            version: Set(before.version + 1),
+            ..Default::default()
+        })
+        .filter(centre::Column::Id.eq(id))
+        .filter(centre::Column::Version.eq(input.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(conflict(&["input", "version"], "centre"));
+    }
+    centre_milestone::ActiveModel {
+        id: NotSet,
+        centre_id: Set(id),
+        status: Set(input.status),
+        reached_on: Set(Some(reached_on)),
+        note_az: Set(input.note_az.clone()),
+        note_en: Set(input.note_en.clone()),
+        source_document_id: Set(None),
+    }
+    .insert(db)
+    .await?;
+    let after = centre::Entity::find_by_id(id).one(db).await?;
+    audit(
+        db,
+        actor,
+        "centre.milestone",
+        "centre",
+        Some(id),
+        snapshot(&before),
+        snapshot(&after),
+    )
+    .await?;
+    Ok(Outcome::changed(id))
+}
+
+/// One service count cell for a period.
+#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceCountCellInput {
+    /// Type of support (omit for all types).
+    pub support_type: Option<SupportType>,
+    /// Channel (omit for all channels).
+    pub channel: Option<Channel>,
+    /// Stage.
+    pub stage: ServiceStage,
+    /// Unit: PERSONS or APPEALS.
+    pub unit: CountUnit,
+    /// Sex (omit when not broken down).
+    pub sex: Option<Sex>,
+    /// Age band (omit when not broken down).
+    pub age_band: Option<AgeBand>,
+    /// Disability (omit when not broken down).
+    pub disability: Option<Disability>,
+    /// Category (omit when not broken down).
+    pub category: Option<BeneficiaryCategory>,
+    /// The count (0 or more).
+    pub value: i64,
+    /// The `version` of the stored cell this replaces; omit for a new cell.
+    pub version: Option<i32>,
+}
+
+/// Service counts of a project (and centre) for one period.
+#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceCountsInput {
+    /// The project.
+    pub project_id: ID,
+    /// The centre, if the counts are for one.
+    pub centre_id: Option<ID>,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// Sensitivity of the people counted (default: the project's).
+    pub sensitivity: Option<Sensitivity>,
+    /// The cells.
+    pub counts: Vec<ServiceCountCellInput>,
+}
+
+/// Writes a period's service counts: new cells are inserted, existing ones
+/// replaced when their `version` is current. All or nothing.
+pub async fn set_service_counts<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: &ServiceCountsInput,
+) -> ServiceResult<Outcome> {
+    use service_count::Column as Col;
+    let project_id = decode_as(NodeType::Project, &input.project_id).map_err(|e| {
+        UserError::new(&["input", "projectId"], UserErrorCode::Invalid, e.message())
+    })?;
+    let project = editable_project(db, &actor.viewer, project_id, &["input", "projectId"]).await?;
+    let mut errors = Vec::new();
+    let centre_id = match &input.centre_id {
+        Some(raw) => match decode_as(NodeType::Centre, raw) {
+            Ok(id) => {
+                if centre::Entity::find_by_id(id)
+                    .filter(centre::Column::ProjectId.eq(project.id))
+                    .one(db)
+                    .await?
+                    .is_none()
+                {
+                    errors.push(UserError::new(
+                        &["input", "centreId"],
+                        UserErrorCode::NotFound,
+                        "no such centre in this project",
+                    ));
+                }
+                Some(id)
+            }
+            Err(e) => {
+                errors.push(UserError::new(
+                    &["input", "centreId"],
+                    UserErrorCode::Invalid,
+                    e.message(),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    if input.period_end < input.period_start {
+        errors.push(UserError::new(
+            &["input", "periodEnd"],
+            UserErrorCode::Invalid,
+            "the period ends before it starts",
+        ));
+    }
+    errors.extend(within_project(
+        &project,
+        Some(input.period_start),
+        &["input", "periodStart"],
+    ));
+    errors.extend(within_project(
+        &project,
+        Some(input.period_end),
+        &["input", "periodEnd"],
+    ));
+    if input.counts.is_empty() {
+        errors.push(UserError::new(
+            &["input", "counts"],
+            UserErrorCode::Required,
+            "give at least one count",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, c) in input.counts.iter().enumerate() {
+        let index = i.to_string();
+        if c.value < 0 {
+            errors.push(UserError::new(
+                &["input", "counts", &index, "value"],
+                UserErrorCode::NegativeCount,
+                "a count cannot be negative",
+            ));
+        }
+        if !matches!(c.unit, CountUnit::Persons | CountUnit::Appeals) {
+            errors.push(UserError::new(
+                &["input", "counts", &index, "unit"],
+                UserErrorCode::Invalid,
+                "service counts are in PERSONS or APPEALS",
+            ));
+        }
+        let key = (
+            c.support_type,
+            c.channel,
+            c.stage,
+            c.unit,
+            c.sex,
+            c.age_band,
+            c.disability,
+            c.category,
+        );
+        if !seen.insert(key) {
+            errors.push(UserError::new(
+                &["input", "counts", &index],
+                UserErrorCode::DuplicateCell,
+                "this cell appears twice",
+            ));
+        }
+    }
+    check(errors)?;
+    ensure_unlocked(
+        db,
+        project.id,
+        Some(input.period_start),
+        &["input", "periodStart"],
+    )
+    .await?;
+    ensure_unlocked(
+        db,
+        project.id,
+        Some(input.period_end),
+        &["input", "periodEnd"],
+    )
+    .await?;
+
+    let sensitivity = input.sensitivity.unwrap_or(project.sensitivity);
+    let mut before_rows = Vec::new();
+    let mut after_rows = Vec::new();
+    for (i, c) in input.counts.iter().enumerate() {
+        let index = i.to_string();
+        let existing = service_count::Entity::find()
+            .filter(Col::ProjectId.eq(project.id))
+            .filter(eq_opt(Col::CentreId, centre_id))
+            .filter(Col::PeriodStart.eq(input.period_start))
+            .filter(Col::PeriodEnd.eq(input.period_end))
+            .filter(eq_opt(Col::SupportType, c.support_type))
+            .filter(eq_opt(Col::Channel, c.channel))
+            .filter(Col::Stage.eq(c.stage))
+            .filter(Col::Unit.eq(c.unit))
+            .filter(eq_opt(Col::Sex, c.sex))
+            .filter(eq_opt(Col::AgeBand, c.age_band))
+            .filter(eq_opt(Col::Disability, c.disability))
+            .filter(eq_opt(Col::Category, c.category))
+            .one(db)
+            .await?;
+        match existing {
+            Some(row) => {
+                if c.version != Some(row.version) {
+                    return Err(conflict(&["input", "counts", &index, "version"], "count"));
+                }
+                let result = service_count::Entity::update_many()
+                    .set(service_count::ActiveModel {
+                        value: Set(c.value),
+                        version: Set(row.version + 1),
+                        ..Default::default()
+                    })
+                    .filter(Col::Id.eq(row.id))
+                    .filter(Col::Version.eq(row.version))
+                    .exec(db)
+                    .await?;
+                if result.rows_affected == 0 {
+                    return Err(conflict(&["input", "counts", &index, "version"], "count"));
+                }
+                after_rows.push(serde_json::json!({ "id": row.id, "value": c.value }));
+                before_rows.push(serde_json::json!({ "id": row.id, "value": row.value }));
+            }
+            None => {
+                if c.version.is_some() {
+                    return Err(conflict(&["input", "counts", &index, "version"], "count"));
+                }
+                let created = service_count::ActiveModel {
+                    id: NotSet,
+                    project_id: Set(project.id),
+                    centre_id: Set(centre_id),
+                    period_start: Set(Some(input.period_start)),
+                    period_end: Set(Some(input.period_end)),
+                    period_label_az: Set(None),
+                    period_label_en: Set(None),
+                    support_type: Set(c.support_type),
+                    channel: Set(c.channel),
+                    stage: Set(c.stage),
+                    unit: Set(c.unit),
+                    sex: Set(c.sex),
+                    age_band: Set(c.age_band),
+                    disability: Set(c.disability),
+                    category: Set(c.category),
+                    value: Set(c.value),
+                    sensitivity: Set(sensitivity),
+                    source_document_id: Set(None),
+                    version: Set(1),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?;
+                after_rows.push(serde_json::json!({ "id": created.id, "value": c.value }));
+            }
+        }
+    }
+    audit(
+        db,
+        actor,
+        "service_counts.set",
+        "project",
+        Some(project.id),
+        Some(serde_json::Value::Array(before_rows)),
+        Some(serde_json::Value::Array(after_rows)),
+    )
+    .await?;
+    Ok(Outcome::changed(project.id))
+}

@@ -1,0 +1,419 @@
+//! Write services. Each runs inside one write transaction opened by
+//! [`run_idempotent`], which also claims the idempotency key, stores the
+//! outcome with the write, and so makes retries and concurrent duplicates
+//! count once. Every write records its audit row in the same transaction.
+
+pub mod admin;
+pub mod events;
+pub mod figures;
+pub mod reports;
+
+use async_graphql::{Enum, SimpleObject};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, NotSet, QueryFilter, Set, SqlErr,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use entities::codes::ReportStatus;
+use entities::{audit_entry, idempotency_key, project, report};
+
+use crate::graphql::access::Viewer;
+
+/// Machine-readable reason of a user error.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserErrorCode {
+    /// A value is malformed or out of range.
+    Invalid,
+    /// A required value is missing or empty.
+    Required,
+    /// The object does not exist or is not visible to the caller.
+    NotFound,
+    /// The caller may not do this.
+    Forbidden,
+    /// The object changed since the caller read it (stale `version`).
+    Conflict,
+    /// Attendance would exceed the event's capacity.
+    CapacityExceeded,
+    /// A count is negative.
+    NegativeCount,
+    /// A date lies outside the project's dates.
+    OutOfProjectRange,
+    /// The same attendance or count cell appears twice.
+    DuplicateCell,
+    /// The period has an approved report; an admin must reopen it first.
+    PeriodLocked,
+    /// The idempotency key was used before with a different request.
+    IdempotencyKeyReused,
+    /// Wrong email or password.
+    InvalidCredentials,
+    /// The password does not meet the policy.
+    WeakPassword,
+    /// Another user has this email.
+    EmailTaken,
+    /// The workflow does not allow this step from the current state.
+    InvalidTransition,
+    /// The caller must log in.
+    Unauthenticated,
+}
+
+/// A problem with the input, returned in the payload (not as a GraphQL error).
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserError {
+    /// Path to the input field at fault, e.g. `["input", "attendance", "2", "count"]`.
+    pub field: Vec<String>,
+    /// Machine-readable reason.
+    pub code: UserErrorCode,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl UserError {
+    /// Builds a user error for a field path.
+    pub fn new(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: field.iter().map(|s| s.to_string()).collect(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a service did not complete.
+#[derive(Debug)]
+pub enum ServiceError {
+    /// Bad input or a refused operation: nothing was written.
+    User(Vec<UserError>),
+    /// A database fault.
+    Db(DbErr),
+}
+
+impl From<DbErr> for ServiceError {
+    fn from(e: DbErr) -> Self {
+        Self::Db(e)
+    }
+}
+
+impl From<UserError> for ServiceError {
+    fn from(e: UserError) -> Self {
+        Self::User(vec![e])
+    }
+}
+
+/// Result of a service.
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Fails with the collected errors, if there are any.
+pub fn check(errors: Vec<UserError>) -> ServiceResult<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::User(errors))
+    }
+}
+
+/// What a mutation did: stored with its idempotency key and replayed on retry.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Id of the object created or changed.
+    pub id: Option<i32>,
+    /// Problems with the input (nothing was written when there are any).
+    pub errors: Vec<UserError>,
+    /// Extra data the payload shows once (e.g. a new API key).
+    pub secret: Option<String>,
+    /// True when this is a stored outcome replayed for a retried request.
+    #[serde(skip)]
+    pub replayed: bool,
+}
+
+impl Outcome {
+    /// The outcome of a successful write.
+    pub fn changed(id: i32) -> Self {
+        Self {
+            id: Some(id),
+            ..Self::default()
+        }
+    }
+}
+
+/// Who performs a write, for audit rows.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The caller.
+    pub viewer: Viewer,
+    /// Request id from `x-request-id`.
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The user id, if a user acts.
+    pub fn user_id(&self) -> Option<i32> {
+        self.viewer.user().map(|u| u.id)
+    }
+}
+
+fn request_hash<I: Serialize>(operation: &str, input: &I) -> String {
+    let body = serde_json::to_string(input).unwrap_or_default();
+    let digest = Sha256::digest(format!("{operation}\n{body}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// Runs a write with an idempotency key, in one write transaction:
+///
+/// 1. claim `(actor, key)` by inserting it (a concurrent duplicate waits on
+///    the unique index, then finds the committed claim);
+/// 2. run `work`;
+/// 3. store the outcome on the claim and commit write, audit and claim together.
+///
+/// A retry with the same key and body gets the stored outcome; with another
+/// body it gets `IDEMPOTENCY_KEY_REUSED`. When `work` reports user errors
+/// nothing is written and the key stays free for a corrected request.
+pub async fn run_idempotent<I, F>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    operation: &str,
+    key: &str,
+    input: &I,
+    work: F,
+) -> Result<Outcome, DbErr>
+where
+    I: Serialize,
+    F: AsyncFnOnce(&DatabaseTransaction) -> ServiceResult<Outcome>,
+{
+    let Some(actor_key) = actor.viewer.actor_key() else {
+        return Ok(Outcome {
+            errors: vec![UserError::new(
+                &[],
+                UserErrorCode::Unauthenticated,
+                "log in to change data",
+            )],
+            ..Outcome::default()
+        });
+    };
+    let key = key.trim();
+    if key.is_empty() || key.len() > 200 {
+        return Ok(Outcome {
+            errors: vec![UserError::new(
+                &["idempotencyKey"],
+                UserErrorCode::Invalid,
+                "give an idempotency key of 1 to 200 characters",
+            )],
+            ..Outcome::default()
+        });
+    }
+    let hash = request_hash(operation, input);
+    let txn = crate::db::begin_write(db).await?;
+    let claim = idempotency_key::ActiveModel {
+        id: NotSet,
+        actor: Set(actor_key.clone()),
+        key: Set(key.to_string()),
+        request_hash: Set(hash.clone()),
+        response: Set(None),
+        created_at: Set(Utc::now()),
+        completed_at: Set(None),
+    };
+    let claim_id = match idempotency_key::Entity::insert(claim).exec(&txn).await {
+        Ok(res) => res.last_insert_id,
+        Err(err) if is_unique_violation(&err) => {
+            txn.rollback().await?;
+            return replay(db, &actor_key, key, &hash).await;
+        }
+        Err(err) => return Err(err),
+    };
+    match work(&txn).await {
+        Ok(outcome) => {
+            let stored =
+                serde_json::to_value(&outcome).map_err(|e| DbErr::Custom(e.to_string()))?;
+            idempotency_key::ActiveModel {
+                id: Set(claim_id),
+                response: Set(Some(stored)),
+                completed_at: Set(Some(Utc::now())),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+            txn.commit().await?;
+            Ok(outcome)
+        }
+        Err(ServiceError::User(errors)) => {
+            txn.rollback().await?;
+            Ok(Outcome {
+                errors,
+                ..Outcome::default()
+            })
+        }
+        Err(ServiceError::Db(err)) => {
+            txn.rollback().await?;
+            Err(err)
+        }
+    }
+}
+
+async fn replay(
+    db: &DatabaseConnection,
+    actor: &str,
+    key: &str,
+    hash: &str,
+) -> Result<Outcome, DbErr> {
+    let row = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::Actor.eq(actor))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .one(db)
+        .await?;
+    let Some(row) = row else {
+        return Err(DbErr::Custom(
+            "idempotency claim vanished after a unique violation".into(),
+        ));
+    };
+    if row.request_hash != hash {
+        return Ok(Outcome {
+            errors: vec![UserError::new(
+                &["idempotencyKey"],
+                UserErrorCode::IdempotencyKeyReused,
+                "this idempotency key was used for a different request; use a new key for a new request",
+            )],
+            ..Outcome::default()
+        });
+    }
+    let mut outcome: Outcome = row
+        .response
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .unwrap_or_default();
+    outcome.replayed = true;
+    // The secret of a created API key is shown once only.
+    outcome.secret = None;
+    Ok(outcome)
+}
+
+/// Writes an audit row in the caller's transaction.
+pub async fn audit<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: &str,
+    entity_type: &str,
+    entity_id: Option<i32>,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), DbErr> {
+    audit_entry::ActiveModel {
+        id: NotSet,
+        actor_user_id: Set(actor.user_id()),
+        actor_api_key_id: Set(match actor.viewer {
+            Viewer::ApiKey { id, .. } => Some(id),
+            _ => None,
+        }),
+        action: Set(action.to_string()),
+        entity_type: Set(entity_type.to_string()),
+        entity_id: Set(entity_id.map(|i| i.to_string())),
+        before: Set(before),
+        after: Set(after),
+        request_id: Set(actor.request_id.clone()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// JSON of a model for audit rows.
+pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}
+
+/// Loads a project the caller may edit, or the user error to return.
+pub async fn editable_project<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    project_id: i32,
+    field: &[&str],
+) -> ServiceResult<project::Model> {
+    let found = project::Entity::find_by_id(project_id)
+        .filter(viewer.project_scope())
+        .one(db)
+        .await?;
+    let Some(project) = found else {
+        return Err(UserError::new(field, UserErrorCode::NotFound, "no such project").into());
+    };
+    if !viewer.can_edit_project(project.id) {
+        return Err(UserError::new(
+            field,
+            UserErrorCode::Forbidden,
+            "you may not change this project's data",
+        )
+        .into());
+    }
+    Ok(project)
+}
+
+/// Refuses dates inside an approved report period of the project.
+pub async fn ensure_unlocked<C: ConnectionTrait>(
+    db: &C,
+    project_id: i32,
+    date: Option<NaiveDate>,
+    field: &[&str],
+) -> ServiceResult<()> {
+    let Some(date) = date else { return Ok(()) };
+    let locked = report::Entity::find()
+        .filter(report::Column::ProjectId.eq(project_id))
+        .filter(report::Column::Status.eq(ReportStatus::Approved))
+        .filter(report::Column::PeriodStart.lte(date))
+        .filter(report::Column::PeriodEnd.gte(date))
+        .one(db)
+        .await?;
+    match locked {
+        Some(r) => Err(UserError::new(
+            field,
+            UserErrorCode::PeriodLocked,
+            format!(
+                "{date} is in the approved report {} – {}; an admin must reopen it first",
+                r.period_start, r.period_end
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// Refuses dates outside the project's own dates (actual, else planned).
+pub fn within_project(
+    project: &project::Model,
+    date: Option<NaiveDate>,
+    field: &[&str],
+) -> Option<UserError> {
+    let date = date?;
+    let start = project.actual_start.or(project.planned_start);
+    let end = project.actual_end.or(project.planned_end);
+    let before = start.is_some_and(|s| date < s);
+    let after = end.is_some_and(|e| date > e);
+    (before || after).then(|| {
+        UserError::new(
+            field,
+            UserErrorCode::OutOfProjectRange,
+            format!(
+                "{date} is outside the project's dates ({} – {})",
+                start
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "open".into()),
+                end.map(|d| d.to_string()).unwrap_or_else(|| "open".into())
+            ),
+        )
+    })
+}
+
+/// The user error for a stale `version`.
+pub fn conflict(field: &[&str], what: &str) -> ServiceError {
+    UserError::new(
+        field,
+        UserErrorCode::Conflict,
+        format!("the {what} changed since you read it; reload and apply your change again"),
+    )
+    .into()
+}
