@@ -5,6 +5,11 @@
 //! total, a single withheld cell could be recovered by subtracting the visible
 //! cells from the total, so a second cell (the smallest other) is withheld
 //! too; a total made of one cell is withheld with it.
+//!
+//! [`lattice`] extends this to every grouping of a statistics cube at once, so
+//! that no withheld value can be recovered by differencing across groupings.
+
+pub mod lattice;
 
 use entities::codes::Sensitivity;
 

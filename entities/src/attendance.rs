@@ -15,6 +15,8 @@ pub struct Model {
     pub disability: Disability,
     pub category: BeneficiaryCategory,
     pub count: i32,
+    /// True when the figure is illustrative (a breakdown the sources do not give).
+    pub illustrative: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

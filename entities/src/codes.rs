@@ -387,6 +387,8 @@ code_list! {
         Organisations = "organisations",
         /// Service directions (areas of service).
         ServiceAreas = "service_areas",
+        /// Teams (e.g. mobile volunteer teams).
+        Teams = "teams",
     }
 }
 

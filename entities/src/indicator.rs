@@ -24,6 +24,8 @@ pub struct Model {
     pub derived_from: Option<String>,
     pub source_document_id: Option<i32>,
     pub version: i32,
+    /// True when the baseline or target is illustrative (not stated by the sources).
+    pub illustrative: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

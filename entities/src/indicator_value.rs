@@ -19,6 +19,8 @@ pub struct Model {
     pub note_en: Option<String>,
     pub source_document_id: Option<i32>,
     pub version: i32,
+    /// True when the figure is illustrative (a breakdown the sources do not give).
+    pub illustrative: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,8 @@ pub struct Model {
     pub sensitivity: Sensitivity,
     pub source_document_id: Option<i32>,
     pub version: i32,
+    /// True when the figure is illustrative (a breakdown the sources do not give).
+    pub illustrative: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -715,6 +715,9 @@ struct EventSpec<'a> {
     areas: &'a [i32],
     /// Attendance cells: sex, age band, disability, category, count.
     attendance: &'a [(Sex, AgeBand, Disability, BeneficiaryCategory, i32)],
+    /// True when the cells are an illustrative breakdown of a reported total:
+    /// they replace any unbroken (non-illustrative) row of the event.
+    illustrative: bool,
 }
 
 async fn event<C: ConnectionTrait + TransactionTrait>(
@@ -779,10 +782,21 @@ async fn event<C: ConnectionTrait + TransactionTrait>(
                 disability: Set(*disability),
                 category: Set(*category),
                 count: Set(*count),
+                illustrative: Set(e.illustrative),
             },
             |m| m.id,
         )
         .await?;
+    }
+    if e.illustrative {
+        // The breakdown replaces the reported total's single row (loaded by an
+        // earlier version of the dataset), so the total is not counted twice.
+        use sea_orm::{EntityTrait, QueryFilter};
+        attendance::Entity::delete_many()
+            .filter(attendance::Column::EventId.eq(id))
+            .filter(attendance::Column::Illustrative.eq(false))
+            .exec(sd.db)
+            .await?;
     }
     Ok(id)
 }
@@ -858,9 +872,14 @@ struct CountSpec<'a> {
     stage: ServiceStage,
     unit: CountUnit,
     category: Option<BeneficiaryCategory>,
+    /// Sex and age band of the cell; `None` when not broken down.
+    sex: Option<Sex>,
+    age_band: Option<AgeBand>,
     value: i64,
     sensitivity: Sensitivity,
     source: i32,
+    /// True for a cell of an illustrative breakdown (not given by the source).
+    illustrative: bool,
 }
 
 async fn service_count<C: ConnectionTrait + TransactionTrait>(
@@ -877,6 +896,8 @@ async fn service_count<C: ConnectionTrait + TransactionTrait>(
             Col::Stage.eq(c.stage),
             Col::Unit.eq(c.unit),
             eq_opt(Col::PeriodStart, c.period.0),
+            eq_opt(Col::Sex, c.sex),
+            eq_opt(Col::AgeBand, c.age_band),
         ]),
         service_count::ActiveModel {
             id: NotSet,
@@ -890,14 +911,15 @@ async fn service_count<C: ConnectionTrait + TransactionTrait>(
             channel: Set(c.channel),
             stage: Set(c.stage),
             unit: Set(c.unit),
-            sex: Set(None),
-            age_band: Set(None),
+            sex: Set(c.sex),
+            age_band: Set(c.age_band),
             disability: Set(None),
             category: Set(c.category),
             value: Set(c.value),
             sensitivity: Set(c.sensitivity),
             source_document_id: Set(Some(c.source)),
             version: Set(1),
+            illustrative: Set(c.illustrative),
         },
         |m| m.id,
     )
@@ -914,6 +936,8 @@ struct IndicatorSpec<'a> {
     counting_rule: CountingRule,
     aggregation: Aggregation,
     target: Option<i64>,
+    /// True when the target is illustrative (the source states none).
+    illustrative_target: bool,
     derived_from: Option<&'a str>,
     source: i32,
     /// Values: dimension and its value (both None for the whole), value.
@@ -947,6 +971,7 @@ async fn indicator<C: ConnectionTrait + TransactionTrait>(
                 derived_from: Set(i.derived_from.map(String::from)),
                 source_document_id: Set(Some(i.source)),
                 version: Set(1),
+                illustrative: Set(i.illustrative_target),
             },
             |m| m.id,
         )
@@ -972,6 +997,7 @@ async fn indicator<C: ConnectionTrait + TransactionTrait>(
                 note_en: Set(None),
                 source_document_id: Set(Some(i.source)),
                 version: Set(1),
+                illustrative: Set(false),
             },
             |m| m.id,
         )
@@ -1232,6 +1258,7 @@ async fn red_crescent<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[ar.mingachevir],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -1255,6 +1282,7 @@ async fn red_crescent<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -1290,6 +1318,7 @@ async fn red_crescent<C: ConnectionTrait + TransactionTrait>(
                 counting_rule: CountingRule::Total,
                 aggregation: Aggregation::Sum,
                 target: None,
+                illustrative_target: false,
                 derived_from: None,
                 source,
                 values: &[],
@@ -1297,6 +1326,45 @@ async fn red_crescent<C: ConnectionTrait + TransactionTrait>(
         )
         .await?;
     }
+    // Strategic Development Plan 2016–2020, goal 2: mobile volunteer teams,
+    // first at regional level. The text gives no number: the target of one
+    // regional team is ILLUSTRATIVE (flagged).
+    indicator(
+        sd,
+        IndicatorSpec {
+            project,
+            code: "mobile-volunteer-teams",
+            title_az: "Yaradılmış Mobil Könüllü Dəstələr (Strateji İnkişaf Planı, 2-ci məqsəd)",
+            title_en: "Mobile Volunteer Teams formed (Strategic Development Plan, goal 2)",
+            unit: CountUnit::Teams,
+            counting_rule: CountingRule::Total,
+            aggregation: Aggregation::Latest,
+            target: Some(1),
+            illustrative_target: true,
+            derived_from: Some("teams.active"),
+            source,
+            values: &[],
+        },
+    )
+    .await?;
+    indicator(
+        sd,
+        IndicatorSpec {
+            project,
+            code: "events-held-recorded",
+            title_az: "Keçirilmiş tədbirlər (qeydə alınmış)",
+            title_en: "Events held (as recorded)",
+            unit: CountUnit::Events,
+            counting_rule: CountingRule::Total,
+            aggregation: Aggregation::Sum,
+            target: None,
+            illustrative_target: false,
+            derived_from: Some("events.held"),
+            source,
+            values: &[],
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -1459,6 +1527,7 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -1482,7 +1551,13 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &three_districts,
-            attendance: &[(Sex::Unknown, AnyAge, AnyDisability, BeneficiaryCategory::ExecutiveAuthorityStaff, 23)],
+            // The text gives 23 attendees and no breakdown: the split by sex is
+            // illustrative (flagged), and still adds up to the reported 23.
+            illustrative: true,
+            attendance: &[
+                (Sex::Female, AnyAge, AnyDisability, BeneficiaryCategory::ExecutiveAuthorityStaff, 15),
+                (Sex::Male, AnyAge, AnyDisability, BeneficiaryCategory::ExecutiveAuthorityStaff, 8),
+            ],
         },
     )
     .await?;
@@ -1505,6 +1580,7 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &three_districts,
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -1532,6 +1608,7 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
             source,
             areas: &three_districts,
             // One coordinator appointed for each of the three centres, each trained.
+            illustrative: false,
             attendance: &[(
                 Sex::Unknown,
                 AnyAge,
@@ -1558,6 +1635,7 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &three_districts,
+            illustrative: false,
             attendance: &[(Sex::Female, AnyAge, AnyDisability, BeneficiaryCategory::Unknown, 9)],
         },
     )
@@ -1618,6 +1696,9 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
                 value,
                 sensitivity: Sensitivity::Ordinary,
                 source,
+                sex: None,
+                age_band: None,
+                illustrative: false,
             },
         )
         .await?;
@@ -1633,6 +1714,7 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
             counting_rule: CountingRule::Total,
             aggregation: Aggregation::Latest,
             target: Some(3),
+            illustrative_target: false,
             derived_from: Some("centres.operational"),
             source,
             values: &[],
@@ -1650,12 +1732,56 @@ async fn undp<C: ConnectionTrait + TransactionTrait>(
             counting_rule: CountingRule::Total,
             aggregation: Aggregation::Latest,
             target: Some(3),
+            illustrative_target: false,
             derived_from: Some("works.completed"),
             source,
             values: &[],
         },
     )
     .await?;
+    // Actuals derived from the recorded facts; the texts state no targets for these.
+    for (code, title_az, title_en, unit, rule) in [
+        (
+            "people-trained",
+            "Təlimlərdə iştirak edənlər",
+            "People trained",
+            CountUnit::Persons,
+            "attendance.training",
+        ),
+        (
+            "women-vocational-courses",
+            "Peşə kurslarında iştirak edən qadınlar",
+            "Women in vocational courses",
+            CountUnit::Persons,
+            "attendance.vocational_course",
+        ),
+        (
+            "applications-received",
+            "İcma Resurs Mərkəzlərinə müraciətlər",
+            "Applications received at the Community Resource Centres",
+            CountUnit::Persons,
+            "services.received",
+        ),
+    ] {
+        indicator(
+            sd,
+            IndicatorSpec {
+                project,
+                code,
+                title_az,
+                title_en,
+                unit,
+                counting_rule: CountingRule::Total,
+                aggregation: Aggregation::Sum,
+                target: None,
+                illustrative_target: false,
+                derived_from: Some(rule),
+                source,
+                values: &[],
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -1759,27 +1885,53 @@ async fn trafficking<C: ConnectionTrait + TransactionTrait>(
         },
     )
     .await?;
-    service_count(
-        sd,
-        CountSpec {
-            project,
-            centre: Some(assistance_centre),
-            period: (None, None),
-            period_label: Some((
-                "Ötən il və cari ilin birinci rübü",
-                "Last year and the first quarter of this year",
-            )),
-            support_type: None,
-            channel: None,
-            stage: ServiceStage::Served,
-            unit: CountUnit::Persons,
-            category: Some(BeneficiaryCategory::TraffickingVictim),
-            value: 130,
-            sensitivity: Sensitivity::Sensitive,
-            source,
-        },
-    )
-    .await?;
+    // The text reports 130 people and no breakdown. The sex × age cells below
+    // are ILLUSTRATIVE (flagged in the data and the API): they exercise
+    // disaggregation and small-cell suppression of a sensitive population, and
+    // add up to the reported 130, replacing its single row.
+    for (sex, age_band, value) in [
+        (Sex::Female, AgeBand::Age0To17, 12),
+        (Sex::Female, AgeBand::Age18To24, 51),
+        (Sex::Female, AgeBand::Age25To59, 58),
+        (Sex::Male, AgeBand::Age0To17, 2),
+        (Sex::Male, AgeBand::Age18To24, 4),
+        (Sex::Male, AgeBand::Age25To59, 3),
+    ] {
+        service_count(
+            sd,
+            CountSpec {
+                project,
+                centre: Some(assistance_centre),
+                period: (None, None),
+                period_label: Some((
+                    "Ötən il və cari ilin birinci rübü",
+                    "Last year and the first quarter of this year",
+                )),
+                support_type: None,
+                channel: None,
+                stage: ServiceStage::Served,
+                unit: CountUnit::Persons,
+                category: Some(BeneficiaryCategory::TraffickingVictim),
+                sex: Some(sex),
+                age_band: Some(age_band),
+                value,
+                sensitivity: Sensitivity::Sensitive,
+                source,
+                illustrative: true,
+            },
+        )
+        .await?;
+    }
+    {
+        use sea_orm::{EntityTrait, QueryFilter};
+        service_count::Entity::delete_many()
+            .filter(service_count::Column::ProjectId.eq(project))
+            .filter(service_count::Column::CentreId.eq(assistance_centre))
+            .filter(service_count::Column::Sex.is_null())
+            .filter(service_count::Column::Illustrative.eq(false))
+            .exec(sd.db)
+            .await?;
+    }
     event(
         sd,
         EventSpec {
@@ -1799,6 +1951,7 @@ async fn trafficking<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[ar.baku],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -1822,6 +1975,7 @@ async fn trafficking<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -1842,6 +1996,7 @@ async fn trafficking<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -1965,6 +2120,9 @@ async fn coordination<C: ConnectionTrait + TransactionTrait>(
             value: 1461,
             sensitivity: Sensitivity::Sensitive,
             source,
+            sex: None,
+            age_band: None,
+            illustrative: false,
         },
     )
     .await?;
@@ -1983,6 +2141,9 @@ async fn coordination<C: ConnectionTrait + TransactionTrait>(
             value: 155,
             sensitivity: Sensitivity::Sensitive,
             source,
+            sex: None,
+            age_band: None,
+            illustrative: false,
         },
     )
     .await?;
@@ -1997,6 +2158,7 @@ async fn coordination<C: ConnectionTrait + TransactionTrait>(
             counting_rule: CountingRule::Unique,
             aggregation: Aggregation::Latest,
             target: None,
+            illustrative_target: false,
             derived_from: None,
             source,
             values: &[
@@ -2018,6 +2180,7 @@ async fn coordination<C: ConnectionTrait + TransactionTrait>(
             counting_rule: CountingRule::Unique,
             aggregation: Aggregation::Latest,
             target: None,
+            illustrative_target: false,
             derived_from: None,
             source,
             values: &[(None, None, 26)],
@@ -2043,6 +2206,7 @@ async fn coordination<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -2066,6 +2230,7 @@ async fn coordination<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -2167,6 +2332,7 @@ async fn child_hotline<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Held,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
@@ -2187,6 +2353,7 @@ async fn child_hotline<C: ConnectionTrait + TransactionTrait>(
             status: EventStatus::Planned,
             source,
             areas: &[],
+            illustrative: false,
             attendance: &[],
         },
     )
