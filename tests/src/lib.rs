@@ -253,3 +253,329 @@ macro_rules! engine_tests {
         )+
     };
 }
+
+// ------------------------------------------------------------------------
+// Shared helpers of the integration suite: reading connections, error codes,
+// plain HTTP requests, and rows inserted straight into the database (past the
+// API) to prove that pagination, visibility and statement counts hold up.
+
+/// The `node`s of a connection's `edges`, in order.
+pub fn nodes(connection: &Value) -> Vec<Value> {
+    connection["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a connection: {connection:#}"))
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+/// The string field `key` of each value, in order (panics on a missing one).
+pub fn strings(values: &[Value], key: &str) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| {
+            v[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {key:?} in {v:#}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// `extensions.code` of the first error of a response, if any.
+pub fn first_error_code(response: &Value) -> Option<String> {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(String::from)
+}
+
+impl TestApp {
+    /// Sends a query that must fail and returns the `extensions.code` of its first error.
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let resp = self.graphql(query, variables).await;
+        first_error_code(&resp).unwrap_or_else(|| panic!("expected an error with a code: {resp:#}"))
+    }
+
+    /// Sends a query with headers that must succeed and returns its `data`.
+    pub async fn data_with(
+        &self,
+        query: &str,
+        variables: Value,
+        headers: &[(&str, &str)],
+    ) -> Value {
+        let resp = self.graphql_with(query, variables, headers).await;
+        assert!(resp.get("errors").is_none(), "unexpected errors: {resp:#}");
+        resp["data"].clone()
+    }
+
+    /// A plain `GET` of a path on the server.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    /// Global ID of the demo object found by a query returning `{ id }` at `pointer`.
+    pub async fn id_at(&self, query: &str, pointer: &str) -> String {
+        let data = self.data(query, json!({})).await;
+        data.pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no ID at {pointer} in {data:#}"))
+            .to_string()
+    }
+}
+
+/// Rows written straight into the database through sea-orm, bypassing the API.
+pub mod fixtures {
+    use entities::codes::*;
+    use entities::*;
+    use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+
+    // Only the columns a test cares about are set; the others keep their
+    // database defaults (NULL, or e.g. `illustrative = false`).
+
+    /// Inserts a project (no participants or areas) and returns its id.
+    pub async fn project(db: &DatabaseConnection, slug: &str, title: &str, is_public: bool) -> i32 {
+        project::ActiveModel {
+            slug: Set(slug.into()),
+            title_az: Set(format!("{title} (az)")),
+            title_en: Set(title.into()),
+            status: Set(ProjectStatus::Implementation),
+            sensitivity: Set(Sensitivity::Ordinary),
+            is_public: Set(is_public),
+            search_key: Set(api::search::search_key([title, slug])),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert project")
+        .id
+    }
+
+    /// Adds an organisation to a project in a role.
+    pub async fn participant(
+        db: &DatabaseConnection,
+        project_id: i32,
+        organisation_id: i32,
+        role: ParticipantRole,
+    ) {
+        project_participant::ActiveModel {
+            project_id: Set(project_id),
+            organisation_id: Set(organisation_id),
+            role: Set(role),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert participant");
+    }
+
+    /// Links a project to an area it works in.
+    pub async fn project_area(db: &DatabaseConnection, project_id: i32, area_id: i32) {
+        project_area::Entity::insert(project_area::ActiveModel {
+            project_id: Set(project_id),
+            area_id: Set(area_id),
+        })
+        .exec_without_returning(db)
+        .await
+        .expect("insert project area");
+    }
+
+    /// Inserts an operational community resource centre of a project and returns its id.
+    pub async fn centre(
+        db: &DatabaseConnection,
+        project_id: i32,
+        name: &str,
+        area_id: Option<i32>,
+    ) -> i32 {
+        centre::ActiveModel {
+            project_id: Set(project_id),
+            kind: Set(CentreKind::CommunityResourceCentre),
+            name_az: Set(format!("{name} (az)")),
+            name_en: Set(name.into()),
+            area_id: Set(area_id),
+            rooms: Set(Some(1)),
+            status: Set(Some(CentreStatus::Operational)),
+            sensitive_location: Set(false),
+            search_key: Set(api::search::search_key([name])),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert centre")
+        .id
+    }
+
+    /// Inserts a held training of a project (at a centre, if given) and returns its id.
+    pub async fn event(
+        db: &DatabaseConnection,
+        project_id: i32,
+        centre_id: Option<i32>,
+        title: &str,
+    ) -> i32 {
+        event::ActiveModel {
+            project_id: Set(project_id),
+            centre_id: Set(centre_id),
+            kind: Set(EventKind::Training),
+            title_az: Set(format!("{title} (az)")),
+            title_en: Set(title.into()),
+            status: Set(EventStatus::Held),
+            search_key: Set(api::search::search_key([title])),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert event")
+        .id
+    }
+
+    /// Records attendance of an event in one cell.
+    pub async fn attendance(db: &DatabaseConnection, event_id: i32, sex: Sex, count: i32) {
+        attendance::ActiveModel {
+            event_id: Set(event_id),
+            sex: Set(sex),
+            age_band: Set(AgeBand::Unknown),
+            disability: Set(Disability::Unknown),
+            category: Set(BeneficiaryCategory::General),
+            count: Set(count),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert attendance");
+    }
+
+    /// Inserts a completed road work of a project in an area and returns its id.
+    pub async fn work(db: &DatabaseConnection, project_id: i32, title: &str, area_id: i32) -> i32 {
+        infrastructure_work::ActiveModel {
+            project_id: Set(project_id),
+            kind: Set(WorkKind::Road),
+            title_az: Set(format!("{title} (az)")),
+            title_en: Set(title.into()),
+            area_id: Set(Some(area_id)),
+            status: Set(WorkStatus::Completed),
+            search_key: Set(api::search::search_key([title])),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert work")
+        .id
+    }
+
+    /// Inserts a village under `parent_id` and returns its id.
+    pub async fn village(db: &DatabaseConnection, name: &str, parent_id: i32) -> i32 {
+        area::ActiveModel {
+            kind: Set(AreaKind::Village),
+            name_az: Set(name.into()),
+            name_en: Set(name.into()),
+            parent_id: Set(Some(parent_id)),
+            search_key: Set(api::search::search_key([name])),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert area")
+        .id
+    }
+
+    /// Database id of a row from its global ID (`base64url("Type:id")`).
+    pub fn raw_id(global: &str) -> i32 {
+        let decoded = base64url_decode(global);
+        let (_, number) = decoded
+            .split_once(':')
+            .unwrap_or_else(|| panic!("{global:?} does not decode to Type:id"));
+        number.parse().expect("numeric id")
+    }
+
+    /// Global ID of a row, as the API encodes it.
+    pub fn global_id(type_name: &str, id: i32) -> String {
+        base64url_encode(format!("{type_name}:{id}").as_bytes())
+    }
+
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /// Unpadded base64url, enough for IDs and cursors.
+    pub fn base64url_encode(bytes: &[u8]) -> String {
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+
+    /// Decodes unpadded base64url into text.
+    pub fn base64url_decode(text: &str) -> String {
+        let mut bits = 0u32;
+        let mut n = 0;
+        let mut out = Vec::new();
+        for c in text.bytes() {
+            let v = ALPHABET
+                .iter()
+                .position(|a| *a == c)
+                .unwrap_or_else(|| panic!("{text:?} is not base64url")) as u32;
+            bits = (bits << 6) | v;
+            n += 6;
+            if n >= 8 {
+                n -= 8;
+                out.push((bits >> n) as u8);
+                bits &= (1 << n) - 1;
+            }
+        }
+        String::from_utf8(out).expect("UTF-8")
+    }
+}
+
+pub mod accounts;
+
+/// Like [`engine_tests!`], for tests that reveal a known bug: the engines
+/// named before `=>` get `#[ignore = reason]` (run them with `--ignored`), the
+/// others run as usual. `postgres: "BUG: …" => a, b` or `both: "BUG: …" => a`.
+#[macro_export]
+macro_rules! engine_tests_with_bug {
+    (postgres: $reason:literal => $($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Engine::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = $reason]
+                async fn postgres() {
+                    super::$name($crate::Engine::Postgres).await;
+                }
+            }
+        )+
+    };
+    (both: $reason:literal => $($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = $reason]
+                async fn sqlite() {
+                    super::$name($crate::Engine::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = $reason]
+                async fn postgres() {
+                    super::$name($crate::Engine::Postgres).await;
+                }
+            }
+        )+
+    };
+}
