@@ -44,6 +44,8 @@ pub struct Config {
     pub jwt_secret: String,
     /// `JWT_TTL_SECS`: lifetime of access tokens (default 900 = 15 minutes).
     pub jwt_ttl_secs: i64,
+    /// `LOGIN_ATTEMPTS_PER_MINUTE`: log-in attempts allowed per email and minute (default 10).
+    pub login_attempts_per_minute: u32,
 }
 
 impl Config {
@@ -84,6 +86,7 @@ impl Config {
             },
             jwt_secret: std::env::var("JWT_SECRET").unwrap_or_default(),
             jwt_ttl_secs: env_parse("JWT_TTL_SECS", 900)?,
+            login_attempts_per_minute: env_parse("LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
         }
         .validated()
     }
@@ -105,6 +108,7 @@ impl Config {
             production: false,
             jwt_secret: String::new(),
             jwt_ttl_secs: 900,
+            login_attempts_per_minute: 10,
         }
     }
 

@@ -217,3 +217,49 @@ engine_tests!(
     tampered_expired_or_misdirected_tokens_are_refused,
     donors_read_the_projects_they_fund_with_figures_still_suppressed
 );
+
+async fn repeated_failed_logins_are_throttled_per_email(engine: Engine) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    create_user(&app, "m@undp.example", "manager", Some("UNDP"), &[]).await;
+    let q = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token userErrors { code } } }";
+    let mut codes = Vec::new();
+    for _ in 0..12 {
+        let r = app
+            .graphql(
+                q,
+                json!({ "e": "m@undp.example", "p": "wrong password guess" }),
+            )
+            .await;
+        codes.push(
+            r["data"]["login"]["userErrors"][0]["code"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert!(
+        codes[..10].iter().all(|c| c == "INVALID_CREDENTIALS"),
+        "{codes:?}"
+    );
+    assert!(
+        codes[10..].iter().all(|c| c == "TOO_MANY_ATTEMPTS"),
+        "{codes:?}"
+    );
+    // Even the right password waits out the limit; other emails are not affected.
+    let right = app
+        .graphql(
+            q,
+            json!({ "e": "m@undp.example", "p": tests::accounts::PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        right["data"]["login"]["userErrors"][0]["code"],
+        "TOO_MANY_ATTEMPTS"
+    );
+    create_user(&app, "other@undp.example", "viewer", None, &[]).await;
+    assert!(!login(&app, "other@undp.example").await.is_empty());
+}
+
+engine_tests!(repeated_failed_logins_are_throttled_per_email);

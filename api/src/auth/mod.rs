@@ -6,6 +6,30 @@ pub mod api_keys;
 pub mod jwt;
 pub mod password;
 
+/// Limits log-in attempts per email address: argon2id verification costs
+/// ~16 ms of CPU, so unthrottled guessing would also be a denial of service.
+/// Kept in memory, so each replica counts on its own.
+pub struct LoginThrottle(governor::DefaultKeyedRateLimiter<String>);
+
+impl LoginThrottle {
+    /// `per_minute` attempts per email and minute, with that many in a burst.
+    pub fn new(per_minute: u32) -> Self {
+        let quota = governor::Quota::per_minute(
+            std::num::NonZeroU32::new(per_minute.max(1)).expect("non-zero"),
+        );
+        Self(governor::RateLimiter::keyed(quota))
+    }
+
+    /// True when another attempt for this email is allowed now.
+    pub fn allow(&self, email: &str) -> bool {
+        let allowed = self.0.check_key(&email.to_string()).is_ok();
+        if self.0.len() > 100_000 {
+            self.0.retain_recent();
+        }
+        allowed
+    }
+}
+
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, header};

@@ -8,6 +8,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod pagination;
 pub mod query;
+pub mod stats;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
@@ -19,7 +20,7 @@ use crate::disclosure::Thresholds;
 
 /// The root query: one object per domain, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ReadQuery, mutation::AccountQuery);
+pub struct QueryRoot(query::ReadQuery, mutation::AccountQuery, stats::StatsQuery);
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
@@ -38,6 +39,9 @@ pub fn build_schema(
     )
     .data(db)
     .data(keys)
+    .data(crate::auth::LoginThrottle::new(
+        config.login_attempts_per_minute,
+    ))
     .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity)
     .limit_recursive_depth(32)
@@ -83,4 +87,5 @@ pub fn request_data(
             request_id,
         })
         .data(lang::RequestLang(lang))
+        .data(crate::stats::aggregate::Cache::default())
 }

@@ -137,6 +137,21 @@ impl MutationRoot {
         password: String,
     ) -> ApiResult<LoginPayload> {
         let email = admin::normalise_email(&email);
+        if !ctx
+            .data_unchecked::<crate::auth::LoginThrottle>()
+            .allow(&email)
+        {
+            return Ok(LoginPayload {
+                token: None,
+                expires_at: None,
+                user: None,
+                user_errors: vec![UserError::new(
+                    &[],
+                    UserErrorCode::TooManyAttempts,
+                    "too many log-in attempts for this email; wait a minute",
+                )],
+            });
+        }
         let found = user::Entity::find()
             .filter(user::Column::Email.eq(&email))
             .filter(user::Column::IsActive.eq(true))

@@ -49,6 +49,8 @@ pub enum UserErrorCode {
     IdempotencyKeyReused,
     /// Wrong email or password.
     InvalidCredentials,
+    /// Too many attempts; wait a minute.
+    TooManyAttempts,
     /// The password does not meet the policy.
     WeakPassword,
     /// Another user has this email.
