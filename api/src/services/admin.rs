@@ -265,13 +265,14 @@ pub async fn update_user<C: ConnectionTrait>(
     if let Some(hash) = hash {
         change.password_hash = Set(hash);
     }
-    let result = user::Entity::update_many()
-        .set(change)
-        .filter(user::Column::Id.eq(id))
-        .filter(user::Column::Version.eq(input.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+    if !compare_and_set::<user::Entity, _>(
+        db,
+        change,
+        (user::Column::Id, id),
+        (user::Column::Version, input.version),
+    )
+    .await?
+    {
         return Err(conflict(&["input", "version"], "user"));
     }
     if let Some(raw) = &input.project_ids {
@@ -421,8 +422,9 @@ pub async fn update_organisation<C: ConnectionTrait>(
     .into_iter()
     .flatten()
     .collect();
-    let result = organisation::Entity::update_many()
-        .set(organisation::ActiveModel {
+    if !compare_and_set::<organisation::Entity, _>(
+        db,
+        organisation::ActiveModel {
             name_az: Set(input.name_az.trim().to_string()),
             name_en: Set(input.name_en.trim().to_string()),
             acronym_az: Set(input.acronym_az.clone()),
@@ -432,12 +434,12 @@ pub async fn update_organisation<C: ConnectionTrait>(
             search_key: Set(search_key(names)),
             version: Set(version + 1),
             ..Default::default()
-        })
-        .filter(organisation::Column::Id.eq(id))
-        .filter(organisation::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+        },
+        (organisation::Column::Id, id),
+        (organisation::Column::Version, version),
+    )
+    .await?
+    {
         return Err(conflict(&["version"], "organisation"));
     }
     let after = organisation::Entity::find_by_id(id).one(db).await?;

@@ -470,13 +470,14 @@ async fn bump_event<C: ConnectionTrait>(
     version: i32,
     change: event::ActiveModel,
 ) -> Result<Option<event::Model>, DbErr> {
-    let result = event::Entity::update_many()
-        .set(change)
-        .filter(event::Column::Id.eq(id))
-        .filter(event::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+    if !compare_and_set::<event::Entity, _>(
+        db,
+        change,
+        (event::Column::Id, id),
+        (event::Column::Version, version),
+    )
+    .await?
+    {
         return Ok(None);
     }
     event::Entity::find_by_id(id).one(db).await

@@ -102,13 +102,14 @@ pub async fn update_work_status<C: ConnectionTrait>(
         version: Set(before.version + 1),
         ..Default::default()
     };
-    let result = infrastructure_work::Entity::update_many()
-        .set(change)
-        .filter(infrastructure_work::Column::Id.eq(id))
-        .filter(infrastructure_work::Column::Version.eq(input.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+    if !compare_and_set::<infrastructure_work::Entity, _>(
+        db,
+        change,
+        (infrastructure_work::Column::Id, id),
+        (infrastructure_work::Column::Version, input.version),
+    )
+    .await?
+    {
         return Err(conflict(&["input", "version"], "infrastructure work"));
     }
     work_status_change::ActiveModel {
@@ -192,18 +193,19 @@ pub async fn record_centre_milestone<C: ConnectionTrait>(
     } else {
         before.opened_on
     };
-    let result = centre::Entity::update_many()
-        .set(centre::ActiveModel {
+    if !compare_and_set::<centre::Entity, _>(
+        db,
+        centre::ActiveModel {
             status: Set(Some(input.status)),
             opened_on: Set(opened),
             version: Set(before.version + 1),
             ..Default::default()
-        })
-        .filter(centre::Column::Id.eq(id))
-        .filter(centre::Column::Version.eq(input.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+        },
+        (centre::Column::Id, id),
+        (centre::Column::Version, input.version),
+    )
+    .await?
+    {
         return Err(conflict(&["input", "version"], "centre"));
     }
     centre_milestone::ActiveModel {
@@ -414,17 +416,18 @@ pub async fn set_service_counts<C: ConnectionTrait>(
                 if c.version != Some(row.version) {
                     return Err(conflict(&["input", "counts", &index, "version"], "count"));
                 }
-                let result = service_count::Entity::update_many()
-                    .set(service_count::ActiveModel {
+                if !compare_and_set::<service_count::Entity, _>(
+                    db,
+                    service_count::ActiveModel {
                         value: Set(c.value),
                         version: Set(row.version + 1),
                         ..Default::default()
-                    })
-                    .filter(Col::Id.eq(row.id))
-                    .filter(Col::Version.eq(row.version))
-                    .exec(db)
-                    .await?;
-                if result.rows_affected == 0 {
+                    },
+                    (Col::Id, row.id),
+                    (Col::Version, row.version),
+                )
+                .await?
+                {
                     return Err(conflict(&["input", "counts", &index, "version"], "count"));
                 }
                 after_rows.push(serde_json::json!({ "id": row.id, "value": c.value }));

@@ -410,6 +410,28 @@ pub fn within_project(
     })
 }
 
+/// Applies `change` to the row whose `id` column equals `id` only while its
+/// `version` column still equals `version` (compare-and-set). Returns false
+/// when the row changed meanwhile (or is gone): nothing was written.
+pub async fn compare_and_set<E, C>(
+    db: &C,
+    change: E::ActiveModel,
+    id: (E::Column, i32),
+    version: (E::Column, i32),
+) -> Result<bool, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let result = E::update_many()
+        .set(change)
+        .filter(id.0.eq(id.1))
+        .filter(version.0.eq(version.1))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
 /// The user error for a stale `version`.
 pub fn conflict(field: &[&str], what: &str) -> ServiceError {
     UserError::new(

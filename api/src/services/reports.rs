@@ -180,20 +180,21 @@ pub async fn decide<C: ConnectionTrait>(
         )
         .into());
     }
-    let result = report::Entity::update_many()
-        .set(report::ActiveModel {
+    if !compare_and_set::<report::Entity, _>(
+        db,
+        report::ActiveModel {
             status: Set(next),
             comment: Set(comment.or(before.comment.clone())),
             decided_by: Set(actor.user_id()),
             decided_at: Set(Some(Utc::now())),
             version: Set(before.version + 1),
             ..Default::default()
-        })
-        .filter(report::Column::Id.eq(id))
-        .filter(report::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+        },
+        (report::Column::Id, id),
+        (report::Column::Version, version),
+    )
+    .await?
+    {
         return Err(conflict(&["version"], "report"));
     }
     let after = report::Entity::find_by_id(id).one(db).await?;
