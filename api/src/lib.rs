@@ -15,6 +15,7 @@ pub mod http;
 pub mod search;
 pub mod seed;
 pub mod services;
+pub mod stats;
 
 use std::future::Future;
 

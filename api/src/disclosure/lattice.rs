@@ -52,8 +52,11 @@ pub struct CubeCell {
 /// conservative rule takes over.
 pub const DEFAULT_BUDGET: usize = 400_000;
 
-/// Most complements tried, smallest first, for one recoverable node.
+/// Most complements tried for one recoverable node.
 const MAX_TRIALS: usize = 256;
+
+/// Most aggregates checked exactly; past it the conservative rule applies.
+const MAX_NODES: usize = 3000;
 
 /// How a cube was protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +83,8 @@ pub struct Protected {
     nodes: Vec<Node>,
     index: HashMap<Vec<u32>, usize>,
     hidden: Vec<bool>,
+    /// Nodes to withhold as complements only when nothing else will do.
+    kept: Vec<bool>,
     mode: Mode,
 }
 
@@ -100,12 +105,15 @@ pub struct Group {
 impl Protected {
     /// Protects `cells`, grouped by any subset of their `dims` dimensions that
     /// includes all of `mandatory` (e.g. the unit: counts of different units
-    /// are never added, so those aggregates are never published). With `raw`
+    /// are never added, so those aggregates are never published). Groups of
+    /// the `keep` groupings (figures as reported, e.g. an event's total) are
+    /// chosen as complements only when no other aggregate will do. With `raw`
     /// nothing is withheld.
     pub fn new(
         cells: Vec<CubeCell>,
         dims: usize,
         mandatory: &[usize],
+        keep: &[Vec<usize>],
         raw: bool,
         budget: usize,
     ) -> Self {
@@ -114,17 +122,22 @@ impl Protected {
             nodes: Vec::new(),
             index: HashMap::new(),
             hidden: Vec::new(),
+            kept: Vec::new(),
             mode: Mode::Raw,
         };
         if raw {
             return lattice;
         }
         match enumerate_partitions(&lattice.cells, dims, mandatory, budget) {
-            Some(partitions) => {
+            Some(partitions) if partitions.iter().map(Vec::len).sum::<usize>() <= MAX_NODES => {
+                let mut groupings: Vec<Vec<usize>> = Vec::new();
                 for partition in partitions {
-                    for members in partition {
-                        lattice.node_of(members);
-                    }
+                    groupings.push(
+                        partition
+                            .into_iter()
+                            .map(|members| lattice.node_of(members))
+                            .collect(),
+                    );
                 }
                 // The finest cells themselves (a grouping by every dimension).
                 for i in 0..lattice.cells.len() {
@@ -135,12 +148,45 @@ impl Protected {
                     .iter()
                     .map(|n| super::is_small(n.value, n.threshold))
                     .collect();
+                lattice.kept = vec![false; lattice.nodes.len()];
+                for grouping in keep {
+                    let mut dims_of: Vec<usize> = grouping.clone();
+                    dims_of.extend_from_slice(mandatory);
+                    let n = lattice.cells.len();
+                    let labels = refine_all(&lattice.cells, &vec![0; n], &dims_of);
+                    for mut members in groups_of(&labels) {
+                        members.sort_unstable();
+                        if let Some(&id) = lattice.index.get(&members) {
+                            lattice.kept[id] = true;
+                        }
+                    }
+                }
                 lattice.mode = Mode::Exact;
+                let lines = lattice.lines(&groupings);
+                lattice.apply_margin_rule(&lines);
                 lattice.complete_exactly();
             }
-            None => lattice.mode = Mode::Conservative,
+            _ => lattice.mode = Mode::Conservative,
         }
         lattice
+    }
+
+    /// Every aggregate with its value and state, for debugging.
+    pub fn debug_dump(&self) -> String {
+        let mut out = String::new();
+        for (i, c) in self.cells.iter().enumerate() {
+            out.push_str(&format!("cell {i}: {:?} = {}\n", c.keys, c.value));
+        }
+        for (id, n) in self.nodes.iter().enumerate() {
+            out.push_str(&format!(
+                "node {id} {:?} = {} hidden={} kept={}\n",
+                n.members,
+                n.value,
+                self.hidden.get(id).copied().unwrap_or(false),
+                self.kept.get(id).copied().unwrap_or(false)
+            ));
+        }
+        out
     }
 
     /// How the cube was protected.
@@ -233,67 +279,177 @@ impl Protected {
             .collect()
     }
 
-    /// Withholds published nodes until no withheld node is recoverable.
-    fn complete_exactly(&mut self) {
-        loop {
-            let recoverable = self.recoverable_nodes();
-            if recoverable.is_empty() {
-                return;
-            }
-            let mut changed = false;
-            for h in recoverable {
-                if let Some(c) = self.complement_for(h)
-                    && !self.hidden[c]
-                {
-                    self.hidden[c] = true;
-                    changed = true;
+    /// Every "line" of the lattice: an aggregate and the aggregates of a finer
+    /// grouping that add up to it.
+    fn lines(&self, groupings: &[Vec<usize>]) -> Vec<(usize, Vec<usize>)> {
+        let n = self.cells.len();
+        let owner: Vec<Vec<usize>> = groupings
+            .iter()
+            .map(|g| {
+                let mut of = vec![0usize; n];
+                for &node in g {
+                    for &m in &self.nodes[node].members {
+                        of[m as usize] = node;
+                    }
+                }
+                of
+            })
+            .collect();
+        let mut lines = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (ci, child) in groupings.iter().enumerate() {
+            for (pi, parent) in groupings.iter().enumerate() {
+                if ci == pi || child.len() <= parent.len() {
+                    continue;
+                }
+                // The child grouping refines the parent: each child group lies in one parent group.
+                let refines = child.iter().all(|&c| {
+                    let ms = &self.nodes[c].members;
+                    ms.iter()
+                        .all(|&m| owner[pi][m as usize] == owner[pi][ms[0] as usize])
+                });
+                if !refines {
+                    continue;
+                }
+                let mut by_parent: HashMap<usize, Vec<usize>> = HashMap::new();
+                for &c in child {
+                    let p = owner[pi][self.nodes[c].members[0] as usize];
+                    by_parent.entry(p).or_default().push(c);
+                }
+                for (p, mut children) in by_parent {
+                    if children.len() < 2 {
+                        continue;
+                    }
+                    children.sort_unstable();
+                    if seen.insert((p, children.clone())) {
+                        lines.push((p, children));
+                    }
                 }
             }
-            if !changed {
-                // Nothing left to withhold beside them: withhold everything.
-                self.hidden.iter_mut().for_each(|h| *h = true);
+        }
+        lines
+    }
+
+    /// The margin rule, until stable: a line with exactly one withheld
+    /// aggregate gets a second one. Of its published members, the one chosen
+    /// leaves the fewest other lines with exactly one withheld aggregate
+    /// (figures as reported last, then smaller values first).
+    fn apply_margin_rule(&mut self, lines: &[(usize, Vec<usize>)]) {
+        let mut through: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for (l, (parent, children)) in lines.iter().enumerate() {
+            through[*parent].push(l);
+            for &c in children {
+                through[c].push(l);
+            }
+        }
+        let members = |l: usize| {
+            let (p, cs) = &lines[l];
+            std::iter::once(*p).chain(cs.iter().copied())
+        };
+        let mut count: Vec<usize> = (0..lines.len())
+            .map(|l| members(l).filter(|&m| self.hidden[m]).count())
+            .collect();
+        loop {
+            let Some(l) = (0..lines.len()).find(|&l| count[l] == 1) else {
                 return;
+            };
+            let best = members(l)
+                .filter(|&m| !self.hidden[m])
+                .min_by_key(|&m| {
+                    let violations = through[m]
+                        .iter()
+                        .filter(|&&other| other != l && count[other] == 0)
+                        .count();
+                    let n = &self.nodes[m];
+                    (self.kept[m], violations, n.value == 0, n.value, m)
+                });
+            let Some(m) = best else {
+                // A line of one aggregate: nothing to add (cannot happen).
+                count[l] = 0;
+                continue;
+            };
+            self.hidden[m] = true;
+            for &other in &through[m] {
+                count[other] += 1;
             }
         }
     }
 
-    /// The published node to withhold so that `h` can no longer be recovered:
-    /// the smallest one that achieves it (checked), else the smallest one
-    /// overlapping `h` (progress; the loop goes on from there).
-    fn complement_for(&mut self, h: usize) -> Option<usize> {
-        let mut candidates: Vec<usize> = (0..self.nodes.len())
-            .filter(|&id| !self.hidden[id] && id != h)
-            .collect();
-        candidates.sort_by_key(|&id| {
-            let n = &self.nodes[id];
-            (n.value == 0, n.value, n.members.len(), id)
-        });
+    /// Withholds published nodes until no withheld node is recoverable, one
+    /// complement at a time.
+    fn complete_exactly(&mut self) {
+        let mut recoverable = self.recoverable_nodes();
+        while let Some(&h) = recoverable.first() {
+            match self.complement_for(h) {
+                Some((c, after)) => {
+                    self.hidden[c] = true;
+                    recoverable = after;
+                }
+                None => {
+                    // Nothing left to withhold beside it: withhold everything.
+                    self.hidden.iter_mut().for_each(|h| *h = true);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The published node to withhold for `h`, with the recoverable nodes
+    /// left after withholding it. Candidates are the published nodes of one
+    /// combination that recovers `h` (withholding any of them breaks it).
+    /// Aggregates come before figures as reported; then the candidate that
+    /// leaves `h` unrecoverable, then the fewest nodes recoverable, then the
+    /// smallest value.
+    fn complement_for(&mut self, h: usize) -> Option<(usize, Vec<usize>)> {
+        let (ids, vectors) = self.published_equations();
+        let space = RowSpace::new(vectors);
+        let columns = self.unknowns();
+        let target = self.vector(&self.nodes[h], &columns);
+        let mut candidates: Vec<usize> = match space.express(&target) {
+            Some(coefficients) => coefficients
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.abs() > 1e-6)
+                .map(|(k, _)| ids[k])
+                .collect(),
+            None => Vec::new(),
+        };
+        if candidates.is_empty() {
+            // All its cells are published: withhold one of them.
+            let inside = &self.nodes[h].members;
+            candidates = (0..self.nodes.len())
+                .filter(|&id| !self.hidden[id] && id != h)
+                .filter(|&id| {
+                    self.nodes[id]
+                        .members
+                        .iter()
+                        .all(|m| inside.binary_search(m).is_ok())
+                })
+                .collect();
+        }
+        candidates.sort_by_key(|&id| (self.kept[id], self.nodes[id].value, id));
+        let mut best: Option<((bool, bool, usize, i64, usize), usize, Vec<usize>)> = None;
         for &c in candidates.iter().take(MAX_TRIALS) {
             self.hidden[c] = true;
-            let still = self.is_recoverable(h);
+            let after = self.recoverable_nodes();
             self.hidden[c] = false;
-            if !still {
-                return Some(c);
+            let score = (
+                self.kept[c],
+                after.contains(&h),
+                after.len(),
+                self.nodes[c].value,
+                c,
+            );
+            if best.as_ref().is_none_or(|(b, _, _)| score < *b) {
+                best = Some((score, c, after));
             }
         }
-        let inside = &self.nodes[h].members;
-        candidates.into_iter().find(|&id| {
-            self.nodes[id]
-                .members
-                .iter()
-                .any(|m| inside.binary_search(m).is_ok())
-        })
-    }
-
-    fn is_recoverable(&self, h: usize) -> bool {
-        let columns = self.unknowns();
-        let space = RowSpace::new(self.published_equations());
-        space.contains(&self.vector(&self.nodes[h], &columns))
+        best.map(|(_, c, after)| (c, after))
     }
 
     /// Withheld nodes whose value follows linearly from the published ones.
     fn recoverable_nodes(&self) -> Vec<usize> {
-        let equations = self.published_equations();
+        let (_, equations) = self.published_equations();
         let basis = RowSpace::new(equations);
         self.hidden_vectors()
             .into_iter()
@@ -325,15 +481,16 @@ impl Protected {
         v
     }
 
-    fn published_equations(&self) -> Vec<Vec<f64>> {
+    /// The published nodes that involve withheld cells, with their vectors.
+    fn published_equations(&self) -> (Vec<usize>, Vec<Vec<f64>>) {
         let columns = self.unknowns();
         self.nodes
             .iter()
             .enumerate()
             .filter(|(id, _)| !self.hidden[*id])
-            .map(|(_, n)| self.vector(n, &columns))
-            .filter(|v| v.iter().any(|x| *x != 0.0))
-            .collect()
+            .map(|(id, n)| (id, self.vector(n, &columns)))
+            .filter(|(_, v)| v.iter().any(|x| *x != 0.0))
+            .unzip()
     }
 
     fn hidden_vectors(&self) -> Vec<(usize, Vec<f64>)> {
@@ -425,10 +582,12 @@ fn groups_of(labels: &[u32]) -> Vec<Vec<u32>> {
 }
 
 /// The row space of a set of vectors, in reduced row echelon form, to test
-/// whether a vector is a linear combination of them.
+/// whether a vector is a linear combination of them and find one.
 #[derive(Debug, Clone)]
 pub struct RowSpace {
-    rows: Vec<(usize, Vec<f64>)>,
+    /// (pivot column, reduced row, its combination of the input vectors).
+    rows: Vec<(usize, Vec<f64>, Vec<f64>)>,
+    inputs: usize,
 }
 
 const EPS: f64 = 1e-9;
@@ -436,25 +595,31 @@ const EPS: f64 = 1e-9;
 impl RowSpace {
     /// Reduces the given vectors (all of the same length).
     pub fn new(vectors: Vec<Vec<f64>>) -> Self {
-        let mut rows: Vec<(usize, Vec<f64>)> = Vec::new();
-        for v in vectors {
-            let mut v = v;
-            Self::reduce(&rows, &mut v);
+        let inputs = vectors.len();
+        let mut rows: Vec<(usize, Vec<f64>, Vec<f64>)> = Vec::new();
+        for (k, mut v) in vectors.into_iter().enumerate() {
+            let mut c = vec![0.0; inputs];
+            c[k] = 1.0;
+            Self::reduce(&rows, &mut v, &mut c);
             if let Some(pivot) = Self::pivot_of(&v) {
                 let scale = v[pivot];
                 v.iter_mut().for_each(|x| *x /= scale);
-                for (_, row) in rows.iter_mut() {
+                c.iter_mut().for_each(|x| *x /= scale);
+                for (_, row, coeffs) in rows.iter_mut() {
                     let factor = row[pivot];
                     if factor.abs() > EPS {
                         for (r, x) in row.iter_mut().zip(&v) {
                             *r -= factor * x;
                         }
+                        for (r, x) in coeffs.iter_mut().zip(&c) {
+                            *r -= factor * x;
+                        }
                     }
                 }
-                rows.push((pivot, v));
+                rows.push((pivot, v, c));
             }
         }
-        Self { rows }
+        Self { rows, inputs }
     }
 
     fn pivot_of(v: &[f64]) -> Option<usize> {
@@ -466,22 +631,35 @@ impl RowSpace {
             .map(|(i, _)| i)
     }
 
-    fn reduce(rows: &[(usize, Vec<f64>)], v: &mut [f64]) {
-        for (pivot, row) in rows {
+    fn reduce(rows: &[(usize, Vec<f64>, Vec<f64>)], v: &mut [f64], c: &mut [f64]) {
+        for (pivot, row, coeffs) in rows {
             let factor = v[*pivot];
             if factor.abs() > EPS {
                 for (x, r) in v.iter_mut().zip(row) {
+                    *x -= factor * r;
+                }
+                for (x, r) in c.iter_mut().zip(coeffs) {
                     *x -= factor * r;
                 }
             }
         }
     }
 
+    /// Coefficients over the input vectors that give `v`, when `v` is a
+    /// linear combination of them.
+    pub fn express(&self, v: &[f64]) -> Option<Vec<f64>> {
+        let mut v = v.to_vec();
+        let mut c = vec![0.0; self.inputs];
+        Self::reduce(&self.rows, &mut v, &mut c);
+        // v − Σ factorᵢ·rowᵢ = 0, and c accumulated −Σ factorᵢ·combinationᵢ.
+        v.iter()
+            .all(|x| x.abs() <= 1e-6)
+            .then(|| c.into_iter().map(|x| -x).collect())
+    }
+
     /// True when `v` is a linear combination of the vectors.
     pub fn contains(&self, v: &[f64]) -> bool {
-        let mut v = v.to_vec();
-        Self::reduce(&self.rows, &mut v);
-        v.iter().all(|x| x.abs() <= 1e-6)
+        self.express(v).is_some()
     }
 
     /// Dimension of the space.
@@ -536,7 +714,8 @@ mod tests {
 
     #[test]
     fn sex_by_age_hides_the_small_row_and_its_complements() {
-        // 121 women and 9 men (threshold 10): every grouping of this cube.
+        // 121 women and 9 men (threshold 10): every grouping of this cube. The
+        // total is the reported figure (kept unless nothing else will do).
         let cells = vec![
             cell(&["f", "0-17"], 12, 10),
             cell(&["f", "18-24"], 51, 10),
@@ -545,7 +724,7 @@ mod tests {
             cell(&["m", "18-24"], 4, 10),
             cell(&["m", "25-59"], 3, 10),
         ];
-        let p = Protected::new(cells, 2, &[], false, DEFAULT_BUDGET);
+        let p = Protected::new(cells, 2, &[], &[vec![]], false, DEFAULT_BUDGET);
         assert_eq!(p.mode(), Mode::Exact);
         let total = p.group(&[], &[]);
         assert_eq!(total[0].figure, Figure::shown(130));
@@ -566,7 +745,7 @@ mod tests {
                             cell(&["y", "p"], c, 5),
                             cell(&["y", "q"], d, 5),
                         ];
-                        let p = Protected::new(cells, 2, &[], false, DEFAULT_BUDGET);
+                        let p = Protected::new(cells, 2, &[], &[], false, DEFAULT_BUDGET);
                         assert_nothing_recoverable(&p, 2);
                         for g in p.group(&[0, 1], &[]) {
                             if let Some(v) = g.figure.value {
@@ -592,7 +771,7 @@ mod tests {
                 }
             }
         }
-        let p = Protected::new(cells, 3, &[0], false, DEFAULT_BUDGET);
+        let p = Protected::new(cells, 3, &[0], &[], false, DEFAULT_BUDGET);
         // Only groupings with the unit are ever published; check those.
         let mut published = Vec::new();
         let mut withheld = Vec::new();
@@ -623,7 +802,7 @@ mod tests {
     #[test]
     fn over_budget_falls_back_to_withholding_every_aggregate_with_a_small_cell() {
         let cells = vec![cell(&["f"], 3, 5), cell(&["m"], 40, 5)];
-        let p = Protected::new(cells, 1, &[], false, 1);
+        let p = Protected::new(cells, 1, &[], &[], false, 1);
         assert_eq!(p.mode(), Mode::Conservative);
         assert!(p.group(&[], &[])[0].figure.suppressed);
         let by_sex = p.group(&[0], &[]);
@@ -634,7 +813,7 @@ mod tests {
     #[test]
     fn raw_viewers_see_everything() {
         let cells = vec![cell(&["f"], 3, 5), cell(&["m"], 40, 5)];
-        let p = Protected::new(cells, 1, &[], true, DEFAULT_BUDGET);
+        let p = Protected::new(cells, 1, &[], &[], true, DEFAULT_BUDGET);
         assert_eq!(p.group(&[], &[])[0].figure, Figure::shown(43));
         assert_eq!(p.group(&[0], &[])[0].figure, Figure::shown(3));
     }
@@ -646,7 +825,7 @@ mod tests {
             cell(&["p1", "m"], 2, 5),
             cell(&["p2", "f"], 30, 5),
         ];
-        let p = Protected::new(cells, 2, &[], false, DEFAULT_BUDGET);
+        let p = Protected::new(cells, 2, &[], &[vec![0]], false, DEFAULT_BUDGET);
         let selected = p.group(&[1], &[(0, Some("p1".into()))]);
         assert!(selected.iter().all(|g| g.figure.suppressed), "{selected:?}");
         assert_nothing_recoverable(&p, 2);

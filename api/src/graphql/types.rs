@@ -319,17 +319,18 @@ impl Project {
             .map(PlanLink)
             .collect())
     }
-    /// Counts of people or appeals served, as published (small counts suppressed).
+    /// Counts of people or appeals served, as reported and published (small counts
+    /// suppressed; an illustrative breakdown appears as the figure it adds up to —
+    /// see `serviceStats` for breakdowns).
     async fn service_counts(&self, ctx: &Context<'_>) -> ApiResult<Vec<ServiceCount>> {
+        // Published through the same suppression as `serviceStats` (one decision
+        // for every grouping of the data); the cells of an illustrative
+        // breakdown are shown as the reported figure they add up to.
         let rows = many(ctx, ServiceCountsByProject(self.0.id)).await?;
-        let scope = scope(ctx);
-        let raw = scope.viewer.sees_raw_figures(self.0.id);
-        Ok(rows
+        Ok(super::stats::published_service_counts(ctx, self.0.id, rows)
+            .await?
             .into_iter()
-            .map(|row| {
-                let figure = protect_single(row.value, scope.thresholds.of(row.sensitivity), raw);
-                ServiceCount { row, figure }
-            })
+            .map(|(row, figure)| ServiceCount { row, figure })
             .collect())
     }
 }
@@ -1007,19 +1008,10 @@ impl Event {
         if rows.is_empty() {
             return Ok(None);
         }
-        let scope = scope(ctx);
-        let raw = scope.viewer.sees_raw_figures(self.0.project_id);
-        let sensitivity = one(ctx, ProjectById(self.0.project_id))
-            .await?
-            .map(|p| p.sensitivity)
-            .unwrap_or(Sensitivity::Sensitive);
-        let counts: Vec<i64> = rows.iter().map(|r| i64::from(r.count)).collect();
-        let (cells, total) = protect_table(
-            &counts,
-            counts.iter().sum(),
-            scope.thresholds.of(sensitivity),
-            raw,
-        );
+        // Published through the same suppression as `participantStats`, so no
+        // cell can be recovered by comparing the two.
+        let (cells, total) =
+            super::stats::published_attendance(ctx, self.0.project_id, &rows).await?;
         Ok(Some(Attendance {
             cells: rows
                 .into_iter()
