@@ -353,16 +353,14 @@ impl Protected {
             let Some(l) = (0..lines.len()).find(|&l| count[l] == 1) else {
                 return;
             };
-            let best = members(l)
-                .filter(|&m| !self.hidden[m])
-                .min_by_key(|&m| {
-                    let violations = through[m]
-                        .iter()
-                        .filter(|&&other| other != l && count[other] == 0)
-                        .count();
-                    let n = &self.nodes[m];
-                    (self.kept[m], violations, n.value == 0, n.value, m)
-                });
+            let best = members(l).filter(|&m| !self.hidden[m]).min_by_key(|&m| {
+                let violations = through[m]
+                    .iter()
+                    .filter(|&&other| other != l && count[other] == 0)
+                    .count();
+                let n = &self.nodes[m];
+                (self.kept[m], violations, n.value == 0, n.value, m)
+            });
             let Some(m) = best else {
                 // A line of one aggregate: nothing to add (cannot happen).
                 count[l] = 0;
@@ -428,7 +426,8 @@ impl Protected {
                 .collect();
         }
         candidates.sort_by_key(|&id| (self.kept[id], self.nodes[id].value, id));
-        let mut best: Option<((bool, bool, usize, i64, usize), usize, Vec<usize>)> = None;
+        type Score = (bool, bool, usize, i64, usize);
+        let mut best: Option<(Score, usize, Vec<usize>)> = None;
         for &c in candidates.iter().take(MAX_TRIALS) {
             self.hidden[c] = true;
             let after = self.recoverable_nodes();

@@ -153,7 +153,7 @@ pub struct StatsFilter {
 
 impl StatsFilter {
     /// The dimension selection and the area, from the filter.
-    pub fn to_selection(&self) -> ApiResult<(Vec<(Dimension, Option<String>)>, Option<i32>)> {
+    pub fn to_selection(&self) -> ApiResult<(Selection, Option<i32>)> {
         let mut s: Vec<(Dimension, Option<String>)> = Vec::new();
         let id = |kind: NodeType, v: &ID| decode_as(kind, v).map(|i| Some(i.to_string()));
         if let Some(v) = &self.project {
@@ -230,6 +230,9 @@ impl StatsFilter {
         Ok((s, area))
     }
 }
+
+/// Dimension filters: (dimension, value) pairs.
+pub type Selection = Vec<(Dimension, Option<String>)>;
 
 /// The value of one dimension in a statistics row.
 #[derive(SimpleObject, Debug, Clone)]

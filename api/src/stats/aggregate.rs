@@ -357,11 +357,17 @@ async fn build_cube(
     Ok(Cube { cols, protected })
 }
 
+/// A cube is computed per kind of facts and area restriction.
+type CubeKey = (Kind, Option<i32>);
+
+/// Published figures by group keys.
+type Published = HashMap<Vec<Option<String>>, Figure>;
+
 /// Cubes computed during one request (a request reads the same cube for many
 /// fields: every event's attendance, every project's service counts).
 #[derive(Default)]
 pub struct Cache {
-    cubes: tokio::sync::Mutex<HashMap<(Kind, Option<i32>), Arc<Cube>>>,
+    cubes: tokio::sync::Mutex<HashMap<CubeKey, Arc<Cube>>>,
     /// The caller's access, read once per request.
     pub access: tokio::sync::OnceCell<Access>,
 }
@@ -508,7 +514,7 @@ pub async fn aggregate(
         access.all_raw(selected_projects)
     };
 
-    let published: Option<(HashMap<Vec<Option<String>>, Figure>, Arc<Cube>)> = if raw {
+    let published: Option<(Published, Arc<Cube>)> = if raw {
         None
     } else {
         let cube = cube(db, kind, access, thresholds, query.area, cache).await?;

@@ -200,13 +200,12 @@ fn entered(
     raw: bool,
 ) -> Progress {
     let threshold = thresholds.of(ind.sensitivity);
-    let mut by_period: BTreeMap<
-        (Option<NaiveDate>, Option<NaiveDate>),
-        (
-            Option<&indicator_value::Model>,
-            Vec<&indicator_value::Model>,
-        ),
-    > = BTreeMap::new();
+    type Period = (Option<NaiveDate>, Option<NaiveDate>);
+    type Values<'a> = (
+        Option<&'a indicator_value::Model>,
+        Vec<&'a indicator_value::Model>,
+    );
+    let mut by_period: BTreeMap<Period, Values<'_>> = BTreeMap::new();
     for v in values {
         let slot = by_period.entry(period_key(v)).or_default();
         if v.dimension.is_none() {

@@ -1,0 +1,285 @@
+//! Small-cell suppression as an attacker sees it: every grouping of the
+//! service figures, filtered and unfiltered, plus the read API's per-project
+//! service counts, are collected as linear equations over the recorded
+//! counts; no withheld value may be a linear combination of published ones.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use tests::{Engine, TestApp, engine_tests};
+
+const TRAFFICKING: &str = "mlsp-trafficking-victim-assistance";
+
+/// One recorded service count: its dimension codes and value.
+#[derive(Debug, Clone)]
+struct Cell {
+    dims: HashMap<&'static str, Option<String>>,
+    value: i64,
+}
+
+async fn recorded_cells(app: &TestApp) -> Vec<Cell> {
+    let db = &app.db.conn;
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT p.slug, sc.sex, sc.age_band, sc.category, sc.stage, sc.unit, sc.support_type, sc.value \
+             FROM service_counts sc JOIN projects p ON p.id = sc.project_id WHERE p.is_public ORDER BY sc.id",
+        ))
+        .await
+        .unwrap();
+    rows.into_iter()
+        .map(|r| {
+            let get = |i: usize| r.try_get_by_index::<Option<String>>(i).unwrap();
+            let mut dims = HashMap::new();
+            dims.insert("PROJECT", get(0));
+            dims.insert("SEX", get(1));
+            dims.insert("AGE_BAND", get(2));
+            dims.insert("CATEGORY", get(3));
+            dims.insert("STAGE", get(4));
+            dims.insert("UNIT", get(5));
+            dims.insert("SUPPORT_TYPE", get(6));
+            Cell {
+                dims,
+                value: r.try_get_by_index::<i64>(7).unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// Minimal Gaussian elimination: is `target` in the span of `rows`?
+fn in_span(rows: &[Vec<f64>], target: &[f64]) -> bool {
+    let mut basis: Vec<(usize, Vec<f64>)> = Vec::new();
+    let reduce = |basis: &[(usize, Vec<f64>)], v: &mut Vec<f64>| {
+        for (p, b) in basis {
+            let f = v[*p];
+            if f.abs() > 1e-9 {
+                for (x, y) in v.iter_mut().zip(b) {
+                    *x -= f * y;
+                }
+            }
+        }
+    };
+    for r in rows {
+        let mut v = r.clone();
+        reduce(&basis, &mut v);
+        if let Some(p) = (0..v.len()).find(|&i| v[i].abs() > 1e-9) {
+            let s = v[p];
+            v.iter_mut().for_each(|x| *x /= s);
+            for (_, b) in basis.iter_mut() {
+                let f = b[p];
+                if f.abs() > 1e-9 {
+                    for (x, y) in b.iter_mut().zip(&v) {
+                        *x -= f * y;
+                    }
+                }
+            }
+            basis.push((p, v));
+        }
+    }
+    let mut t = target.to_vec();
+    reduce(&basis, &mut t);
+    t.iter().all(|x| x.abs() < 1e-6)
+}
+
+fn subsets<'a>(dims: &[&'a str]) -> Vec<Vec<&'a str>> {
+    (0..(1usize << dims.len()))
+        .map(|mask| {
+            dims.iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, d)| *d)
+                .collect()
+        })
+        .collect()
+}
+
+async fn an_anonymous_grouping_by_sex_of_the_trafficking_figures_is_suppressed(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let p = app
+        .data(
+            "query($s: String!) { project(slug: $s) { id } }",
+            json!({ "s": TRAFFICKING }),
+        )
+        .await["project"]["id"]
+        .clone();
+    let data = app
+        .data(
+            "query($p: ID!) { serviceStats(groupBy: [SEX], filter: { project: $p }) {
+                rows { dimensions { code } value suppressed illustrative } totals { value suppressed } } }",
+            json!({ "p": p }),
+        )
+        .await;
+    let rows = data["serviceStats"]["rows"].as_array().unwrap();
+    let male = rows
+        .iter()
+        .find(|r| r["dimensions"][0]["code"] == "male")
+        .unwrap();
+    assert_eq!(
+        male["value"],
+        Value::Null,
+        "9 men is below the sensitive threshold of 10"
+    );
+    assert_eq!(male["suppressed"], true);
+    let female = rows
+        .iter()
+        .find(|r| r["dimensions"][0]["code"] == "female")
+        .unwrap();
+    assert_eq!(
+        female["suppressed"], true,
+        "with the total 130 published, 121 women would give away the 9 men"
+    );
+    assert!(rows.iter().all(|r| r["illustrative"] == true));
+    assert_eq!(
+        data["serviceStats"]["totals"],
+        json!([{ "value": 130, "suppressed": false }])
+    );
+}
+
+async fn no_withheld_figure_can_be_recomputed_from_any_grouping(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let cells = recorded_cells(&app).await;
+    let n = cells.len();
+    let project = app
+        .data(
+            "query($s: String!) { project(slug: $s) { id } }",
+            json!({ "s": TRAFFICKING }),
+        )
+        .await["project"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // (members, published value or None)
+    let mut equations: Vec<(Vec<usize>, Option<i64>)> = Vec::new();
+    let dims = [
+        "PROJECT",
+        "SEX",
+        "AGE_BAND",
+        "CATEGORY",
+        "STAGE",
+        "SUPPORT_TYPE",
+    ];
+    let mut queries = 0;
+    for by in subsets(&dims) {
+        for filtered in [false, true] {
+            let group = format!("[{}]", by.join(", "));
+            let filter = if filtered {
+                format!("{{ project: \"{project}\" }}")
+            } else {
+                "{}".into()
+            };
+            let q = format!(
+                "{{ serviceStats(groupBy: {group}, filter: {filter}) {{
+                    rows {{ dimensions {{ dimension code }} value suppressed unit }}
+                    totals {{ unit value suppressed }} }} }}"
+            );
+            let data = app.data(&q, json!({})).await;
+            queries += 1;
+            let t = &data["serviceStats"];
+            let matches = |cell: &Cell, dims_of: &[(String, Option<String>)], unit: &str| {
+                (!filtered || cell.dims["PROJECT"].as_deref() == Some(TRAFFICKING))
+                    && cell.dims["UNIT"].as_deref() == Some(&unit.to_ascii_lowercase())
+                    && dims_of.iter().all(|(d, v)| &cell.dims[d.as_str()] == v)
+            };
+            for row in t["rows"].as_array().unwrap() {
+                let dims_of: Vec<(String, Option<String>)> = row["dimensions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| {
+                        (
+                            d["dimension"].as_str().unwrap().to_string(),
+                            d["code"].as_str().map(String::from),
+                        )
+                    })
+                    .collect();
+                let unit = row["unit"].as_str().unwrap();
+                let members: Vec<usize> = (0..n)
+                    .filter(|&i| matches(&cells[i], &dims_of, unit))
+                    .collect();
+                let value = row["value"].as_i64();
+                if let Some(v) = value {
+                    let truth: i64 = members.iter().map(|&i| cells[i].value).sum();
+                    assert_eq!(v, truth, "published values are true sums: {row}");
+                }
+                equations.push((members, value));
+            }
+            for total in t["totals"].as_array().unwrap() {
+                let unit = total["unit"].as_str().unwrap();
+                let members: Vec<usize> =
+                    (0..n).filter(|&i| matches(&cells[i], &[], unit)).collect();
+                equations.push((members, total["value"].as_i64()));
+            }
+        }
+    }
+    // The read API's per-project service counts, as reported.
+    let data = app
+        .data(
+            "{ projects(first: 10) { edges { node { slug serviceCounts {
+                value suppressed unit stage category supportType } } } } }",
+            json!({}),
+        )
+        .await;
+    for edge in data["projects"]["edges"].as_array().unwrap() {
+        let slug = edge["node"]["slug"].as_str().unwrap();
+        for c in edge["node"]["serviceCounts"].as_array().unwrap() {
+            let code = |k: &str| c[k].as_str().map(|s| s.to_ascii_lowercase());
+            let members: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    let d = &cells[i].dims;
+                    d["PROJECT"].as_deref() == Some(slug)
+                        && d["UNIT"] == code("unit")
+                        && d["STAGE"] == code("stage")
+                        && d["CATEGORY"] == code("category")
+                        && d["SUPPORT_TYPE"] == code("supportType")
+                })
+                .collect();
+            equations.push((members, c["value"].as_i64()));
+        }
+    }
+
+    let vector = |m: &[usize]| {
+        let mut v = vec![0.0; n];
+        m.iter().for_each(|&i| v[i] = 1.0);
+        v
+    };
+    let published: Vec<Vec<f64>> = equations
+        .iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(m, _)| vector(m))
+        .collect();
+    let withheld: Vec<&(Vec<usize>, Option<i64>)> =
+        equations.iter().filter(|(_, v)| v.is_none()).collect();
+    assert!(
+        !withheld.is_empty(),
+        "the trafficking breakdown must withhold something"
+    );
+    for (members, _) in &withheld {
+        let truth: i64 = members.iter().map(|&i| cells[i].value).sum();
+        assert!(
+            !in_span(&published, &vector(members)),
+            "a withheld figure ({truth}, cells {members:?}) can be recomputed from {queries} queries"
+        );
+    }
+    // And every small figure that was published would be a leak.
+    for (members, value) in &equations {
+        if let Some(v) = value {
+            let sensitive = members.iter().any(|&i| {
+                cells[i].dims["PROJECT"].as_deref()
+                    != Some("undp-early-recovery-fuzuli-agjabadi-tartar")
+            });
+            let threshold = if sensitive { 10 } else { 5 };
+            assert!(!(*v > 0 && *v < threshold), "published small figure {v}");
+        }
+    }
+}
+
+engine_tests!(
+    an_anonymous_grouping_by_sex_of_the_trafficking_figures_is_suppressed,
+    no_withheld_figure_can_be_recomputed_from_any_grouping,
+);
