@@ -126,6 +126,8 @@ fn event_payload(outcome: Outcome, event: Option<Event>) -> EventPayload {
 #[derive(Default)]
 pub struct MutationRoot;
 
+/// The write API: log in, and change data. Every change takes an
+/// idempotency key, writes its audit row, and returns typed `userErrors`.
 #[Object]
 impl MutationRoot {
     /// Logs in with email and password; returns a short-lived access token.

@@ -47,16 +47,30 @@ impl DateRange {
 }
 
 /// Recursive CTE naming an area and every area below it `area_tree`.
-const AREA_TREE: &str = "WITH RECURSIVE area_tree(id) AS (SELECT id FROM areas WHERE id = ? \
-     UNION ALL SELECT a.id FROM areas a JOIN area_tree t ON a.parent_id = t.id)";
+///
+/// The area id is written into the SQL as a number: it is an `i32` decoded
+/// from a global ID, so nothing a client types reaches the text, and a bound
+/// `?` inside custom SQL is not rewritten to `$1` for PostgreSQL.
+fn area_tree(area_id: i32) -> String {
+    format!(
+        "WITH RECURSIVE area_tree(id) AS (SELECT id FROM areas WHERE id = {area_id} \
+         UNION ALL SELECT a.id FROM areas a JOIN area_tree t ON a.parent_id = t.id)"
+    )
+}
 
 /// `target IN (<area tree> select)`: `select` may use `(SELECT id FROM area_tree)`.
 fn in_area_tree(target: &str, select: &str, area_id: i32) -> SimpleExpr {
-    Expr::cust_with_values(format!("{target} IN ({AREA_TREE} {select})"), [area_id])
+    Expr::cust(format!("{target} IN ({} {select})", area_tree(area_id)))
 }
 
+/// The text-search condition: `None` without a search; a search with nothing
+/// searchable in it (only punctuation or wildcards) matches no row.
 fn search_condition(col: impl ColumnTrait, query: &Option<String>) -> Option<SimpleExpr> {
-    query.as_deref().and_then(like_pattern).map(|p| col.like(p))
+    let query = query.as_deref()?;
+    Some(match like_pattern(query) {
+        Some(pattern) => col.like(pattern),
+        None => Expr::cust("1 = 0"),
+    })
 }
 
 fn decode_ids(kind: NodeType, ids: &[ID]) -> ApiResult<Vec<i32>> {

@@ -1,0 +1,375 @@
+//! The HTTP surface around GraphQL: the help page, content types, the schema
+//! file, body and document size limits, health, and response headers.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tests::{Engine, TestApp, engine_tests, first_error_code};
+
+/// Values of every `src=` and `href=` attribute in an HTML page.
+fn links(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for attr in ["src", "href", "action", "srcset", "poster", "data"] {
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(&format!("{attr}=")) {
+            let start = from + pos + attr.len() + 1;
+            from = start;
+            // Only attributes: the character before must be whitespace.
+            let before = lower[..start - attr.len() - 1].chars().last();
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let rest = &html[start..];
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or_default(),
+                _ => rest
+                    .split(|c: char| c.is_whitespace() || c == '>')
+                    .next()
+                    .unwrap_or_default(),
+            };
+            out.push(value.to_string());
+        }
+    }
+    out
+}
+
+async fn graphql_page_is_self_contained_html(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let resp = app.get("/graphql").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("default-src 'none'"),
+        "the page may load nothing: CSP {csp:?}"
+    );
+    let html = resp.text().await.unwrap();
+    assert!(html.to_ascii_lowercase().contains("<html"), "{html}");
+    assert!(html.contains("/schema.graphql"), "says where the schema is");
+    assert!(html.contains("curl"), "shows how to send a query");
+    let found = links(&html);
+    assert!(!found.is_empty(), "the page links to the schema file");
+    for link in &found {
+        let l = link.trim().to_ascii_lowercase();
+        assert!(
+            !(l.starts_with("http:") || l.starts_with("https:") || l.starts_with("//")),
+            "the page refers to another host: {link}"
+        );
+    }
+    assert!(
+        !html.to_ascii_lowercase().contains("<script src"),
+        "no external scripts"
+    );
+    // The links helper does see absolute URLs.
+    assert_eq!(
+        links("<a href=\"https://cdn.example/x.js\"> <img src='//x.example/i.png'>"),
+        ["//x.example/i.png", "https://cdn.example/x.js"]
+    );
+}
+
+async fn graphql_post_refuses_bodies_that_are_not_json(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let body = r#"{"query":"{ __typename }"}"#;
+    for content_type in [
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let mut req = app.client.post(format!("{}/graphql", app.base)).body(body);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert!(resp.headers().contains_key("x-request-id"));
+        let json: Value = resp.json().await.expect("a JSON error body");
+        let code = first_error_code(&json);
+        assert!(
+            code.as_deref().is_some_and(|c| !c.is_empty()),
+            "the error has a code: {json:#}"
+        );
+    }
+    // The same body as JSON (with a charset) is answered.
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let json: Value = resp.json().await.unwrap();
+    assert_eq!(json["data"]["__typename"], "QueryRoot");
+}
+
+async fn malformed_json_and_oversized_batches_are_refused_with_a_code(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", "application/json")
+        .body("{\"query\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let json: Value = resp.json().await.unwrap();
+    assert!(first_error_code(&json).is_some(), "{json:#}");
+
+    let batch: Vec<Value> = (0..11)
+        .map(|_| json!({ "query": "{ __typename }" }))
+        .collect();
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    let json: Value = resp.json().await.unwrap();
+    assert_eq!(
+        first_error_code(&json).as_deref(),
+        Some("BATCH_TOO_LARGE"),
+        "{json:#}"
+    );
+    let batch: Vec<Value> = (0..3)
+        .map(|_| json!({ "query": "{ __typename }" }))
+        .collect();
+    let json: Value = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&batch)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.as_array().map(Vec::len), Some(3), "{json:#}");
+}
+
+async fn schema_file_is_served_and_equals_the_code(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let resp = app.get("/schema.graphql").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let served = resp.text().await.unwrap();
+    assert!(
+        served == api::sdl(),
+        "GET /schema.graphql differs from api::sdl()"
+    );
+    assert!(served.contains("type QueryRoot"));
+}
+
+async fn a_body_over_the_limit_is_refused_with_413(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    // 300 KiB of query text, over the 256 KiB default.
+    let padding = "#".repeat(300 * 1024);
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", "application/json")
+        .body(json!({ "query": format!("{{ __typename }}\n{padding}") }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(resp.headers().contains_key("x-request-id"));
+    // Just under the limit is still served, and the server is fine afterwards.
+    let padding = "#".repeat(200 * 1024);
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", "application/json")
+        .body(json!({ "query": format!("{{ __typename }}\n{padding}") }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let health: Value = app.get("/health").await.json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+}
+
+async fn a_document_of_3000_aliased_typenames_is_refused_as_query_too_large(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let aliases = |n: usize| -> String {
+        let fields: Vec<String> = (0..n).map(|i| format!("a{i}: __typename")).collect();
+        format!("{{ {} }}", fields.join(" "))
+    };
+    let resp = app.graphql(&aliases(3000), json!({})).await;
+    assert_eq!(
+        first_error_code(&resp).as_deref(),
+        Some("QUERY_TOO_LARGE"),
+        "{}",
+        resp.to_string().chars().take(500).collect::<String>()
+    );
+    assert!(resp["data"].is_null());
+    // Fragments that spread each other count for what they expand to.
+    let mut doc =
+        String::from("{ ...F12 }\nfragment F0 on QueryRoot { a: __typename b: __typename }\n");
+    for i in 1..=12 {
+        doc.push_str(&format!(
+            "fragment F{i} on QueryRoot {{ ...F{} ...F{} }}\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    let resp = app.graphql(&doc, json!({})).await;
+    assert_eq!(
+        first_error_code(&resp).as_deref(),
+        Some("QUERY_TOO_LARGE"),
+        "{resp:#}"
+    );
+    // A document of reasonable size passes.
+    let resp = app.graphql(&aliases(500), json!({})).await;
+    assert!(resp.get("errors").is_none(), "500 aliases are fine");
+    assert_eq!(resp["data"]["a499"], "QueryRoot");
+}
+
+async fn health_answers_ok(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let resp = app.get("/health").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(
+        body["database"],
+        match engine {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    );
+}
+
+async fn responses_carry_a_request_id_and_nosniff(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let mut ids = Vec::new();
+    let responses = vec![
+        app.get("/health").await,
+        app.get("/graphql").await,
+        app.get("/schema.graphql").await,
+        app.get("/no-such-page").await,
+        app.client
+            .post(format!("{}/graphql", app.base))
+            .json(&json!({ "query": "{ __typename }" }))
+            .send()
+            .await
+            .unwrap(),
+        app.client
+            .post(format!("{}/graphql", app.base))
+            .header("content-type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap(),
+    ];
+    for resp in responses {
+        let url = resp.url().to_string();
+        let headers = resp.headers();
+        let id = headers
+            .get("x-request-id")
+            .unwrap_or_else(|| panic!("no x-request-id on {url}"))
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(!id.is_empty());
+        ids.push(id);
+        assert_eq!(
+            headers
+                .get("x-content-type-options")
+                .map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{url}"
+        );
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "each request gets its own id: {ids:?}"
+    );
+    // A request id sent by the client is kept.
+    let resp = app
+        .client
+        .get(format!("{}/health", app.base))
+        .header("x-request-id", "trace-me-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-request-id"], "trace-me-123");
+}
+
+async fn other_origins_get_no_cors_permission_by_default(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .header("origin", "https://evil.example")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !resp.headers().contains_key("access-control-allow-origin"),
+        "{:?}",
+        resp.headers()
+    );
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !preflight
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+}
+
+engine_tests!(
+    graphql_page_is_self_contained_html,
+    graphql_post_refuses_bodies_that_are_not_json,
+    malformed_json_and_oversized_batches_are_refused_with_a_code,
+    schema_file_is_served_and_equals_the_code,
+    a_body_over_the_limit_is_refused_with_413,
+    a_document_of_3000_aliased_typenames_is_refused_as_query_too_large,
+    health_answers_ok,
+    responses_carry_a_request_id_and_nosniff,
+    other_origins_get_no_cors_permission_by_default,
+);
