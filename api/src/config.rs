@@ -135,6 +135,19 @@ impl Config {
             self.max_body_bytes >= 1024,
             "API_MAX_BODY_BYTES must be at least 1024"
         );
+        anyhow::ensure!(
+            (60..=86_400).contains(&self.jwt_ttl_secs),
+            "JWT_TTL_SECS must be between 60 and 86400"
+        );
+        if self.production {
+            anyhow::ensure!(
+                !self.jwt_secret.is_empty(),
+                "APP_ENV=production needs JWT_SECRET (at least 32 random bytes)"
+            );
+            if let Some(problem) = crate::auth::jwt::weak_secret(&self.jwt_secret) {
+                anyhow::bail!("refusing to start in production: {problem}");
+            }
+        }
         Ok(self)
     }
 }
