@@ -73,6 +73,7 @@ pub fn build_router(db: Db, config: &Config) -> Router {
         .route("/graphql", get(explorer_page).post(graphql_post))
         .route("/schema.graphql", get(schema_file))
         .route("/health", get(health))
+        .merge(crate::export::routes())
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(cors)

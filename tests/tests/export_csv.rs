@@ -1,0 +1,222 @@
+//! CSV downloads: every root list and every aggregate, with the API's
+//! filters as query parameters, an optional BOM and HXL row, and the same
+//! small-cell suppression as the API.
+
+use serde_json::json;
+use tests::{Engine, TestApp, engine_tests};
+
+const UNDP: &str = "undp-early-recovery-fuzuli-agjabadi-tartar";
+const TRAFFICKING: &str = "mlsp-trafficking-victim-assistance";
+
+async fn get(app: &TestApp, path: &str) -> (u16, String, String) {
+    let resp = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("request reaches the server");
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, content_type, resp.text().await.unwrap())
+}
+
+fn records(body: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.trim_start_matches('\u{FEFF}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+async fn id_of(app: &TestApp, slug: &str) -> String {
+    app.data(
+        "query($s: String!) { project(slug: $s) { id } }",
+        json!({ "s": slug }),
+    )
+    .await["project"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn every_root_list_downloads_as_csv(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    for (name, first_tag, at_least) in [
+        ("projects", "#activity+id", 5),
+        ("centres", "#loc+id", 11),
+        ("events", "#event+id", 10),
+        ("infrastructure-works", "#output+id", 3),
+        ("organisations", "#org+id", 10),
+        ("areas", "#loc+id", 12),
+    ] {
+        let (status, content_type, body) =
+            get(&app, &format!("/export/{name}.csv?hxl=1&bom=1")).await;
+        assert_eq!(status, 200, "{name}: {body}");
+        assert_eq!(content_type, "text/csv; charset=utf-8");
+        assert!(body.starts_with('\u{FEFF}'), "{name}: a BOM was asked for");
+        let rows = records(&body);
+        assert_eq!(rows[0][0], "id", "{name}: header row");
+        assert_eq!(rows[1][0], first_tag, "{name}: HXL row");
+        assert!(
+            rows[1].iter().all(|t| t.starts_with('#')),
+            "{name}: {:?}",
+            rows[1]
+        );
+        assert!(
+            rows.len() - 2 >= at_least,
+            "{name}: {} rows",
+            rows.len() - 2
+        );
+        let width = rows[0].len();
+        assert!(rows.iter().all(|r| r.len() == width), "{name}: ragged rows");
+    }
+    // Without the options: no BOM, no HXL row; names in Azerbaijani on request.
+    let undp = id_of(&app, UNDP).await;
+    let (_, _, body) = get(&app, &format!("/export/centres.csv?project={undp}&lang=az")).await;
+    assert!(!body.starts_with('\u{FEFF}'));
+    let rows = records(&body);
+    assert_eq!(rows.len(), 4, "header and the three CRCs: {body}");
+    let name = rows[0].iter().position(|h| h == "name").unwrap();
+    let mut names: Vec<&str> = rows[1..].iter().map(|r| r[name].as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "Ağcabədi İcma Resurs Mərkəzi",
+            "Füzuli İcma Resurs Mərkəzi",
+            "Tərtər İcma Resurs Mərkəzi"
+        ]
+    );
+    // Filters as in GraphQL, lists comma-separated, codes in either case.
+    let (status, _, body) = get(
+        &app,
+        "/export/events.csv?kind=training,vocational_course&search=Fuzuli",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) = get(&app, "/export/infrastructure-works.csv?kind=ROAD").await;
+    assert_eq!(status, 200);
+    assert_eq!(records(&body).len(), 3, "two road works: {body}");
+}
+
+async fn aggregates_download_with_the_same_suppression(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let undp = id_of(&app, UNDP).await;
+    let (status, _, body) = get(
+        &app,
+        &format!("/export/service-stats.csv?groupBy=SUPPORT_TYPE&project={undp}&year=2021&hxl=1"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let rows = records(&body);
+    assert_eq!(
+        rows[0],
+        vec![
+            "support_type_code",
+            "support_type",
+            "unit",
+            "value",
+            "suppressed",
+            "illustrative"
+        ]
+    );
+    assert_eq!(rows[1][0], "#sector+code");
+    assert_eq!(rows[1][1], "#sector+name");
+    let values: Vec<(&str, &str)> = rows[2..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            ("business", "275"),
+            ("legal", "559"),
+            ("psychological", "370")
+        ]
+    );
+
+    // The trafficking figures by sex: withheld cells are empty and flagged.
+    let trafficking = id_of(&app, TRAFFICKING).await;
+    let (_, _, body) = get(
+        &app,
+        &format!("/export/service-stats.csv?groupBy=SEX,AGE_BAND&project={trafficking}"),
+    )
+    .await;
+    let rows = records(&body);
+    let value = rows[0].iter().position(|h| h == "value").unwrap();
+    let suppressed = rows[0].iter().position(|h| h == "suppressed").unwrap();
+    let male: Vec<&Vec<String>> = rows[1..].iter().filter(|r| r[0] == "male").collect();
+    assert_eq!(male.len(), 3);
+    for r in &male {
+        assert_eq!(r[value], "", "{r:?}");
+        assert_eq!(r[suppressed], "true");
+    }
+    assert!(
+        !rows[1..]
+            .iter()
+            .any(|r| ["2", "3", "4", "9"].contains(&r[value].as_str())),
+        "no small count in the file: {body}"
+    );
+
+    // #reached+f when the figures are of women.
+    let (_, _, body) = get(
+        &app,
+        "/export/participant-stats.csv?groupBy=EVENT_KIND&sex=female&hxl=1",
+    )
+    .await;
+    let rows = records(&body);
+    assert!(
+        rows[1].contains(&"#reached+f+num".to_string()),
+        "{:?}",
+        rows[1]
+    );
+    let vocational = rows.iter().find(|r| r[0] == "vocational_course").unwrap();
+    assert_eq!(vocational[3], "9");
+
+    for path in [
+        "/export/centre-stats.csv?groupBy=STATUS,KIND",
+        "/export/work-stats.csv?groupBy=STATUS&hxl=1",
+        "/export/participant-stats.csv",
+    ] {
+        let (status, _, body) = get(&app, path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert!(records(&body).len() >= 2, "{path}: {body}");
+    }
+    let (_, _, body) = get(&app, "/export/work-stats.csv?groupBy=STATUS").await;
+    assert_eq!(
+        records(&body)[1],
+        vec!["completed", "Completed", "works", "3"]
+    );
+}
+
+async fn bad_export_requests_are_refused_with_a_reason(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let (status, _, body) = get(&app, "/export/projects.csv?colour=red").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("colour"), "{body}");
+    let (status, _, _) = get(&app, "/export/nothing.csv").await;
+    assert_eq!(status, 404);
+    let (status, _, _) = get(&app, "/export/projects.json").await;
+    assert_eq!(status, 404);
+    let (status, _, body) = get(&app, "/export/service-stats.csv?year=soon").await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _, body) = get(&app, "/export/service-stats.csv?groupBy=EVENT").await;
+    assert_eq!(status, 400, "{body}");
+}
+
+engine_tests!(
+    every_root_list_downloads_as_csv,
+    aggregates_download_with_the_same_suppression,
+    bad_export_requests_are_refused_with_a_reason,
+);
