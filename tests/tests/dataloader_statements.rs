@@ -176,12 +176,12 @@ async fn nested_query_statement_count_does_not_grow_with_rows(engine: Engine) {
         let large_shape = shape(&data);
         let grown: Vec<usize> = small_shape.iter().map(|n| n + 30).collect();
         assert_eq!(large_shape.to_vec(), grown, "every level gained 30 rows");
-        // Bounded by the query's depth, not its rows: N+1 would add at
-        // least 30 statements here. Batches are gathered by a short delay,
-        // so under load one relation may take two batches; hence a fixed
-        // bound rather than equality with the small run.
+        // Bounded by the query's depth, not its rows: N+1 would add 30
+        // statements per relation here (180 or more). Batches are gathered
+        // by a short delay, so on a loaded machine a relation may take two
+        // batches; hence "at most twice", not equality with the small run.
         assert!(
-            large <= 24,
+            large <= 2 * small,
             "statements grew with the rows: {small} for {small_shape:?}, {large} for {large_shape:?}"
         );
     }
