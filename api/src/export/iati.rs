@@ -242,8 +242,7 @@ fn write_activity<W: io::Write>(w: &mut Writer<W>, a: &Activity, now: &str) -> i
     let mut activity = w
         .create_element("iati-activity")
         .with_attribute(("last-updated-datetime", now))
-        .with_attribute(("xml:lang", "en"))
-        .with_attribute(("humanitarian", "1"));
+        .with_attribute(("xml:lang", "en"));
     if let Some(currency) = &p.budget_currency {
         activity = activity.with_attribute(("default-currency", currency.as_str()));
     }

@@ -439,13 +439,21 @@ async fn derived(
             Aggregation::Sum => total.or(Some(Figure::shown(0))),
             Aggregation::Latest => periods.last().map(|p| p.figure),
         };
+        // The event kind was checked against the code list above.
+        let kind_clause = match (kind_of_rule, arg) {
+            ("attendance", k) if k != "all" => format!("e.kind = '{k}' AND "),
+            _ => String::new(),
+        };
+        let participants_dates = format!(
+            "SELECT 0, MAX(COALESCE(e.end_date, e.start_date)) FROM events e \
+             WHERE {kind_clause}e.id IN (SELECT event_id FROM attendance) AND e.project_id = "
+        );
+        let participants_sources = format!(
+            "SELECT DISTINCT e.source_document_id FROM events e \
+             WHERE {kind_clause}e.id IN (SELECT event_id FROM attendance) AND e.project_id = "
+        );
         let (dates_sql, sources_sql) = match kind {
-            Kind::Participants => (
-                "SELECT 0, MAX(COALESCE(e.end_date, e.start_date)) FROM events e \
-                 WHERE e.id IN (SELECT event_id FROM attendance) AND e.project_id = ",
-                "SELECT DISTINCT e.source_document_id FROM events e \
-                 WHERE e.id IN (SELECT event_id FROM attendance) AND e.project_id = ",
-            ),
+            Kind::Participants => (participants_dates.as_str(), participants_sources.as_str()),
             Kind::Services => (
                 "SELECT 0, MAX(period_end) FROM service_counts WHERE project_id = ",
                 "SELECT DISTINCT source_document_id FROM service_counts WHERE project_id = ",
