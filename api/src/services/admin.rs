@@ -320,6 +320,19 @@ pub struct OrganisationInput {
     pub parent_id: Option<ID>,
 }
 
+impl OrganisationInput {
+    /// The folded search key over the names and acronyms.
+    fn search_key(&self) -> String {
+        let names = [
+            Some(self.name_az.as_str()),
+            Some(self.name_en.as_str()),
+            self.acronym_az.as_deref(),
+            self.acronym_en.as_deref(),
+        ];
+        search_key(names.into_iter().flatten())
+    }
+}
+
 /// Creates an organisation (admins only).
 pub async fn create_organisation<C: ConnectionTrait>(
     db: &C,
@@ -351,15 +364,6 @@ pub async fn create_organisation<C: ConnectionTrait>(
         )?),
         None => None,
     };
-    let names: Vec<&str> = [
-        Some(input.name_az.as_str()),
-        Some(input.name_en.as_str()),
-        input.acronym_az.as_deref(),
-        input.acronym_en.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
     let created = organisation::ActiveModel {
         id: NotSet,
         acronym_az: Set(input.acronym_az.clone()),
@@ -369,7 +373,7 @@ pub async fn create_organisation<C: ConnectionTrait>(
         kind: Set(input.kind),
         iati_ref: Set(input.iati_ref.clone()),
         parent_id: Set(parent_id),
-        search_key: Set(search_key(names)),
+        search_key: Set(input.search_key()),
         version: Set(1),
     }
     .insert(db)
@@ -413,15 +417,6 @@ pub async fn update_organisation<C: ConnectionTrait>(
     if before.version != version {
         return Err(conflict(&["version"], "organisation"));
     }
-    let names: Vec<&str> = [
-        Some(input.name_az.as_str()),
-        Some(input.name_en.as_str()),
-        input.acronym_az.as_deref(),
-        input.acronym_en.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
     if !compare_and_set::<organisation::Entity, _>(
         db,
         organisation::ActiveModel {
@@ -431,7 +426,7 @@ pub async fn update_organisation<C: ConnectionTrait>(
             acronym_en: Set(input.acronym_en.clone()),
             kind: Set(input.kind),
             iati_ref: Set(input.iati_ref.clone()),
-            search_key: Set(search_key(names)),
+            search_key: Set(input.search_key()),
             version: Set(version + 1),
             ..Default::default()
         },
