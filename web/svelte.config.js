@@ -1,0 +1,28 @@
+// SvelteKit configuration: a fully static build (adapter-static) with a SPA
+// fallback page for routes that cannot be prerendered (/manage, unknown slugs).
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+const out = process.env.BUILD_DIR || 'build';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		adapter: adapter({ pages: out, assets: out, fallback: '200.html', precompress: false, strict: true }),
+		paths: { base: process.env.BASE_PATH || '', relative: false },
+		// Only script-src is hashed: Plot and Svelte set inline styles, and a hash in
+		// style-src would switch off the server's 'unsafe-inline' for styles.
+		csp: { mode: 'hash', directives: { 'script-src': ['self'] } },
+		prerender: {
+			// Pages are reached from each language's home page and from the entries()
+			// of dynamic routes; a link to a page that failed to prerender is an error.
+			entries: ['*', '/az/', '/en/'],
+			handleHttpError: 'fail',
+			handleMissingId: 'fail'
+		},
+		alias: { $paraglide: 'src/lib/paraglide' }
+	}
+};
+
+export default config;
