@@ -46,6 +46,9 @@ pub struct Config {
     pub jwt_ttl_secs: i64,
     /// `LOGIN_ATTEMPTS_PER_MINUTE`: log-in attempts allowed per email and minute (default 10).
     pub login_attempts_per_minute: u32,
+    /// `WEB_DIR`: the built web site (`web/build`), served at `/` for every
+    /// path the API does not own (default: none, the API only).
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -87,6 +90,9 @@ impl Config {
             jwt_secret: std::env::var("JWT_SECRET").unwrap_or_default(),
             jwt_ttl_secs: env_parse("JWT_TTL_SECS", 900)?,
             login_attempts_per_minute: env_parse("LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
+            web_dir: std::env::var_os("WEB_DIR")
+                .filter(|v| !v.is_empty())
+                .map(std::path::PathBuf::from),
         }
         .validated()
     }
@@ -109,6 +115,7 @@ impl Config {
             jwt_secret: String::new(),
             jwt_ttl_secs: 900,
             login_attempts_per_minute: 10,
+            web_dir: None,
         }
     }
 
@@ -139,6 +146,13 @@ impl Config {
             (60..=86_400).contains(&self.jwt_ttl_secs),
             "JWT_TTL_SECS must be between 60 and 86400"
         );
+        if let Some(dir) = &self.web_dir {
+            anyhow::ensure!(
+                dir.join("index.html").is_file() || dir.join("200.html").is_file(),
+                "WEB_DIR={} holds no built site (no index.html or 200.html): build it with `npm --prefix web run build`",
+                dir.display()
+            );
+        }
         if self.production {
             anyhow::ensure!(
                 !self.jwt_secret.is_empty(),

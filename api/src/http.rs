@@ -69,21 +69,37 @@ pub fn build_router(db: Db, config: &Config) -> Router {
         ])
         .max_age(Duration::from_secs(600));
 
-    Router::new()
+    let api = Router::new()
         .route("/graphql", get(explorer_page).post(graphql_post))
         .route("/schema.graphql", get(schema_file))
         .route("/health", get(health))
         .merge(crate::export::routes())
         .with_state(state)
-        .layer(CompressionLayer::new())
-        .layer(cors)
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        // The API's own answers are never framed and load nothing; the site's
+        // pages set their own policy (see `site`).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        ))
+        ));
+    let app = match &config.web_dir {
+        Some(dir) => {
+            let site = crate::site::Site::new(dir);
+            api.fallback(move |req: axum::extract::Request| {
+                let site = site.clone();
+                async move { site.serve(req).await }
+            })
+        }
+        None => api,
+    };
+
+    app.layer(CompressionLayer::new())
+        .layer(cors)
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

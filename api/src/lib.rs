@@ -16,6 +16,7 @@ pub mod http;
 pub mod search;
 pub mod seed;
 pub mod services;
+pub mod site;
 pub mod stats;
 
 use std::future::Future;
@@ -48,6 +49,9 @@ pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
         tracing::info!("first start on the embedded database: loading the demo dataset");
         let report = seed::seed_demo(&database.conn, &|_, _, _| {}).await?;
         tracing::info!(inserted = report.inserted, "demo dataset loaded");
+        if !config.production {
+            seed::create_demo_accounts(&database.conn).await?;
+        }
     }
     Ok(database)
 }

@@ -362,6 +362,105 @@ async fn other_origins_get_no_cors_permission_by_default(engine: Engine) {
     );
 }
 
+/// A built site in `WEB_DIR` is served beside the API: prerendered pages by
+/// their path, the `200.html` shell for other routes, embeds frameable by any
+/// site and other pages by none, immutable assets cached, nothing outside the
+/// directory reachable.
+async fn a_built_site_is_served_beside_the_api(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("en/embed")).unwrap();
+    std::fs::create_dir_all(root.join("_app/immutable")).unwrap();
+    std::fs::write(root.join("index.html"), "<html>home</html>").unwrap();
+    std::fs::write(root.join("200.html"), "<html>shell</html>").unwrap();
+    std::fs::write(root.join("en.html"), "<html>english home</html>").unwrap();
+    std::fs::write(root.join("en/embed/card.html"), "<html>card</html>").unwrap();
+    std::fs::write(root.join("_app/immutable/app.js"), "console.log(1)").unwrap();
+    let site = root.to_path_buf();
+    let Some(app) = TestApp::spawn_with(engine, |c| c.web_dir = Some(site)).await else {
+        return;
+    };
+    let page = |path: &'static str| {
+        let app = &app;
+        async move {
+            let resp = app.get(path).await;
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            (status, headers, resp.text().await.unwrap())
+        }
+    };
+    let (status, headers, body) = page("/").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>home</html>")
+    );
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'self'"),
+        "{csp}"
+    );
+    assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+
+    assert_eq!(page("/en").await.2, "<html>english home</html>");
+    let (status, _, body) = page("/az/programmes/some-slug").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>shell</html>")
+    );
+
+    let (status, headers, body) = page("/en/embed/card").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>card</html>")
+    );
+    assert!(
+        headers.get("x-frame-options").is_none(),
+        "embeds can be framed"
+    );
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors *")
+    );
+
+    let (status, headers, _) = page("/_app/immutable/app.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(
+        page("/_app/immutable/missing.js").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The API keeps its own routes and headers.
+    let (status, headers, _) = page("/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["x-frame-options"], "DENY");
+
+    // Nothing outside the directory: raw and percent-encoded dot segments,
+    // sent over a bare socket so that no client normalises them away.
+    let addr = app.base.trim_start_matches("http://").to_string();
+    for path in [
+        "/../outside-secret.txt",
+        "/%2e%2e/outside-secret.txt",
+        "/a/..%2f..%2foutside-secret.txt",
+    ] {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+    }
+}
+
 engine_tests!(
     graphql_page_is_self_contained_html,
     graphql_post_refuses_bodies_that_are_not_json,
@@ -372,4 +471,5 @@ engine_tests!(
     health_answers_ok,
     responses_carry_a_request_id_and_nosniff,
     other_origins_get_no_cors_permission_by_default,
+    a_built_site_is_served_beside_the_api,
 );

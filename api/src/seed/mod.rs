@@ -38,6 +38,74 @@ pub async fn seed_demo(
     Ok(report)
 }
 
+/// A demo account: e-mail, display name, password, role and, for managers,
+/// the organisation (acronym) and project (slug) they work on.
+pub struct DemoAccount {
+    /// Log-in e-mail.
+    pub email: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Password (printed in the README: these accounts exist only on the
+    /// embedded demo database).
+    pub password: &'static str,
+    /// Role.
+    pub role: entities::codes::UserRole,
+    /// Organisation acronym and project slug of a manager.
+    pub scope: Option<(&'static str, &'static str)>,
+}
+
+/// The demo accounts named in the README: made on the first start of the
+/// embedded demo database only (never with `DATABASE_URL`, never in
+/// production), so a newcomer can try data entry at once.
+pub const DEMO_ACCOUNTS: [DemoAccount; 3] = [
+    DemoAccount {
+        email: "admin@example.org",
+        name: "Demo administrator",
+        password: "demo-admin-2026",
+        role: entities::codes::UserRole::Admin,
+        scope: None,
+    },
+    DemoAccount {
+        email: "manager@example.org",
+        name: "Demo manager (UNDP)",
+        password: "demo-manager-2026",
+        role: entities::codes::UserRole::Manager,
+        scope: Some(("UNDP", demo::ANCHOR_SLUG)),
+    },
+    DemoAccount {
+        email: "manager2@example.org",
+        name: "Demo manager (Red Crescent)",
+        password: "demo-manager-2026",
+        role: entities::codes::UserRole::Manager,
+        scope: Some(("AzQAC", "azqac-unified-reporting-mingachevir")),
+    },
+];
+
+/// Creates [`DEMO_ACCOUNTS`] through the same service as `api user create`.
+pub async fn create_demo_accounts(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    for account in DEMO_ACCOUNTS {
+        let (organisation, projects) = match account.scope {
+            Some((org, slug)) => (
+                Some(crate::cli::organisation_id(db, org).await?),
+                vec![crate::cli::project_id(db, slug).await?],
+            ),
+            None => (None, Vec::new()),
+        };
+        crate::cli::create_user(
+            db,
+            account.email.into(),
+            account.name.into(),
+            account.password.into(),
+            account.role,
+            organisation,
+            projects,
+        )
+        .await?;
+        tracing::info!(email = account.email, role = ?account.role, "demo account created (see the README)");
+    }
+    Ok(())
+}
+
 /// True when the demo dataset's anchor project is present.
 pub async fn demo_is_loaded(db: &sea_orm::DatabaseConnection) -> anyhow::Result<bool> {
     use entities::project;

@@ -1,0 +1,162 @@
+//! The built web site (`web/build`, set by `WEB_DIR`), served at `/` beside
+//! the API so that one address shows the site and answers its queries.
+//!
+//! SvelteKit's static adapter writes `/about` as `about.html` (or
+//! `about/index.html`) and a `200.html` fallback for routes it did not
+//! prerender; the handler tries those in that order. Files are read from disk
+//! per request, so a rebuild of the site shows without a restart.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+/// Content-Security-Policy of the site's HTML pages. The pages tighten
+/// `script-src` further with hashes in a `<meta>` tag (SvelteKit `kit.csp`).
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; \
+connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors 'self'";
+
+/// The same for `/embed/…` pages, which any site may show in an `<iframe>`.
+const EMBED_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; \
+connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors *";
+
+/// Serves files below `root`.
+#[derive(Clone, Debug)]
+pub struct Site {
+    root: PathBuf,
+}
+
+impl Site {
+    /// A site rooted at `root` (the directory SvelteKit built).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// Answers one request for a site path.
+    pub async fn serve(&self, req: Request<Body>) -> Response {
+        let path = req.uri().path().to_owned();
+        let Some(relative) = safe_relative(&path) else {
+            return StatusCode::NOT_FOUND.into_response();
+        };
+        let found = self.candidates(&relative).into_iter().find(|p| p.is_file());
+        let (file, status) = match found {
+            Some(file) => (file, StatusCode::OK),
+            // Unknown asset paths are a 404, not the app shell: a missing
+            // script must not be answered with HTML.
+            None if relative.starts_with("_app/") => {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            None => match [
+                ("200.html", StatusCode::OK),
+                ("404.html", StatusCode::NOT_FOUND),
+            ]
+            .into_iter()
+            .map(|(name, status)| (self.root.join(name), status))
+            .find(|(p, _)| p.is_file())
+            {
+                Some(found) => found,
+                None => return StatusCode::NOT_FOUND.into_response(),
+            },
+        };
+        let is_html = file.extension().is_some_and(|e| e == "html");
+        let mut response = match ServeFile::new(&file).oneshot(req).await {
+            Ok(r) => r.map(Body::new).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, file = %file.display(), "cannot read a site file");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        if response.status() == StatusCode::OK {
+            *response.status_mut() = status;
+        }
+        let headers = response.headers_mut();
+        if is_html {
+            let embed = path.starts_with("/embed/") || path.contains("/embed/");
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(if embed { EMBED_CSP } else { PAGE_CSP }),
+            );
+            if !embed {
+                headers.insert(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("SAMEORIGIN"),
+                );
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        } else if relative.starts_with("_app/immutable/") {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            );
+        } else {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
+        response
+    }
+
+    fn candidates(&self, relative: &Path) -> Vec<PathBuf> {
+        let base = self.root.join(relative);
+        let mut out = Vec::with_capacity(3);
+        if !relative.as_os_str().is_empty() {
+            out.push(base.clone());
+            let mut html = base.clone().into_os_string();
+            html.push(".html");
+            out.push(PathBuf::from(html));
+        }
+        out.push(base.join("index.html"));
+        out
+    }
+}
+
+/// The request path as a relative path under the site root, or `None` when it
+/// tries to leave it (`..`, backslashes, NUL, absolute components).
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let mut out = PathBuf::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => continue,
+            ".." => return None,
+            s if s.contains('\\') || s.contains('\0') || s.contains(':') => return None,
+            s => out.push(s),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_root_are_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/a/%2e%2e/b",
+            "/a\\b",
+            "/x%00",
+            "/%ff",
+            "/c:/x",
+        ] {
+            assert_eq!(safe_relative(bad), None, "{bad}");
+        }
+        assert_eq!(
+            safe_relative("/en/centres"),
+            Some(PathBuf::from("en/centres"))
+        );
+        assert_eq!(safe_relative("/"), Some(PathBuf::new()));
+        assert_eq!(
+            safe_relative("/az/%C9%99razi"),
+            Some(PathBuf::from("az/ərazi"))
+        );
+    }
+}
