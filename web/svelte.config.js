@@ -19,7 +19,10 @@ const config = {
 			// of dynamic routes; a link to a page that failed to prerender is an error.
 			entries: ['*', '/az/', '/en/'],
 			handleHttpError: 'fail',
-			handleMissingId: 'fail'
+			handleMissingId: 'fail',
+			// Without an API at build time the dynamic pages are not reached; the
+			// 200.html fallback renders them in the browser.
+			handleUnseenRoutes: 'warn'
 		},
 		alias: { $paraglide: 'src/lib/paraglide' }
 	}

@@ -53,9 +53,21 @@ export function apiUrl(path: string, building = false): string {
 }
 
 /** Sends one typed GraphQL document and returns its `data`, or throws `ApiError`. */
-export async function query<Result, Variables>(
+export function query<Result, Variables>(
 	document: TadaDocumentNode<Result, Variables>,
 	variables: Variables,
+	options: RequestOptions = {}
+): Promise<Result> {
+	return queryText<Result>(print(document), variables as Record<string, unknown>, options);
+}
+
+/**
+ * Sends a document given as text. Only for documents assembled at run time from
+ * typed fragments (e.g. one aliased field per programme); the caller types the result.
+ */
+export async function queryText<Result>(
+	text: string,
+	variables: Record<string, unknown> | undefined,
 	options: RequestOptions = {}
 ): Promise<Result> {
 	const building = options.building ?? false;
@@ -68,7 +80,7 @@ export async function query<Result, Variables>(
 		response = await doFetch(apiUrl('/graphql', building), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-			body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
+			body: JSON.stringify({ query: text, variables: variables ?? {} }),
 			signal: options.signal
 		});
 	} catch (e) {
