@@ -134,8 +134,8 @@ const KEEP_SENT_MS = 7 * 24 * 3600 * 1000;
 const KEEP_SENT_COUNT = 200;
 
 function randomId(): string {
-	const c = globalThis.crypto;
-	if (c && 'randomUUID' in c) return c.randomUUID();
+	const c: Crypto = globalThis.crypto;
+	if (typeof c.randomUUID === 'function') return c.randomUUID();
 	const b = new Uint8Array(16);
 	c.getRandomValues(b);
 	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
