@@ -29,6 +29,9 @@ export function readSiteConfig(env = process.env) {
 
 	const apiUrl = String(pick('PUBLIC_API_URL', 'apiUrl') ?? '').replace(/\/+$/, '');
 	if (apiUrl && !/^https?:\/\//.test(apiUrl)) throw new Error(`PUBLIC_API_URL must start with http:// or https:// (got ${apiUrl})`);
+	// Where the site itself is published, for embed codes; empty = the browser's origin.
+	const siteUrl = String(pick('PUBLIC_SITE_URL', 'siteUrl') ?? '').replace(/\/+$/, '');
+	if (siteUrl && !/^https?:\/\//.test(siteUrl)) throw new Error(`PUBLIC_SITE_URL must start with http:// or https:// (got ${siteUrl})`);
 	const prerenderApiUrl = String(env.PRERENDER_API_URL ?? apiUrl ?? '').replace(/\/+$/, '');
 
 	const org = pick('PORTAL_ORG', 'organisation');
@@ -67,7 +70,7 @@ export function readSiteConfig(env = process.env) {
 		ordinary: positiveInt(env.SUPPRESS_ORDINARY, 5, 'SUPPRESS_ORDINARY'),
 		sensitive: positiveInt(env.SUPPRESS_SENSITIVE, 10, 'SUPPRESS_SENSITIVE')
 	};
-	return { apiUrl, prerenderApiUrl, portal, suppress };
+	return { apiUrl, siteUrl, prerenderApiUrl, portal, suppress };
 }
 
 function positiveInt(raw, fallback, name) {

@@ -4,6 +4,8 @@ declare module 'virtual:site-config' {
 	const config: {
 		/** Origin of the API ('' = same origin as the site). */
 		apiUrl: string;
+		/** Public origin of the site, for embed codes ('' = the browser's). */
+		siteUrl: string;
 		/** The API the build itself reads to prerender pages ('' = no prerendered data). */
 		prerenderApiUrl: string;
 		/** Set when the site is built as one organisation's donor portal. */

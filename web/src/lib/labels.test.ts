@@ -29,7 +29,7 @@ describe('code names against the schema', () => {
 			projectStatus: 'ProjectStatus', centreKind: 'CentreKind', centreStatus: 'CentreStatus', workStatus: 'WorkStatus',
 			workKind: 'WorkKind', eventKind: 'EventKind', eventStatus: 'EventStatus', supportType: 'SupportType',
 			channel: 'Channel', stage: 'ServiceStage', unit: 'CountUnit', role: 'ParticipantRole', sex: 'Sex',
-			ageBand: 'AgeBand', areaKind: 'AreaKind', teamStatus: 'TeamStatus', teamKind: 'TeamKind'
+			ageBand: 'AgeBand', areaKind: 'AreaKind', disability: 'Disability', category: 'BeneficiaryCategory', teamStatus: 'TeamStatus', teamKind: 'TeamKind'
 		} as const;
 		for (const [group, enumName] of Object.entries(pairs)) {
 			const values = enumValues(enumName);

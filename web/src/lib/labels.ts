@@ -128,6 +128,25 @@ const GROUPS = {
 		ACTIVE: ['Fəaliyyətdədir', 'Active'],
 		CLOSED: ['Bağlanıb', 'Closed']
 	},
+	disability: {
+		WITH_DISABILITY: ['Əlilliyi olan', 'With disability'],
+		WITHOUT_DISABILITY: ['Əlilliyi olmayan', 'Without disability'],
+		UNKNOWN: ['Məlum deyil', 'Unknown']
+	},
+	category: {
+		EXECUTIVE_AUTHORITY_STAFF: ['İcra hakimiyyəti əməkdaşları', 'Executive-authority staff'],
+		MUNICIPALITY_MEMBER: ['Bələdiyyə üzvləri', 'Municipality members'],
+		VILLAGE_REPRESENTATIVE: ['Kənd nümayəndələri', 'Village representatives'],
+		CENTRE_STAFF: ['Mərkəz əməkdaşları', 'Centre staff'],
+		YOUTH: ['Gənclər', 'Young people'],
+		WAR_AFFECTED: ['Müharibədən zərər çəkənlər', 'War-affected people'],
+		MARTYR_FAMILY: ['Şəhid ailələri', 'Families of martyrs'],
+		WAR_VETERAN: ['Müharibə veteranları və əlilləri', 'War veterans and war-disabled'],
+		TRAFFICKING_VICTIM: ['İnsan alverinin qurbanları', 'Victims of trafficking'],
+		CHILD_AT_RISK: ['Risk altında olan uşaqlar', 'Children at risk'],
+		GENERAL: ['Ümumi əhali', 'General public'],
+		UNKNOWN: ['Məlum deyil', 'Unknown']
+	},
 	teamKind: {
 		MOBILE_TEAM: ['Səyyar qrup', 'Mobile team'],
 		MOBILE_VOLUNTEER_TEAM: ['Səyyar könüllü qrupu', 'Mobile volunteer team']

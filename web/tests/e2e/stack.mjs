@@ -73,7 +73,7 @@ export function buildSite(dir, env = {}) {
 	const r = spawnSync(join(WEB_DIR, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
 		cwd: WEB_DIR,
 		stdio: 'inherit',
-		env: { ...process.env, BUILD_DIR: dir, ...env }
+		env: { ...process.env, BUILD_DIR: dir, KIT_OUT_DIR: `.svelte-kit-${dir}`, ...env }
 	});
 	if (r.status !== 0) throw new Error(`vite build into ${dir} failed`);
 	return join(WEB_DIR, dir);
