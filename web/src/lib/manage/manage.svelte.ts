@@ -145,6 +145,11 @@ class ManageRuntime {
 	kick() {
 		if (!browser) return;
 		clearTimeout(this.timer);
+		// The browser knows it is offline: wait for its 'online' event instead of failing requests.
+		if (navigator.onLine === false) {
+			this.online = false;
+			return;
+		}
 		if (this.flushing) {
 			this.again = true;
 			return;
