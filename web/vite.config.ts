@@ -18,7 +18,7 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['url', 'baseLocale'],
+			strategy: ['custom-path', 'baseLocale'],
 			emitTsDeclarations: true
 		}),
 		portalPlugin(),

@@ -1,45 +1,10 @@
-//! The programme page's charts: for each indicator with periods, actual per period
-//! against the target. Used by the load (to draw them at build time) and by the
-//! page (to show them and redraw them from live data).
+//! The programme page's charts, built from its query's data (see $lib/charts/indicators).
 import type { ChartSpec } from '$lib/charts/spec';
-import { countText, type Sensitivity } from '$lib/figures';
-import { formatDate, formatNumber } from '$lib/format';
-import { readFragment, type ResultOf } from '$lib/graphql';
+import { indicatorChartsFrom } from '$lib/charts/indicators';
+import type { ResultOf } from '$lib/graphql';
 import type { Lang } from '$lib/i18n';
-import { label } from '$lib/labels';
-import { IndicatorProgressFields } from '$lib/api/fragments';
 import type { _ProgrammeQuery } from './+page';
 
-type Data = ResultOf<typeof _ProgrammeQuery>;
-
-function periodLabel(start: string | null, end: string | null, lang: Lang): string {
-	if (start && end && start.slice(0, 4) === end.slice(0, 4) && start.slice(5) === '01-01' && end.slice(5) === '12-31') return start.slice(0, 4);
-	if (start && end) return `${formatDate(start, lang)} – ${formatDate(end, lang)}`;
-	if (start || end) return formatDate((start ?? end)!, lang);
-	return lang === 'az' ? 'Dövr göstərilməyib' : 'Period not given';
-}
-
-export function indicatorCharts(d: Data, lang: Lang): ChartSpec[] {
-	const out: ChartSpec[] = [];
-	for (const raw of d.projectOverview?.indicators ?? []) {
-		const ind = readFragment(IndicatorProgressFields, raw);
-		if (raw.periods.length === 0) continue;
-		const sens = ind.indicator.sensitivity as Sensitivity;
-		out.push({
-			id: `indicator-${ind.code}`,
-			title: ind.title,
-			unitLabel: label('unit', ind.unit, lang),
-			points: raw.periods.map((p) => ({
-				label: periodLabel(p.periodStart, p.periodEnd, lang),
-				value: p.value.value,
-				suppressed: p.value.suppressed,
-				text: countText(p.value, lang, sens),
-				illustrative: p.illustrative
-			})),
-			target: ind.target,
-			targetLabel: ind.target == null ? '' : `${lang === 'az' ? 'hədəf' : 'target'} ${formatNumber(ind.target, lang)}`,
-			withheldLabel: lang === 'az' ? 'gizlədilib' : 'withheld'
-		});
-	}
-	return out;
+export function indicatorCharts(d: ResultOf<typeof _ProgrammeQuery>, lang: Lang): ChartSpec[] {
+	return indicatorChartsFrom(d.projectOverview?.indicators ?? [], lang);
 }
