@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use entities::codes::UserRole;
 use entities::{organisation, project};
 
-use crate::graphql::access::Viewer;
+use crate::access::Viewer;
 use crate::graphql::ids::{NodeType, encode};
 use crate::services::admin::{self, CreateApiKeyInput, CreateUserInput};
 use crate::services::{Actor, ServiceError, ServiceResult};

@@ -38,7 +38,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 use entities::codes::UserRole;
 use entities::{user, user_project_scope};
 
-use crate::graphql::access::{UserContext, Viewer};
+use crate::access::{UserContext, Viewer};
 
 /// Why a request's credentials were refused (answered with 401).
 #[derive(Debug, Clone, PartialEq, Eq)]

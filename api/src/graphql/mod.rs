@@ -1,15 +1,19 @@
 //! The GraphQL schema: types, root fields, per-request loaders and limits.
 
-pub mod access;
+pub mod centres;
+pub mod common;
+pub mod events;
 pub mod ids;
 pub mod lang;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
-pub mod query;
+pub(crate) mod prelude;
+pub mod projects;
+pub mod reference;
 pub mod stats;
-pub mod types;
+pub mod works;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -20,7 +24,15 @@ use crate::disclosure::Thresholds;
 
 /// The root query: one object per domain, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ReadQuery, mutation::AccountQuery, stats::StatsQuery);
+pub struct QueryRoot(
+    projects::ProjectQuery,
+    centres::CentreQuery,
+    events::EventQuery,
+    works::WorkQuery,
+    reference::ReferenceQuery,
+    mutation::AccountQuery,
+    stats::StatsQuery,
+);
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
@@ -67,7 +79,7 @@ pub fn sdl() -> String {
 pub fn request_data(
     request: async_graphql::Request,
     db: &DatabaseConnection,
-    viewer: access::Viewer,
+    viewer: crate::access::Viewer,
     lang: lang::Lang,
     thresholds: Thresholds,
     request_id: Option<String>,
@@ -85,7 +97,7 @@ pub fn request_data(
     .delay(std::time::Duration::from_millis(10));
     request
         .data(loaders)
-        .data(types::RequestScope {
+        .data(common::RequestScope {
             viewer,
             thresholds,
             request_id,

@@ -12,7 +12,7 @@ use entities::{
 };
 
 use super::ids::{NodeType, decode_as, encode};
-use super::types::{Centre, Event, InfrastructureWork, Organisation, Project, scope};
+use super::prelude::{Centre, Event, InfrastructureWork, Organisation, Project, scope};
 use crate::auth::{jwt::JwtKeys, password};
 use crate::error::{ApiResult, AppError};
 use crate::services::admin::{

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use entities::codes::ReportStatus;
 use entities::{audit_entry, idempotency_key, project, report};
 
-use crate::graphql::access::Viewer;
+use crate::access::Viewer;
 
 /// Machine-readable reason of a user error.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

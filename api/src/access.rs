@@ -116,6 +116,14 @@ impl Viewer {
         matches!(self.role(), Some(UserRole::Admin | UserRole::Manager))
     }
 
+    /// True when centres at sensitive locations (shelters) must not be
+    /// placed for this viewer: no building, rooms or place finer than the
+    /// API's city level, and no area filter or area list that a shelter
+    /// alone would make match. The one rule; `queries::places` applies it.
+    pub fn hides_sensitive_locations(&self) -> bool {
+        !self.sees_sensitive_locations()
+    }
+
     /// True when the viewer may change the project's figures.
     pub fn can_edit_project(&self, project_id: i32) -> bool {
         match self.user() {

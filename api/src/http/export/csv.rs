@@ -26,7 +26,7 @@ use async_graphql::{Request, Variables};
 use serde_json::{Map, Value, json};
 
 use super::ExportError;
-use crate::graphql::access::Viewer;
+use crate::access::Viewer;
 use crate::graphql::lang::Lang;
 use crate::http::AppState;
 

@@ -2,7 +2,6 @@
 //! `GET /graphql`, `GET /schema.graphql`, `GET /health`; limits, CORS,
 //! security headers, request ids and tracing around all of it.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -19,26 +18,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub mod export;
+pub mod site;
+pub mod state;
+
 use crate::auth::{self, jwt::JwtKeys};
 use crate::config::Config;
 use crate::db::Db;
-use crate::disclosure::Thresholds;
-use crate::graphql::{self, AppSchema, lang::Lang};
-
-/// Shared state of the HTTP handlers.
-#[derive(Clone)]
-pub struct AppState {
-    /// The GraphQL schema.
-    pub schema: AppSchema,
-    /// The database.
-    pub db: Db,
-    /// Small-cell thresholds.
-    pub thresholds: Thresholds,
-    /// The schema's SDL, served at `/schema.graphql`.
-    pub sdl: Arc<str>,
-    /// Token keys, to authenticate requests.
-    pub keys: JwtKeys,
-}
+use crate::graphql::{self, lang::Lang};
+pub use state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -73,7 +61,7 @@ pub fn build_router(db: Db, config: &Config) -> Router {
         .route("/graphql", get(explorer_page).post(graphql_post))
         .route("/schema.graphql", get(schema_file))
         .route("/health", get(health))
-        .merge(crate::export::routes())
+        .merge(export::routes())
         .with_state(state)
         // The API's own answers are never framed and load nothing; the site's
         // pages set their own policy (see `site`).
@@ -87,7 +75,7 @@ pub fn build_router(db: Db, config: &Config) -> Router {
         ));
     let app = match &config.web_dir {
         Some(dir) => {
-            let site = crate::site::Site::new(dir);
+            let site = site::Site::new(dir);
             api.fallback(move |req: axum::extract::Request| {
                 let site = site.clone();
                 async move { site.serve(req).await }
