@@ -7,7 +7,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { guardedContext, launchBrowser } from './harness';
-// @ts-expect-error plain ES module without types
 import { startApi } from './stack.mjs';
 import { ADMIN, apiLogin, audit, eventsTitled, MANAGER, outboxStatuses, rawId, SLUG, uiLogin, waitOutboxDrained } from './manage-helpers';
 

@@ -71,6 +71,14 @@ describe('/manage', () => {
 		// Women and men in three bands, two categories: some cells below the threshold of 5.
 		const counts = [1, 6, 7, 8, 9, 10, 11, 12, 2, 13, 14, 15];
 		await fillGrid(page, counts);
+		// Keyboard: arrows and Enter move between the labelled cells.
+		await page.focus('#grid-r0-c0');
+		await page.keyboard.press('ArrowDown');
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('grid-r1-c0');
+		await page.keyboard.press('End');
+		await page.keyboard.press('ArrowRight');
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('grid-r1-c1');
+		expect(await page.getAttribute('#grid-r1-c1', 'aria-label')).toBe('Municipality members, disability not recorded, Female, 25–59');
 		expect(plain(await page.textContent('[data-testid=grid-total]'))).toBe(String(counts.reduce((a, b) => a + b)));
 		await page.locator('[data-testid=attendance-grid] input.cell').first().fill('3');
 		counts[0] = 3;

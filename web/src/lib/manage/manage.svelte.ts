@@ -134,9 +134,9 @@ class ManageRuntime {
 
 	/** Queues a change (its keys are stored first) and starts sending. */
 	async queue(e: Omit<NewEntry, 'owner'>): Promise<OutboxEntry> {
-		const owner = this.session?.user.id ?? this.lastUser?.id;
-		if (!owner) throw new Error('log in first');
-		const entry = await this.outbox.add({ ...e, owner });
+		const user = this.session?.user ?? this.lastUser;
+		if (!user) throw new Error('log in first');
+		const entry = await this.outbox.add({ ...e, owner: user.id, ownerEmail: user.email });
 		this.kick();
 		return entry;
 	}
