@@ -91,10 +91,20 @@ pub fn build_router(db: Db, config: &Config) -> Router {
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
+                })
+                // One line per request at the default level, with its status and latency.
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                )
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::ERROR)),
+        )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
@@ -138,10 +148,14 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     let viewer = match auth::authenticate(&headers, db, &state.keys).await {
         Ok(viewer) => viewer,
         Err(failure) => {
-            let mut resp =
-                error_response(StatusCode::UNAUTHORIZED, failure.code(), failure.message());
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            let mut resp = error_response(failure.status(), failure.code(), failure.message());
+            if failure.status() == StatusCode::UNAUTHORIZED {
+                resp.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            } else {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
             return resp;
         }
     };
@@ -199,7 +213,11 @@ async fn health(State(state): State<AppState>) -> Response {
             tracing::error!(error = %e, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable", "database": engine })),
+                Json(serde_json::json!({
+                    "status": "unavailable",
+                    "database": engine,
+                    "code": "SERVICE_UNAVAILABLE",
+                })),
             )
                 .into_response()
         }

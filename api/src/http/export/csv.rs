@@ -385,6 +385,20 @@ async fn run(
     );
     let response = state.schema.execute(request).await;
     if !response.errors.is_empty() {
+        // The request's own mistakes are a 400; a fault of ours is not.
+        let code_of = |e: &async_graphql::ServerError| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .map(|v| v.to_string().trim_matches('"').to_string())
+        };
+        for e in &response.errors {
+            match code_of(e).as_deref() {
+                Some("SERVICE_UNAVAILABLE") => return Err(ExportError::unavailable()),
+                Some("INTERNAL") => return Err(ExportError::internal(&e.message)),
+                _ => {}
+            }
+        }
         let messages: Vec<String> = response.errors.iter().map(|e| e.message.clone()).collect();
         return Err(ExportError::bad(messages.join("; ")));
     }

@@ -54,6 +54,13 @@ impl ExportError {
         Self(StatusCode::BAD_REQUEST, message.into())
     }
 
+    pub(crate) fn unavailable() -> Self {
+        Self(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the database cannot be reached right now; try again shortly".into(),
+        )
+    }
+
     pub(crate) fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(%error, "export failed");
         Self(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())
