@@ -78,7 +78,10 @@ export async function outboxStatuses(page: Page): Promise<string[]> {
 /** Waits until the outbox page shows no entry waiting or being sent. */
 export async function waitOutboxDrained(page: Page, timeout = 30_000) {
 	await page.waitForFunction(
-		() => [...document.querySelectorAll('[data-testid=outbox-entry]')].every((e) => !['waiting', 'sending'].includes((e as HTMLElement).dataset.status ?? '')),
+		() => {
+			const all = [...document.querySelectorAll('[data-testid=outbox-entry]')];
+			return all.length > 0 && all.every((e) => !['waiting', 'sending'].includes((e as HTMLElement).dataset.status ?? ''));
+		},
 		null,
 		{ timeout }
 	);
