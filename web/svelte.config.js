@@ -3,7 +3,13 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+import { readSiteConfig } from './scripts/portal-config.mjs';
+
 const out = process.env.BUILD_DIR || 'build';
+const site = readSiteConfig();
+// With a same-origin API the pages are prerendered "at" the API's origin, so the
+// responses inlined into them carry the paths the browser will request.
+const prerenderOrigin = !site.apiUrl && site.prerenderApiUrl ? new URL(site.prerenderApiUrl).origin : undefined;
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -21,6 +27,7 @@ const config = {
 			// Pages are reached from each language's home page and from the entries()
 			// of dynamic routes; a link to a page that failed to prerender is an error.
 			entries: ['*', '/az/', '/en/'],
+			...(prerenderOrigin ? { origin: prerenderOrigin } : {}),
 			// The API's own paths (downloads, schema) are not pages of the site; every
 			// other broken link fails the build.
 			handleHttpError: ({ path, message }) => {

@@ -12,6 +12,9 @@ import { bin, runOrExit, WEB_DIR } from './lib.mjs';
 const outDir = join(WEB_DIR, process.env.BUILD_DIR || 'build');
 const quiet = process.argv.includes('--quiet') ? ['--logLevel', 'warn'] : [];
 runOrExit(bin('vite'), ['build', ...quiet], { cwd: WEB_DIR });
+// Prerendering records the API answers it inlined as files of the site (a
+// same-origin dependency); they belong to the API, not to the static site.
+for (const f of ['graphql', 'schema.graphql', 'export']) rmSync(join(outDir, f), { recursive: true, force: true });
 
 const key = createHash('sha256');
 for (const f of ['package-lock.json', 'vite.graphiql.config.ts', '../api/schema.graphql', ...readdirSync(join(WEB_DIR, 'graphiql')).map((f) => `graphiql/${f}`)])

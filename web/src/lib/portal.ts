@@ -9,16 +9,24 @@ export const portal = config.portal;
 
 export interface ParticipationLike {
 	role: string;
-	organisation: { id: string; acronym?: string | null; name: string; nameAz?: string | null; nameEn?: string | null };
+	organisation: {
+		id: string;
+		acronym?: string | null;
+		acronymAz?: string | null;
+		acronymEn?: string | null;
+		name: string;
+		nameAz?: string | null;
+		nameEn?: string | null;
+	};
 }
 
 const fold = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCase('en');
 
-/** Whether an organisation is the portal's. */
+/** Whether an organisation is the portal's (acronyms and names compared in both languages). */
 export function isPortalOrganisation(org: ParticipationLike['organisation']): boolean {
 	if (!portal) return false;
 	const want = fold(portal.organisation);
-	return [org.id, org.acronym, org.name, org.nameAz, org.nameEn].some((v) => v != null && fold(v) === want);
+	return [org.id, org.acronym, org.acronymAz, org.acronymEn, org.name, org.nameAz, org.nameEn].some((v) => v != null && fold(v) === want);
 }
 
 /** Whether a programme belongs in this build: always on the main site; on a portal, by participation. */

@@ -73,7 +73,8 @@ export function buildSite(dir, env = {}) {
 	const r = spawnSync('node', ['scripts/build.mjs', '--quiet'], {
 		cwd: WEB_DIR,
 		stdio: 'inherit',
-		env: { ...process.env, BUILD_DIR: dir, KIT_OUT_DIR: `.svelte-kit-${dir}`, ...env }
+		// Vitest sets NODE_ENV=test, which would make Vite build a development bundle.
+		env: { ...process.env, NODE_ENV: 'production', BUILD_DIR: dir, KIT_OUT_DIR: `.svelte-kit-${dir}`, ...env }
 	});
 	if (r.status !== 0) throw new Error(`vite build into ${dir} failed`);
 	return join(WEB_DIR, dir);

@@ -47,6 +47,17 @@ export function apiBase(building = false): string {
 	return building ? config.prerenderApiUrl : config.apiUrl;
 }
 
+/**
+ * The GraphQL endpoint: the same URL while prerendering and in the browser, so
+ * the browser's first request is answered from the response the build inlined
+ * into the page (SvelteKit matches them by URL and body). A same-origin API is
+ * addressed by path; the build then runs with its prerender origin set to the
+ * API's (svelte.config.js) and hooks.server.ts sends those requests to it.
+ */
+function graphqlEndpoint(): string {
+	return `${config.apiUrl}/graphql`;
+}
+
 /** Absolute or site-relative URL of an API path such as `/export/projects.csv`. */
 export function apiUrl(path: string, building = false): string {
 	return `${apiBase(building)}${path}`;
@@ -77,7 +88,7 @@ export async function queryText<Result>(
 	const doFetch = options.fetch ?? fetch;
 	let response: Response;
 	try {
-		response = await doFetch(apiUrl('/graphql', building), {
+		response = await doFetch(graphqlEndpoint(), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
 			body: JSON.stringify({ query: text, variables: variables ?? {} }),

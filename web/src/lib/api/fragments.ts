@@ -39,6 +39,8 @@ export const ParticipantFields = graphql(`
 			acronym(lang: $lang)
 			nameAz: name(lang: AZ)
 			nameEn: name(lang: EN)
+			acronymAz: acronym(lang: AZ)
+			acronymEn: acronym(lang: EN)
 		}
 	}
 `);

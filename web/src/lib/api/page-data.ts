@@ -42,3 +42,19 @@ export async function loadWith<Result>(
 		throw e;
 	}
 }
+
+let firstMount = true;
+// Read when the page's modules load, before hydration consumes (and removes) the
+// responses SvelteKit inlined into the page.
+const inlined = typeof document !== 'undefined' && document.querySelector('script[data-sveltekit-fetched]') !== null;
+
+/**
+ * True once, for the first page the browser opens when it was prerendered with
+ * data: its load was answered from the responses inlined at build time, which
+ * may be older than the live API. Later pages load live.
+ */
+export function takeBuildData(): boolean {
+	if (!firstMount) return false;
+	firstMount = false;
+	return inlined;
+}

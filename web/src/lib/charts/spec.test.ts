@@ -26,6 +26,7 @@ describe('chart data', () => {
 	});
 	it('keys a spec by its content', () => {
 		expect(specKey(spec)).toBe(specKey(structuredClone(spec)));
+		expect(specKey(spec)).toMatch(/^[0-9a-z]+$/);
 		expect(specKey(spec)).not.toBe(specKey({ ...spec, target: 31 }));
 	});
 });

@@ -27,9 +27,15 @@ export interface ChartSpec {
 	withheldLabel: string;
 }
 
-/** A stable key of a spec, to tell whether prerendered SVG still matches live data. */
+/** A stable key of a spec, to tell whether prerendered SVG still matches live data (FNV-1a of its JSON). */
 export function specKey(spec: ChartSpec): string {
-	return JSON.stringify(spec);
+	const text = JSON.stringify(spec);
+	let h = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		h ^= text.charCodeAt(i);
+		h = Math.imul(h, 0x01000193) >>> 0;
+	}
+	return h.toString(36);
 }
 
 function csvCell(s: string): string {
