@@ -2,10 +2,13 @@
 
 use crate::graphql::prelude::*;
 use crate::stats::Dimension;
-use crate::stats::facilities;
 
+// The GraphQL face of `crate::stats::Dimension`: the conversions both ways
+// are generated (`remote`), so a dimension added there fails to compile here
+// until it is named.
 /// A dimension statistics can be grouped or filtered by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::stats::Dimension")]
 pub enum StatsDimension {
     /// The project.
     Project,
@@ -41,54 +44,6 @@ pub enum StatsDimension {
     Stage,
     /// Unit counted (service statistics are always split by unit).
     Unit,
-}
-
-impl From<StatsDimension> for Dimension {
-    fn from(d: StatsDimension) -> Self {
-        match d {
-            StatsDimension::Project => Dimension::Project,
-            StatsDimension::Organisation => Dimension::Organisation,
-            StatsDimension::Centre => Dimension::Centre,
-            StatsDimension::District => Dimension::District,
-            StatsDimension::Event => Dimension::Event,
-            StatsDimension::EventKind => Dimension::EventKind,
-            StatsDimension::Sex => Dimension::Sex,
-            StatsDimension::AgeBand => Dimension::AgeBand,
-            StatsDimension::Disability => Dimension::Disability,
-            StatsDimension::Category => Dimension::Category,
-            StatsDimension::Month => Dimension::Month,
-            StatsDimension::Quarter => Dimension::Quarter,
-            StatsDimension::Year => Dimension::Year,
-            StatsDimension::SupportType => Dimension::SupportType,
-            StatsDimension::Channel => Dimension::Channel,
-            StatsDimension::Stage => Dimension::Stage,
-            StatsDimension::Unit => Dimension::Unit,
-        }
-    }
-}
-
-impl From<Dimension> for StatsDimension {
-    fn from(d: Dimension) -> Self {
-        match d {
-            Dimension::Project => StatsDimension::Project,
-            Dimension::Organisation => StatsDimension::Organisation,
-            Dimension::Centre => StatsDimension::Centre,
-            Dimension::District => StatsDimension::District,
-            Dimension::Event => StatsDimension::Event,
-            Dimension::EventKind => StatsDimension::EventKind,
-            Dimension::Sex => StatsDimension::Sex,
-            Dimension::AgeBand => StatsDimension::AgeBand,
-            Dimension::Disability => StatsDimension::Disability,
-            Dimension::Category => StatsDimension::Category,
-            Dimension::Month => StatsDimension::Month,
-            Dimension::Quarter => StatsDimension::Quarter,
-            Dimension::Year => StatsDimension::Year,
-            Dimension::SupportType => StatsDimension::SupportType,
-            Dimension::Channel => StatsDimension::Channel,
-            Dimension::Stage => StatsDimension::Stage,
-            Dimension::Unit => StatsDimension::Unit,
-        }
-    }
 }
 
 /// Filter of statistics. Each field selects the cells with that value of a
@@ -275,6 +230,7 @@ pub struct StatsTable {
 
 /// A dimension facility counts can be grouped by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::stats::facilities::FacilityDimension")]
 pub enum FacilityDimension {
     /// The project.
     Project,
@@ -284,17 +240,6 @@ pub enum FacilityDimension {
     Kind,
     /// Status of the centre (latest milestone) or work.
     Status,
-}
-
-impl From<FacilityDimension> for facilities::FacilityDimension {
-    fn from(d: FacilityDimension) -> Self {
-        match d {
-            FacilityDimension::Project => Self::Project,
-            FacilityDimension::District => Self::District,
-            FacilityDimension::Kind => Self::Kind,
-            FacilityDimension::Status => Self::Status,
-        }
-    }
 }
 
 /// The value of one dimension in a facility count.

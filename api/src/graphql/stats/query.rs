@@ -52,28 +52,15 @@ impl StatsQuery {
         lang: Option<Lang>,
     ) -> ApiResult<Vec<FacilityCount>> {
         let f = filter.unwrap_or_default();
-        let query = FacilityQuery {
-            group_by: group_by
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            project: opt_id(NodeType::Project, &f.project)?,
-            area: opt_id(NodeType::Area, &f.area)?,
-            kinds: f
-                .kind
-                .unwrap_or_default()
-                .iter()
-                .map(|k| k.code().to_string())
-                .collect(),
-            statuses: f
-                .status
-                .unwrap_or_default()
-                .iter()
-                .map(|k| k.code().to_string())
-                .collect(),
-            hide_sensitive_locations: true,
-        };
+        let query = facility_query(
+            group_by,
+            &f.project,
+            &f.area,
+            f.kind,
+            f.status,
+            CentreKind::code,
+            CentreStatus::code,
+        )?;
         facility_counts(ctx, Facility::Centres, query, lang).await
     }
 
@@ -86,28 +73,15 @@ impl StatsQuery {
         lang: Option<Lang>,
     ) -> ApiResult<Vec<FacilityCount>> {
         let f = filter.unwrap_or_default();
-        let query = FacilityQuery {
-            group_by: group_by
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            project: opt_id(NodeType::Project, &f.project)?,
-            area: opt_id(NodeType::Area, &f.area)?,
-            kinds: f
-                .kind
-                .unwrap_or_default()
-                .iter()
-                .map(|k| k.code().to_string())
-                .collect(),
-            statuses: f
-                .status
-                .unwrap_or_default()
-                .iter()
-                .map(|k| k.code().to_string())
-                .collect(),
-            hide_sensitive_locations: true,
-        };
+        let query = facility_query(
+            group_by,
+            &f.project,
+            &f.area,
+            f.kind,
+            f.status,
+            WorkKind::code,
+            WorkStatus::code,
+        )?;
         facility_counts(ctx, Facility::Works, query, lang).await
     }
 
@@ -208,4 +182,38 @@ impl StatsQuery {
             areas,
         }))
     }
+}
+
+/// The facility question of `centreStats` and `workStats`: one body for both,
+/// with the kind and status code lists of each.
+fn facility_query<K: Copy, S: Copy>(
+    group_by: Option<Vec<FacilityDimension>>,
+    project: &Option<ID>,
+    area: &Option<ID>,
+    kinds: Option<Vec<K>>,
+    statuses: Option<Vec<S>>,
+    kind_code: fn(K) -> &'static str,
+    status_code: fn(S) -> &'static str,
+) -> ApiResult<FacilityQuery> {
+    Ok(FacilityQuery {
+        group_by: group_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        project: opt_id(NodeType::Project, project)?,
+        area: opt_id(NodeType::Area, area)?,
+        kinds: kinds
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| kind_code(k).to_string())
+            .collect(),
+        statuses: statuses
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| status_code(s).to_string())
+            .collect(),
+        // Decided by the viewer in `facility_counts`.
+        hide_sensitive_locations: true,
+    })
 }
