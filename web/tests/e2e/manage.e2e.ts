@@ -351,6 +351,27 @@ describe('/manage', { timeout: 120_000 }, () => {
 		await g.context.close();
 	});
 
+	it('admin: a user created on the users screen can log in, and cannot once deactivated', async () => {
+		const { g, page } = await loggedIn(ADMIN);
+		await page.goto(`${siteUrl()}/en/manage/admin/users/`);
+		await page.waitForSelector('[data-testid=user-form]');
+		const email = `e2e.manager.${Date.now()}@example.org`;
+		const password = 'a-long-e2e-password-2026';
+		await page.fill('#u-email', email);
+		await page.fill('#u-name', 'E2E Manager');
+		await page.fill('#u-pass', password);
+		await page.click('[data-testid=user-form] button[type=submit]');
+		const row = page.locator(`[data-testid=user-row][data-email="${email}"]`);
+		await row.waitFor();
+		expect(await apiLogin(apiUrl(), { email, password })).toBeTruthy();
+		await row.getByRole('button', { name: /Deactivate/ }).click();
+		await row.getByRole('button', { name: /Activate/ }).waitFor();
+		await expect(apiLogin(apiUrl(), { email, password })).rejects.toThrow(/INVALID_CREDENTIALS/);
+		// The password never reached the audit trail.
+		expect(JSON.stringify(await audit(apiUrl(), admin, 'user'))).not.toContain(password);
+		await g.context.close();
+	});
+
 	for (const lang of ['az', 'en']) {
 		for (const viewport of [undefined, PHONE]) {
 			it(`every /manage screen in ${lang} has no axe violation ${viewport ? 'and no sideways scroll on a 360 px phone' : 'on a desktop'}`, { timeout: 120_000 }, async () => {
