@@ -270,11 +270,16 @@ pub(crate) async fn stats_table(
     lang: Option<Lang>,
 ) -> ApiResult<StatsTable> {
     let (select, area) = filter.unwrap_or_default().to_selection()?;
-    let group_by: Vec<Dimension> = group_by
-        .unwrap_or_default()
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    // Each dimension once, in the order first given: `[SEX, SEX]` groups by
+    // sex (as facility counts already did), so the echo matches every row.
+    let mut dims: Vec<Dimension> = Vec::new();
+    for d in group_by.unwrap_or_default() {
+        let d = d.into();
+        if !dims.contains(&d) {
+            dims.push(d);
+        }
+    }
+    let group_by = dims;
     let question = Question {
         kind,
         group_by: group_by.clone(),

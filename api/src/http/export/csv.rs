@@ -554,16 +554,25 @@ async fn export_list(
     write_csv(&headers, hxl.then_some(&tags[..]), &rows, bom)
 }
 
+/// The `groupBy` dimensions, each once, in the order first given (as the
+/// GraphQL fields group them), so the header matches every row.
 fn group_by(params: &HashMap<String, String>) -> Vec<String> {
-    params
+    let mut dims: Vec<String> = Vec::new();
+    for dim in params
         .get("groupBy")
         .map(|g| {
             g.split(',')
                 .filter(|s| !s.trim().is_empty())
                 .map(code_value)
-                .collect()
         })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+    {
+        if !dims.contains(&dim) {
+            dims.push(dim);
+        }
+    }
+    dims
 }
 
 async fn export_stats(
