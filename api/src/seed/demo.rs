@@ -7,7 +7,8 @@
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use super::Seeder;
-use super::resolve::{DataError, Dataset, resolve};
+use super::check::DataError;
+use super::resolve::{Dataset, resolve};
 
 /// Slug of the project whose presence marks the demo dataset as loaded.
 pub(crate) const ANCHOR_SLUG: &str = "undp-early-recovery-fuzuli-agjabadi-tartar";

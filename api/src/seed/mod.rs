@@ -5,6 +5,7 @@
 //! The whole load runs in one transaction: it lands completely or not at all.
 
 mod activity;
+mod check;
 mod demo;
 mod format;
 mod resolve;

@@ -7,33 +7,8 @@
 //! here touches the database, so a broken file fails before a write begins,
 //! with an error naming the file and the key.
 
-use std::collections::HashSet;
-
+use super::check::{Cx, DataError, Names, parse};
 use super::format::*;
-
-/// What is wrong with a data file.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum DataError {
-    /// The file is not valid TOML or does not have the expected shape.
-    #[error("seed data {file}: {message}")]
-    Parse { file: String, message: String },
-    /// A reference names no row.
-    #[error("seed data {file}, {at}: unknown {kind} `{key}`")]
-    Unknown {
-        file: String,
-        at: String,
-        kind: &'static str,
-        key: String,
-    },
-    /// A row breaks a rule of the dataset (ambiguous reference, half of a
-    /// bilingual pair, a breakdown that does not add up, a duplicate key…).
-    #[error("seed data {file}, {at}: {message}")]
-    Invalid {
-        file: String,
-        at: String,
-        message: String,
-    },
-}
 
 /// The parsed files with every reference resolved to a position.
 #[derive(Debug)]
@@ -118,108 +93,6 @@ pub(super) struct CountRefs {
     /// Centre position in the same file.
     pub centre: Option<usize>,
     pub source: usize,
-}
-
-/// Rows that can be referred to by any of a few names.
-struct Names<'a> {
-    kind: &'static str,
-    rows: Vec<Vec<&'a str>>,
-}
-
-impl<'a> Names<'a> {
-    fn new<T>(kind: &'static str, rows: &'a [T], names: impl Fn(&'a T) -> Vec<&'a str>) -> Self {
-        Self {
-            kind,
-            rows: rows.iter().map(names).collect(),
-        }
-    }
-
-    /// The one row that `key` names.
-    fn find(&self, cx: &Cx<'_>, at: &str, key: &str) -> Result<usize, DataError> {
-        let hits: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| self.rows[i].contains(&key))
-            .collect();
-        match hits[..] {
-            [one] => Ok(one),
-            [] => Err(DataError::Unknown {
-                file: cx.file.into(),
-                at: at.into(),
-                kind: self.kind,
-                key: key.into(),
-            }),
-            _ => Err(cx.invalid(
-                at,
-                format!(
-                    "{} `{key}` is ambiguous: it names {} rows",
-                    self.kind,
-                    hits.len()
-                ),
-            )),
-        }
-    }
-
-    fn find_opt(
-        &self,
-        cx: &Cx<'_>,
-        at: &str,
-        key: Option<&str>,
-    ) -> Result<Option<usize>, DataError> {
-        key.map(|k| self.find(cx, at, k)).transpose()
-    }
-
-    fn find_all(&self, cx: &Cx<'_>, at: &str, keys: &[String]) -> Result<Vec<usize>, DataError> {
-        keys.iter().map(|k| self.find(cx, at, k)).collect()
-    }
-}
-
-/// The file being resolved, for error messages.
-struct Cx<'a> {
-    file: &'a str,
-}
-
-impl Cx<'_> {
-    fn invalid(&self, at: &str, message: impl Into<String>) -> DataError {
-        DataError::Invalid {
-            file: self.file.into(),
-            at: at.into(),
-            message: message.into(),
-        }
-    }
-
-    /// A bilingual text is given in both languages or not at all.
-    fn pair(
-        &self,
-        at: &str,
-        field: &str,
-        az: &Option<String>,
-        en: &Option<String>,
-    ) -> Result<(), DataError> {
-        match (az, en) {
-            (Some(_), None) | (None, Some(_)) => Err(self.invalid(
-                at,
-                format!("{field}_az and {field}_en must be given together"),
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// Each natural key appears once.
-    fn unique(&self, kind: &str, keys: impl IntoIterator<Item = String>) -> Result<(), DataError> {
-        let mut seen = HashSet::new();
-        for key in keys {
-            if !seen.insert(key.clone()) {
-                return Err(self.invalid(&format!("{kind} {key}"), "given twice"));
-            }
-        }
-        Ok(())
-    }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, DataError> {
-    toml::from_str(text).map_err(|e| DataError::Parse {
-        file: file.into(),
-        message: e.to_string(),
-    })
 }
 
 /// Parses and resolves the dataset: `reference` is (file name, text) of the
@@ -407,9 +280,12 @@ fn resolve_programme(
         });
     }
 
+    // The writer finds a centre by either name: each must be unique.
     cx.unique(
         "centre",
-        file.centre.iter().map(|c| format!("`{}`", c.name_en)),
+        file.centre
+            .iter()
+            .flat_map(|c| [format!("`{}`", c.name_en), format!("`{}`", c.name_az)]),
     )?;
     let centres = Names::new("centre", &file.centre, |c| {
         vec![c.name_az.as_str(), c.name_en.as_str()]

@@ -2,8 +2,9 @@
 //! every reference resolves to the row it means, and a broken file is
 //! reported with its name and the key at fault.
 
+use super::check::DataError;
 use super::demo::{ANCHOR_SLUG, PROGRAMMES, REFERENCE, dataset};
-use super::resolve::{DataError, Dataset, resolve};
+use super::resolve::{Dataset, resolve};
 
 /// Resolves the embedded files with `from` replaced by `to` in `file`.
 fn edited(file: &str, from: &str, to: &str) -> Result<Dataset, DataError> {
@@ -75,8 +76,10 @@ fn rows_to_insert(data: &Dataset) -> usize {
 fn every_data_file_parses_and_every_reference_resolves() {
     let data = dataset().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(data.programmes.len(), 5);
-    // The 163 rows the dataset had when it was still written in Rust.
-    assert_eq!(rows_to_insert(&data), 163);
+    // The 163 rows the dataset had when it was still written in Rust, less
+    // the Red Crescent project's link to its plan as a whole (issue 10: the
+    // plan was listed twice; the link to its goal 2 stays).
+    assert_eq!(rows_to_insert(&data), 162);
 
     let area = |i: usize| data.reference.area[i].name_az.as_str();
     let org = |i: usize| data.reference.organisation[i].name_en.as_str();
@@ -122,7 +125,9 @@ fn every_data_file_parses_and_every_reference_resolves() {
     assert_eq!(source, "seeds/002_ab33c476e90e931f.txt");
 
     let red_crescent = programme(&data, "azqac-unified-reporting-mingachevir");
-    let (plan, goal) = red_crescent.project.plan_links[1];
+    let [(plan, goal)] = red_crescent.project.plan_links[..] else {
+        panic!("one plan link: {:?}", red_crescent.project.plan_links);
+    };
     assert_eq!(red_crescent.file.plan[plan].goal[goal.unwrap()].number, 2);
 }
 

@@ -3,7 +3,7 @@
 //! the positions the pure pass resolved turned into the ids just written.
 
 use entities::*;
-use sea_orm::{ColumnTrait, ConnectionTrait, NotSet, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, NotSet, Set, TransactionTrait};
 
 use super::format::day;
 use super::resolve::{Dataset, Programme};
@@ -258,12 +258,19 @@ async fn write_programme<C: ConnectionTrait + TransactionTrait>(
     let mut centres = Vec::new();
     for (c, refs) in file.centre.iter().zip(&prog.centres) {
         let source = src(refs.source);
+        // Found by either name, so a centre renamed in one language (the
+        // Ganja centre's English name) is not loaded a second time into a
+        // database seeded before the rename.
+        let key = Condition::all()
+            .add(centre::Column::ProjectId.eq(project))
+            .add(
+                Condition::any()
+                    .add(centre::Column::NameEn.eq(&c.name_en))
+                    .add(centre::Column::NameAz.eq(&c.name_az)),
+            );
         let id = sd
             .ensure(
-                all([
-                    centre::Column::ProjectId.eq(project),
-                    centre::Column::NameEn.eq(&c.name_en),
-                ]),
+                key,
                 centre::ActiveModel {
                     id: NotSet,
                     project_id: Set(project),
