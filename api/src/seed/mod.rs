@@ -4,7 +4,14 @@
 //! seeding twice changes nothing, and a newer dataset only adds what is new.
 //! The whole load runs in one transaction: it lands completely or not at all.
 
+mod activity;
+mod check;
 mod demo;
+mod format;
+mod resolve;
+#[cfg(test)]
+mod tests;
+mod write;
 
 use sea_orm::sea_query::{IntoCondition, SimpleExpr};
 use sea_orm::{
