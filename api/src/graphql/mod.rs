@@ -1,6 +1,7 @@
 //! The GraphQL schema: types, root fields, per-request loaders and limits.
 
 pub mod access;
+pub mod accounts;
 pub mod ids;
 pub mod lang;
 pub mod limits;

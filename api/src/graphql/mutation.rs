@@ -11,17 +11,27 @@ use entities::{
     api_key, audit_entry, centre, event, infrastructure_work, organisation, project, report, user,
 };
 
+use super::accounts::inputs::{
+    CreateApiKeyInput, CreateUserInput, OrganisationInput, UpdateUserInput,
+};
 use super::ids::{NodeType, decode_as, encode};
 use super::types::{Centre, Event, InfrastructureWork, Organisation, Project, scope};
 use crate::auth::{jwt::JwtKeys, password};
 use crate::error::{ApiResult, AppError};
-use crate::services::admin::{
-    self, CreateApiKeyInput, CreateUserInput, OrganisationInput, UpdateUserInput,
-};
-use crate::services::events::{self, AttendanceCellInput, CreateEventInput, UpdateEventInput};
-use crate::services::figures::{self, CentreMilestoneInput, ServiceCountsInput, WorkStatusInput};
-use crate::services::reports::{self, Decision, SubmitReportInput};
-use crate::services::{Actor, Outcome, UserError, UserErrorCode, run_idempotent};
+use crate::services::reports::{self, Decision};
+use crate::services::{self, Actor, Outcome, admin, events, figures, run_idempotent};
+use errors::{UserError, arg_id, user_errors};
+use events_input::{AttendanceCellInput, CreateEventInput, UpdateEventInput};
+use figures_input::{CentreMilestoneInput, ServiceCountsInput, WorkStatusInput};
+use reports_input::SubmitReportInput;
+
+pub mod errors;
+#[path = "mutation/events.rs"]
+pub mod events_input;
+#[path = "mutation/figures.rs"]
+pub mod figures_input;
+#[path = "mutation/reports.rs"]
+pub mod reports_input;
 
 fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
@@ -118,7 +128,7 @@ fn event_payload(outcome: Outcome, event: Option<Event>) -> EventPayload {
     EventPayload {
         event,
         replayed: outcome.replayed,
-        user_errors: outcome.errors,
+        user_errors: user_errors(outcome.errors),
     }
 }
 
@@ -147,11 +157,11 @@ impl MutationRoot {
                 token: None,
                 expires_at: None,
                 user: None,
-                user_errors: vec![UserError::new(
+                user_errors: user_errors(vec![services::UserError::new(
                     &[],
-                    UserErrorCode::TooManyAttempts,
+                    services::UserErrorCode::TooManyAttempts,
                     "too many log-in attempts for this email; wait a minute",
-                )],
+                )]),
             });
         }
         let found = user::Entity::find()
@@ -165,11 +175,11 @@ impl MutationRoot {
                 token: None,
                 expires_at: None,
                 user: None,
-                user_errors: vec![UserError::new(
+                user_errors: user_errors(vec![services::UserError::new(
                     &[],
-                    UserErrorCode::InvalidCredentials,
+                    services::UserErrorCode::InvalidCredentials,
                     "wrong email or password",
-                )],
+                )]),
             });
         };
         let keys = ctx.data_unchecked::<JwtKeys>();
@@ -198,7 +208,7 @@ impl MutationRoot {
             "createEvent",
             &idempotency_key,
             &input,
-            async |txn| events::create(txn, &actor, &input).await,
+            async |txn| events::create(txn, &actor, &input.decode()?).await,
         )
         .await?;
         let found =
@@ -221,7 +231,7 @@ impl MutationRoot {
             "updateEvent",
             &idempotency_key,
             &input,
-            async |txn| events::update(txn, &actor, &input).await,
+            async |txn| events::update(txn, &actor, &input.decode()?).await,
         )
         .await?;
         let found =
@@ -246,7 +256,9 @@ impl MutationRoot {
             "cancelEvent",
             &idempotency_key,
             &args,
-            async |txn| events::cancel(txn, &actor, &id, version).await,
+            async |txn| {
+                events::cancel(txn, &actor, arg_id(NodeType::Event, &id, "id")?, version).await
+            },
         )
         .await?;
         let found =
@@ -272,7 +284,16 @@ impl MutationRoot {
             "recordAttendance",
             &idempotency_key,
             &args,
-            async |txn| events::record_attendance(txn, &actor, &event_id, version, &cells).await,
+            async |txn| {
+                events::record_attendance(
+                    txn,
+                    &actor,
+                    arg_id(NodeType::Event, &event_id, "eventId")?,
+                    version,
+                    &events_input::cells(&cells),
+                )
+                .await
+            },
         )
         .await?;
         let found =
@@ -298,7 +319,15 @@ impl MutationRoot {
             "addAttendance",
             &idempotency_key,
             &args,
-            async |txn| events::add_attendance(txn, &actor, &event_id, &cells).await,
+            async |txn| {
+                events::add_attendance(
+                    txn,
+                    &actor,
+                    arg_id(NodeType::Event, &event_id, "eventId")?,
+                    &events_input::cells(&cells),
+                )
+                .await
+            },
         )
         .await?;
         let found =
@@ -321,7 +350,7 @@ impl MutationRoot {
             "updateWorkStatus",
             &idempotency_key,
             &input,
-            async |txn| figures::update_work_status(txn, &actor, &input).await,
+            async |txn| figures::update_work_status(txn, &actor, &input.decode()?).await,
         )
         .await?;
         let found = load_visible::<infrastructure_work::Entity, _>(
@@ -334,7 +363,7 @@ impl MutationRoot {
         Ok(InfrastructureWorkPayload {
             infrastructure_work: found,
             replayed: outcome.replayed,
-            user_errors: outcome.errors,
+            user_errors: user_errors(outcome.errors),
         })
     }
 
@@ -352,7 +381,7 @@ impl MutationRoot {
             "recordCentreMilestone",
             &idempotency_key,
             &input,
-            async |txn| figures::record_centre_milestone(txn, &actor, &input).await,
+            async |txn| figures::record_centre_milestone(txn, &actor, &input.decode()?).await,
         )
         .await?;
         let found =
@@ -361,7 +390,7 @@ impl MutationRoot {
         Ok(CentrePayload {
             centre: found,
             replayed: outcome.replayed,
-            user_errors: outcome.errors,
+            user_errors: user_errors(outcome.errors),
         })
     }
 
@@ -379,7 +408,7 @@ impl MutationRoot {
             "setServiceCounts",
             &idempotency_key,
             &input,
-            async |txn| figures::set_service_counts(txn, &actor, &input).await,
+            async |txn| figures::set_service_counts(txn, &actor, &input.decode()?).await,
         )
         .await?;
         let found =
@@ -387,7 +416,7 @@ impl MutationRoot {
         Ok(ServiceCountsPayload {
             project: found,
             replayed: outcome.replayed,
-            user_errors: outcome.errors,
+            user_errors: user_errors(outcome.errors),
         })
     }
 
@@ -405,7 +434,7 @@ impl MutationRoot {
             "submitReport",
             &idempotency_key,
             &input,
-            async |txn| reports::submit(txn, &actor, &input).await,
+            async |txn| reports::submit(txn, &actor, &input.decode()?).await,
         )
         .await?;
         report_payload(ctx, outcome).await
@@ -488,7 +517,7 @@ impl MutationRoot {
             "createUser",
             &idempotency_key,
             &input,
-            async |txn| admin::create_user(txn, &actor, &input, false).await,
+            async |txn| admin::create_user(txn, &actor, &input.decode()?, false).await,
         )
         .await?;
         user_payload(ctx, outcome).await
@@ -508,7 +537,7 @@ impl MutationRoot {
             "updateUser",
             &idempotency_key,
             &input,
-            async |txn| admin::update_user(txn, &actor, &input).await,
+            async |txn| admin::update_user(txn, &actor, &input.decode()?).await,
         )
         .await?;
         user_payload(ctx, outcome).await
@@ -528,7 +557,7 @@ impl MutationRoot {
             "createOrganisation",
             &idempotency_key,
             &input,
-            async |txn| admin::create_organisation(txn, &actor, &input).await,
+            async |txn| admin::create_organisation(txn, &actor, &input.decode(true)?).await,
         )
         .await?;
         organisation_payload(ctx, outcome).await
@@ -551,7 +580,16 @@ impl MutationRoot {
             "updateOrganisation",
             &idempotency_key,
             &args,
-            async |txn| admin::update_organisation(txn, &actor, &id, version, &input).await,
+            async |txn| {
+                admin::update_organisation(
+                    txn,
+                    &actor,
+                    arg_id(NodeType::Organisation, &id, "id")?,
+                    version,
+                    &input.decode(false)?,
+                )
+                .await
+            },
         )
         .await?;
         organisation_payload(ctx, outcome).await
@@ -571,7 +609,7 @@ impl MutationRoot {
             "createApiKey",
             &idempotency_key,
             &input,
-            async |txn| admin::create_api_key(txn, &actor, &input, false).await,
+            async |txn| admin::create_api_key(txn, &actor, &input.decode()?, false).await,
         )
         .await?;
         api_key_payload(ctx, outcome).await
@@ -592,7 +630,9 @@ impl MutationRoot {
             "revokeApiKey",
             &idempotency_key,
             &args,
-            async |txn| admin::revoke_api_key(txn, &actor, &id).await,
+            async |txn| {
+                admin::revoke_api_key(txn, &actor, arg_id(NodeType::ApiKey, &id, "id")?).await
+            },
         )
         .await?;
         api_key_payload(ctx, outcome).await
@@ -616,7 +656,17 @@ async fn decide(
         operation,
         &idempotency_key,
         &args,
-        async |txn| reports::decide(txn, &actor, &id, version, decision, comment.clone()).await,
+        async |txn| {
+            reports::decide(
+                txn,
+                &actor,
+                arg_id(NodeType::Report, &id, "id")?,
+                version,
+                decision,
+                comment.clone(),
+            )
+            .await
+        },
     )
     .await?;
     report_payload(ctx, outcome).await
@@ -628,7 +678,7 @@ async fn report_payload(ctx: &Context<'_>, outcome: Outcome) -> ApiResult<Report
     Ok(ReportPayload {
         report: found,
         replayed: outcome.replayed,
-        user_errors: outcome.errors,
+        user_errors: user_errors(outcome.errors),
     })
 }
 
@@ -640,7 +690,7 @@ async fn user_payload(ctx: &Context<'_>, outcome: Outcome) -> ApiResult<UserPayl
     Ok(UserPayload {
         user: found,
         replayed: outcome.replayed,
-        user_errors: outcome.errors,
+        user_errors: user_errors(outcome.errors),
     })
 }
 
@@ -658,7 +708,7 @@ async fn organisation_payload(
     Ok(OrganisationPayload {
         organisation: found,
         replayed: outcome.replayed,
-        user_errors: outcome.errors,
+        user_errors: user_errors(outcome.errors),
     })
 }
 
@@ -674,7 +724,7 @@ async fn api_key_payload(ctx: &Context<'_>, outcome: Outcome) -> ApiResult<ApiKe
         api_key: found,
         secret: outcome.secret,
         replayed: outcome.replayed,
-        user_errors: outcome.errors,
+        user_errors: user_errors(outcome.errors),
     })
 }
 

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 
-use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -16,12 +15,11 @@ use entities::codes::*;
 use entities::{attendance, centre, event, event_area};
 
 use super::*;
-use crate::graphql::ids::{NodeType, decode_as};
 use crate::search::search_key;
 
 /// One cell of an attendance grid.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct AttendanceCellInput {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceCell {
     /// Sex (UNKNOWN when not recorded).
     pub sex: Sex,
     /// Age band (UNKNOWN when not recorded).
@@ -35,12 +33,12 @@ pub struct AttendanceCellInput {
 }
 
 /// A new event, optionally with its attendance.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct CreateEventInput {
+#[derive(Debug, Clone)]
+pub struct NewEvent {
     /// Project the event belongs to.
-    pub project_id: ID,
+    pub project_id: i32,
     /// Centre it is held at, if one (must belong to the project).
-    pub centre_id: Option<ID>,
+    pub centre_id: Option<i32>,
     /// Kind of event.
     pub kind: EventKind,
     /// Title in Azerbaijani.
@@ -64,16 +62,16 @@ pub struct CreateEventInput {
     /// Planned or held (default HELD when attendance is given, else PLANNED).
     pub status: Option<EventStatus>,
     /// Areas it takes place in.
-    pub area_ids: Option<Vec<ID>>,
+    pub area_ids: Vec<i32>,
     /// Attendance grid, written in the same transaction.
-    pub attendance: Option<Vec<AttendanceCellInput>>,
+    pub attendance: Vec<AttendanceCell>,
 }
 
-/// Changes to an event; omitted fields stay as they are.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct UpdateEventInput {
+/// Changes to an event; `None` fields stay as they are.
+#[derive(Debug, Clone)]
+pub struct EventChanges {
     /// The event.
-    pub id: ID,
+    pub id: i32,
     /// The `version` the change is based on.
     pub version: i32,
     /// New kind.
@@ -92,13 +90,13 @@ pub struct UpdateEventInput {
     pub end_date: Option<NaiveDate>,
     /// New capacity.
     pub capacity: Option<i32>,
-    /// New status (use `cancelEvent` to cancel).
+    /// New status (cancelling is [`cancel`]).
     pub status: Option<EventStatus>,
 }
 
 type CellKey = (Sex, AgeBand, Disability, BeneficiaryCategory);
 
-fn validate_cells(cells: &[AttendanceCellInput], path: &str) -> Vec<UserError> {
+fn validate_cells(cells: &[AttendanceCell], path: &str) -> Vec<UserError> {
     let mut errors = Vec::new();
     let mut seen: HashSet<CellKey> = HashSet::new();
     for (i, c) in cells.iter().enumerate() {
@@ -155,7 +153,7 @@ fn event_dates_errors(
 async fn insert_cells<C: ConnectionTrait>(
     db: &C,
     event_id: i32,
-    cells: &[AttendanceCellInput],
+    cells: &[AttendanceCell],
 ) -> Result<(), DbErr> {
     if cells.is_empty() {
         return Ok(());
@@ -190,11 +188,9 @@ async fn cells_of<C: ConnectionTrait>(
 async fn editable_event<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
-    raw_id: &ID,
+    id: i32,
     field: &[&str],
 ) -> ServiceResult<(event::Model, entities::project::Model)> {
-    let id = decode_as(NodeType::Event, raw_id)
-        .map_err(|e| UserError::new(field, UserErrorCode::Invalid, e.message()))?;
     let mut query = event::Entity::find_by_id(id)
         .filter(viewer.owned_by_visible_project(event::Column::ProjectId));
     if db.get_database_backend() == DatabaseBackend::Postgres {
@@ -212,12 +208,10 @@ async fn editable_event<C: ConnectionTrait>(
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &CreateEventInput,
+    input: &NewEvent,
 ) -> ServiceResult<Outcome> {
-    let project_id = decode_as(NodeType::Project, &input.project_id).map_err(|e| {
-        UserError::new(&["input", "projectId"], UserErrorCode::Invalid, e.message())
-    })?;
-    let project = editable_project(db, &actor.viewer, project_id, &["input", "projectId"]).await?;
+    let project =
+        editable_project(db, &actor.viewer, input.project_id, &["input", "projectId"]).await?;
     let mut errors = Vec::new();
     if input.title_az.trim().is_empty() {
         errors.push(UserError::new(
@@ -245,8 +239,8 @@ pub async fn create<C: ConnectionTrait>(
         input.start_date,
         input.end_date,
     ));
-    let cells = input.attendance.clone().unwrap_or_default();
-    errors.extend(validate_cells(&cells, "attendance"));
+    let cells = &input.attendance;
+    errors.extend(validate_cells(cells, "attendance"));
     let total: i64 = cells
         .iter()
         .map(|c| i64::from(std::cmp::Ord::max(c.count, 0)))
@@ -256,49 +250,18 @@ pub async fn create<C: ConnectionTrait>(
         total,
         &["input", "attendance"],
     ));
-    let centre_id = match &input.centre_id {
-        Some(raw) => match decode_as(NodeType::Centre, raw) {
-            Ok(id) => {
-                let found = centre::Entity::find_by_id(id)
-                    .filter(centre::Column::ProjectId.eq(project.id))
-                    .one(db)
-                    .await?;
-                if found.is_none() {
-                    errors.push(UserError::new(
-                        &["input", "centreId"],
-                        UserErrorCode::NotFound,
-                        "no such centre in this project",
-                    ));
-                }
-                Some(id)
-            }
-            Err(e) => {
-                errors.push(UserError::new(
-                    &["input", "centreId"],
-                    UserErrorCode::Invalid,
-                    e.message(),
-                ));
-                None
-            }
-        },
-        None => None,
-    };
-    let mut area_ids = Vec::new();
-    for (i, raw) in input
-        .area_ids
-        .clone()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
+    if let Some(id) = input.centre_id
+        && centre::Entity::find_by_id(id)
+            .filter(centre::Column::ProjectId.eq(project.id))
+            .one(db)
+            .await?
+            .is_none()
     {
-        match decode_as(NodeType::Area, raw) {
-            Ok(id) => area_ids.push(id),
-            Err(e) => errors.push(UserError::new(
-                &["input", "areaIds", &i.to_string()],
-                UserErrorCode::Invalid,
-                e.message(),
-            )),
-        }
+        errors.push(UserError::new(
+            &["input", "centreId"],
+            UserErrorCode::NotFound,
+            "no such centre in this project",
+        ));
     }
     check(errors)?;
     ensure_unlocked(db, project.id, input.start_date, &["input", "startDate"]).await?;
@@ -311,7 +274,7 @@ pub async fn create<C: ConnectionTrait>(
     let created = event::ActiveModel {
         id: NotSet,
         project_id: Set(project.id),
-        centre_id: Set(centre_id),
+        centre_id: Set(input.centre_id),
         kind: Set(input.kind),
         title_az: Set(input.title_az.trim().to_string()),
         title_en: Set(input.title_en.trim().to_string()),
@@ -332,7 +295,7 @@ pub async fn create<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    for area in area_ids {
+    for &area in &input.area_ids {
         event_area::Entity::insert(event_area::ActiveModel {
             event_id: Set(created.id),
             area_id: Set(area),
@@ -348,7 +311,7 @@ pub async fn create<C: ConnectionTrait>(
             _ => ServiceError::Db(e),
         })?;
     }
-    insert_cells(db, created.id, &cells).await?;
+    insert_cells(db, created.id, cells).await?;
     let after = serde_json::json!({ "event": created, "attendance": cells });
     audit(
         db,
@@ -367,9 +330,9 @@ pub async fn create<C: ConnectionTrait>(
 pub async fn update<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &UpdateEventInput,
+    input: &EventChanges,
 ) -> ServiceResult<Outcome> {
-    let (before, project) = editable_event(db, &actor.viewer, &input.id, &["input", "id"]).await?;
+    let (before, project) = editable_event(db, &actor.viewer, input.id, &["input", "id"]).await?;
     if before.version != input.version {
         return Err(conflict(&["input", "version"], "event"));
     }
@@ -487,7 +450,7 @@ async fn bump_event<C: ConnectionTrait>(
 pub async fn cancel<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    id: &ID,
+    id: i32,
     version: i32,
 ) -> ServiceResult<Outcome> {
     let (before, project) = editable_event(db, &actor.viewer, id, &["id"]).await?;
@@ -520,9 +483,9 @@ pub async fn cancel<C: ConnectionTrait>(
 pub async fn record_attendance<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    event_id: &ID,
+    event_id: i32,
     version: i32,
-    cells: &[AttendanceCellInput],
+    cells: &[AttendanceCell],
 ) -> ServiceResult<Outcome> {
     let (before, project) = editable_event(db, &actor.viewer, event_id, &["eventId"]).await?;
     if before.version != version {
@@ -574,8 +537,8 @@ pub async fn record_attendance<C: ConnectionTrait>(
 pub async fn add_attendance<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    event_id: &ID,
-    cells: &[AttendanceCellInput],
+    event_id: i32,
+    cells: &[AttendanceCell],
 ) -> ServiceResult<Outcome> {
     let (before, project) = editable_event(db, &actor.viewer, event_id, &["eventId"]).await?;
     let mut errors = validate_cells(cells, "cells");
