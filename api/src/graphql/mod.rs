@@ -21,7 +21,7 @@ use crate::disclosure::Thresholds;
 
 /// The root query: one object per domain, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ReadQuery, mutation::AccountQuery, stats::StatsQuery);
+pub struct QueryRoot(query::ReadQuery, accounts::AccountQuery, stats::StatsQuery);
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
@@ -35,7 +35,7 @@ pub fn build_schema(
 ) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
-        mutation::MutationRoot,
+        mutation::MutationRoot::default(),
         EmptySubscription,
     )
     .data(db)
@@ -56,7 +56,7 @@ pub fn build_schema(
 pub fn sdl() -> String {
     let schema = Schema::build(
         QueryRoot::default(),
-        mutation::MutationRoot,
+        mutation::MutationRoot::default(),
         EmptySubscription,
     )
     .finish();

@@ -8,6 +8,7 @@
 //! ([`UserError`] with a [`UserErrorCode`]); the GraphQL layer decodes global
 //! IDs before calling them and maps their errors to its own objects.
 
+pub mod accounts;
 pub mod admin;
 pub mod events;
 pub mod figures;

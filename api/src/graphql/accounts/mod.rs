@@ -1,4 +1,10 @@
-//! The accounts domain: users, organisations' admin, API keys, period
-//! reports and the audit trail.
+//! The accounts domain: log-in, users, organisations' administration, API
+//! keys, period reports and the audit trail. Reads run through
+//! `services::accounts`, writes through `services::admin`.
 
 pub mod inputs;
+pub mod mutation;
+pub mod query;
+pub mod types;
+
+pub use query::AccountQuery;

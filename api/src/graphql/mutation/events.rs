@@ -1,16 +1,20 @@
 //! Event mutations: create (with attendance), update (optionally replacing
 //! the grid), cancel, replace or add to the attendance grid.
 
-use async_graphql::{ID, InputObject};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use entities::codes::*;
+use entities::event;
 
-use super::errors::Ids;
+use super::errors::{Ids, arg_id};
+use super::{load_visible, mutate, payload};
+use crate::error::ApiResult;
 use crate::graphql::ids::NodeType;
+use crate::graphql::types::Event;
 use crate::services::UserError;
-use crate::services::events::{AttendanceCell, EventChanges, NewEvent};
+use crate::services::events::{self, AttendanceCell, EventChanges, NewEvent};
 
 /// One cell of an attendance grid.
 #[derive(InputObject, Debug, Clone, Serialize)]
@@ -40,7 +44,7 @@ impl From<&AttendanceCellInput> for AttendanceCell {
 }
 
 /// The service's cells of a grid.
-pub fn cells(cells: &[AttendanceCellInput]) -> Vec<AttendanceCell> {
+pub fn to_cells(cells: &[AttendanceCellInput]) -> Vec<AttendanceCell> {
     cells.iter().map(AttendanceCell::from).collect()
 }
 
@@ -109,7 +113,7 @@ impl CreateEventInput {
             capacity: self.capacity,
             status: self.status,
             area_ids,
-            attendance: cells(self.attendance.as_deref().unwrap_or_default()),
+            attendance: to_cells(self.attendance.as_deref().unwrap_or_default()),
         })
     }
 }
@@ -159,5 +163,117 @@ impl UpdateEventInput {
             capacity: self.capacity,
             status: self.status,
         })
+    }
+}
+
+payload!(/// Result of an event mutation.
+    EventPayload, event: Event,
+    |ctx, outcome| load_visible::<event::Entity, _>(ctx, &outcome, event::Column::ProjectId, Event).await?);
+
+/// Writes to events and their attendance.
+#[derive(Default)]
+pub struct EventMutation;
+
+#[Object]
+impl EventMutation {
+    /// Creates an event, with its attendance grid in the same transaction.
+    async fn create_event(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: CreateEventInput,
+    ) -> ApiResult<EventPayload> {
+        mutate(
+            ctx,
+            "createEvent",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| events::create(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Changes an event; fails with CONFLICT when `version` is stale.
+    async fn update_event(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: UpdateEventInput,
+    ) -> ApiResult<EventPayload> {
+        mutate(
+            ctx,
+            "updateEvent",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| events::update(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Cancels an event; fails with CONFLICT when `version` is stale.
+    async fn cancel_event(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        id: ID,
+        version: i32,
+    ) -> ApiResult<EventPayload> {
+        let request = serde_json::json!({ "id": id, "version": version });
+        mutate(
+            ctx,
+            "cancelEvent",
+            &idempotency_key,
+            &request,
+            || arg_id(NodeType::Event, &id, "id"),
+            async |txn, actor, id| events::cancel(txn, actor, id, version).await,
+        )
+        .await
+    }
+
+    /// Replaces an event's attendance grid; fails with CONFLICT when `version` is stale.
+    async fn record_attendance(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        event_id: ID,
+        version: i32,
+        cells: Vec<AttendanceCellInput>,
+    ) -> ApiResult<EventPayload> {
+        let request =
+            serde_json::json!({ "eventId": event_id, "version": version, "cells": cells });
+        mutate(
+            ctx,
+            "recordAttendance",
+            &idempotency_key,
+            &request,
+            || arg_id(NodeType::Event, &event_id, "eventId"),
+            async |txn, actor, id| {
+                events::record_attendance(txn, actor, id, version, &to_cells(&cells)).await
+            },
+        )
+        .await
+    }
+
+    /// Adds counts to an event's attendance. Safe for several people entering
+    /// the same event at once: each addition counts exactly once.
+    async fn add_attendance(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        event_id: ID,
+        cells: Vec<AttendanceCellInput>,
+    ) -> ApiResult<EventPayload> {
+        let request = serde_json::json!({ "eventId": event_id, "cells": cells });
+        mutate(
+            ctx,
+            "addAttendance",
+            &idempotency_key,
+            &request,
+            || arg_id(NodeType::Event, &event_id, "eventId"),
+            async |txn, actor, id| events::add_attendance(txn, actor, id, &to_cells(&cells)).await,
+        )
+        .await
     }
 }

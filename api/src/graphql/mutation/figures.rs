@@ -1,17 +1,21 @@
 //! Progress-figure mutations: infrastructure work status, centre milestones
 //! and service counts for a period.
 
-use async_graphql::{ID, InputObject};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use entities::codes::*;
+use entities::{centre, infrastructure_work, project};
 
 use super::errors::Ids;
+use super::{load_visible, mutate, payload};
+use crate::error::ApiResult;
 use crate::graphql::ids::NodeType;
+use crate::graphql::types::{Centre, InfrastructureWork, Project};
 use crate::services::UserError;
 use crate::services::figures::{
-    CentreMilestone, ServiceCountCell, ServiceCounts, WorkStatusChange,
+    self, CentreMilestone, ServiceCountCell, ServiceCounts, WorkStatusChange,
 };
 
 /// A new status (and progress) of an infrastructure work.
@@ -159,5 +163,78 @@ impl ServiceCountsInput {
             sensitivity: self.sensitivity,
             counts,
         })
+    }
+}
+
+payload!(/// Result of an infrastructure-work mutation.
+    InfrastructureWorkPayload, infrastructure_work: InfrastructureWork,
+    |ctx, outcome| load_visible::<infrastructure_work::Entity, _>(
+        ctx, &outcome, infrastructure_work::Column::ProjectId, InfrastructureWork,
+    ).await?);
+payload!(/// Result of a centre mutation.
+    CentrePayload, centre: Centre,
+    |ctx, outcome| load_visible::<centre::Entity, _>(ctx, &outcome, centre::Column::ProjectId, Centre).await?);
+payload!(/// Result of a service-counts mutation: the project they belong to.
+    ServiceCountsPayload, project: Project,
+    |ctx, outcome| load_visible::<project::Entity, _>(ctx, &outcome, project::Column::Id, Project).await?);
+
+/// Writes to progress figures: works, centres and service counts.
+#[derive(Default)]
+pub struct FigureMutation;
+
+#[Object]
+impl FigureMutation {
+    /// Records an infrastructure work's status and progress, with a dated history entry.
+    async fn update_work_status(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: WorkStatusInput,
+    ) -> ApiResult<InfrastructureWorkPayload> {
+        mutate(
+            ctx,
+            "updateWorkStatus",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| figures::update_work_status(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Records a milestone a centre reached (rooms allocated, equipped, staffed, operational, closed).
+    async fn record_centre_milestone(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: CentreMilestoneInput,
+    ) -> ApiResult<CentrePayload> {
+        mutate(
+            ctx,
+            "recordCentreMilestone",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| figures::record_centre_milestone(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Writes service counts for a period (new cells, or replacements with their current `version`).
+    async fn set_service_counts(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: ServiceCountsInput,
+    ) -> ApiResult<ServiceCountsPayload> {
+        mutate(
+            ctx,
+            "setServiceCounts",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| figures::set_service_counts(txn, actor, &input).await,
+        )
+        .await
     }
 }
