@@ -3,6 +3,7 @@
 //! `services::accounts`, writes through `services::admin`.
 
 pub mod inputs;
+pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod types;

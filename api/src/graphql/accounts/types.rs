@@ -3,15 +3,15 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use entities::codes::{ReportStatus, UserRole};
-use entities::{api_key, audit_entry, organisation, project, report, user};
+use entities::{api_key, audit_entry, report, user};
 
+use super::loaders::{ProjectsOfUser, UserById, load};
 use crate::error::ApiResult;
 use crate::graphql::ids::{NodeType, encode};
-use crate::graphql::mutation::db;
-use crate::graphql::types::{Organisation, Project, scope};
+use crate::graphql::loaders::{OrganisationById, ProjectById};
+use crate::graphql::types::{Organisation, Project};
 
 /// A user account.
 #[derive(Clone)]
@@ -43,26 +43,15 @@ impl User {
     /// Organisation.
     async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
         Ok(match self.0.organisation_id {
-            Some(id) => organisation::Entity::find_by_id(id)
-                .one(db(ctx))
-                .await?
-                .map(Organisation),
+            Some(id) => load(ctx, OrganisationById(id)).await?.map(Organisation),
             None => None,
         })
     }
     /// Projects a manager may edit.
     async fn projects(&self, ctx: &Context<'_>) -> ApiResult<Vec<Project>> {
-        let ids: Vec<i32> = entities::user_project_scope::Entity::find()
-            .select_only()
-            .column(entities::user_project_scope::Column::ProjectId)
-            .filter(entities::user_project_scope::Column::UserId.eq(self.0.id))
-            .into_tuple()
-            .all(db(ctx))
-            .await?;
-        Ok(project::Entity::find()
-            .filter(project::Column::Id.is_in(ids))
-            .all(db(ctx))
-            .await?
+        let projects = load(ctx, ProjectsOfUser(self.0.id)).await?;
+        Ok(projects
+            .unwrap_or_default()
             .into_iter()
             .map(Project)
             .collect())
@@ -151,10 +140,8 @@ impl Report {
     }
     /// The project.
     async fn project(&self, ctx: &Context<'_>) -> ApiResult<Option<Project>> {
-        let viewer = &scope(ctx).viewer;
-        Ok(project::Entity::find_by_id(self.0.project_id)
-            .filter(viewer.project_scope())
-            .one(db(ctx))
+        // The shared loader applies the caller's project scope.
+        Ok(load(ctx, ProjectById(self.0.project_id))
             .await?
             .map(Project))
     }
@@ -186,7 +173,7 @@ impl AuditEntry {
     /// The user who made the change.
     async fn actor(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         Ok(match self.0.actor_user_id {
-            Some(id) => user::Entity::find_by_id(id).one(db(ctx)).await?.map(User),
+            Some(id) => load(ctx, UserById(id)).await?.map(User),
             None => None,
         })
     }
