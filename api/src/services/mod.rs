@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod attendance;
 pub mod events;
 pub mod figures;
 pub mod reports;

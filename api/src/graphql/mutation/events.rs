@@ -14,7 +14,8 @@ use crate::error::ApiResult;
 use crate::graphql::ids::NodeType;
 use crate::graphql::types::Event;
 use crate::services::UserError;
-use crate::services::events::{self, AttendanceCell, EventChanges, NewEvent};
+use crate::services::attendance::{self, AttendanceCell};
+use crate::services::events::{self, EventChanges, NewEvent};
 
 /// One cell of an attendance grid.
 #[derive(InputObject, Debug, Clone, Serialize)]
@@ -143,6 +144,12 @@ pub struct UpdateEventInput {
     pub capacity: Option<i32>,
     /// New status (use `cancelEvent` to cancel).
     pub status: Option<EventStatus>,
+    /// A new attendance grid replacing the old one in the same write (one
+    /// version bump, as `recordAttendance`); omit to keep the grid.
+    // Left out of the request hash when omitted, so retries of requests
+    // stored before this field existed still match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<Vec<AttendanceCellInput>>,
 }
 
 impl UpdateEventInput {
@@ -162,6 +169,7 @@ impl UpdateEventInput {
             end_date: self.end_date,
             capacity: self.capacity,
             status: self.status,
+            attendance: self.attendance.as_deref().map(to_cells),
         })
     }
 }
@@ -250,7 +258,7 @@ impl EventMutation {
             &request,
             || arg_id(NodeType::Event, &event_id, "eventId"),
             async |txn, actor, id| {
-                events::record_attendance(txn, actor, id, version, &to_cells(&cells)).await
+                attendance::record_attendance(txn, actor, id, version, &to_cells(&cells)).await
             },
         )
         .await
@@ -272,7 +280,9 @@ impl EventMutation {
             &idempotency_key,
             &request,
             || arg_id(NodeType::Event, &event_id, "eventId"),
-            async |txn, actor, id| events::add_attendance(txn, actor, id, &to_cells(&cells)).await,
+            async |txn, actor, id| {
+                attendance::add_attendance(txn, actor, id, &to_cells(&cells)).await
+            },
         )
         .await
     }
