@@ -1,5 +1,6 @@
 //! The GraphQL schema: types, root fields, per-request loaders and limits.
 
+pub mod accounts;
 pub mod centres;
 pub mod common;
 pub mod events;
@@ -30,7 +31,7 @@ pub struct QueryRoot(
     events::EventQuery,
     works::WorkQuery,
     reference::ReferenceQuery,
-    mutation::AccountQuery,
+    accounts::AccountQuery,
     stats::StatsQuery,
 );
 
@@ -46,7 +47,7 @@ pub fn build_schema(
 ) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
-        mutation::MutationRoot,
+        mutation::MutationRoot::default(),
         EmptySubscription,
     )
     .data(db)
@@ -67,7 +68,7 @@ pub fn build_schema(
 pub fn sdl() -> String {
     let schema = Schema::build(
         QueryRoot::default(),
-        mutation::MutationRoot,
+        mutation::MutationRoot::default(),
         EmptySubscription,
     )
     .finish();

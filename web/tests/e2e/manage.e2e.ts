@@ -143,6 +143,21 @@ describe('/manage', { timeout: 120_000 }, () => {
 		expect(await page.locator('#err-titleEn').count()).toBe(0);
 		expect(await eventsTitled(apiUrl(), admin, title)).toEqual([]);
 
+		// The refused entry waits in the outbox with the server's reason; fixed from there, it is stored once.
+		await page.goto(`${siteUrl()}/en/manage/outbox/`);
+		const refused = page.locator('[data-testid=outbox-entry][data-status=refused]', { hasText: 'Locked-period seminar' });
+		await refused.waitFor();
+		expect(await refused.textContent()).toMatch(/approved and is locked/);
+		await refused.locator('[data-testid=outbox-fix]').click();
+		await page.waitForSelector('#err-startDate');
+		expect(await page.inputValue('#ev-titleEn')).toBe(title);
+		await page.fill('#ev-startDate', '2021-05-05');
+		await page.click('[data-testid=event-save]');
+		await page.waitForSelector('[data-testid=saved-notice]');
+		const fixed = await eventsTitled(apiUrl(), admin, title);
+		expect(fixed).toHaveLength(1);
+		expect((await audit(apiUrl(), admin, 'event', rawId(fixed[0].id))).map((a) => a.action)).toEqual(['event.create']);
+
 		// Two people entering one event: the other person's addition arrives first and the
 		// server's capacity check (which the page could not know) refuses ours, on the grid.
 		const ev = await apiCreateEvent(apiUrl(), manager, { titleAz: 'Tutum', titleEn: `Capacity race ${Date.now()}`, capacity: 10, attendance: [{ sex: 'FEMALE', ageBand: 'UNKNOWN', disability: 'UNKNOWN', category: 'GENERAL', count: 6 }] });
