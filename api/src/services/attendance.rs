@@ -76,6 +76,37 @@ pub(super) fn total(cells: &[AttendanceCell]) -> i64 {
         .sum()
 }
 
+/// The refusal to change the attendance of a cancelled event.
+pub(super) fn cancelled(event: &event::Model, field: &[&str]) -> Option<UserError> {
+    (event.status == EventStatus::Cancelled).then(|| {
+        UserError::new(
+            field,
+            UserErrorCode::InvalidTransition,
+            "the event was cancelled",
+        )
+    })
+}
+
+/// The audit row of a replaced grid.
+pub(super) async fn audit_grid<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    event_id: i32,
+    old: &[attendance::Model],
+    new: &[AttendanceCell],
+) -> Result<(), DbErr> {
+    audit(
+        db,
+        actor,
+        "attendance.record",
+        "event",
+        Some(event_id),
+        snapshot(&old),
+        snapshot(&new),
+    )
+    .await
+}
+
 /// Replaces an event's grid in the caller's transaction; returns the old cells.
 pub(super) async fn replace_grid<C: ConnectionTrait>(
     db: &C,
@@ -139,13 +170,7 @@ pub async fn record_attendance<C: ConnectionTrait>(
     }
     let mut errors = validate_cells(cells, "cells");
     errors.extend(capacity_error(before.capacity, total(cells), &["cells"]));
-    if before.status == EventStatus::Cancelled {
-        errors.push(UserError::new(
-            &["eventId"],
-            UserErrorCode::InvalidTransition,
-            "the event was cancelled",
-        ));
-    }
+    errors.extend(cancelled(&before, &["eventId"]));
     check(errors)?;
     ensure_unlocked(db, project.id, before.start_date, &["eventId"]).await?;
     let old = replace_grid(db, before.id, cells).await?;
@@ -156,16 +181,7 @@ pub async fn record_attendance<C: ConnectionTrait>(
     bump_event(db, before.id, before.version, change)
         .await?
         .ok_or_else(|| conflict(&["version"], "event"))?;
-    audit(
-        db,
-        actor,
-        "attendance.record",
-        "event",
-        Some(before.id),
-        snapshot(&old),
-        snapshot(&cells),
-    )
-    .await?;
+    audit_grid(db, actor, before.id, &old, cells).await?;
     Ok(Outcome::changed(before.id))
 }
 
@@ -179,13 +195,7 @@ pub async fn add_attendance<C: ConnectionTrait>(
 ) -> ServiceResult<Outcome> {
     let (before, project) = editable_event(db, &actor.viewer, event_id, &["eventId"]).await?;
     let mut errors = validate_cells(cells, "cells");
-    if before.status == EventStatus::Cancelled {
-        errors.push(UserError::new(
-            &["eventId"],
-            UserErrorCode::InvalidTransition,
-            "the event was cancelled",
-        ));
-    }
+    errors.extend(cancelled(&before, &["eventId"]));
     check(errors)?;
     ensure_unlocked(db, project.id, before.start_date, &["eventId"]).await?;
     let existing: i64 = cells_of(db, before.id)

@@ -13,7 +13,8 @@ use entities::{centre, event, event_area};
 
 pub use super::attendance::AttendanceCell;
 use super::attendance::{
-    capacity_error, cells_of, insert_cells, replace_grid, total, validate_cells,
+    audit_grid, cancelled, capacity_error, cells_of, insert_cells, replace_grid, total,
+    validate_cells,
 };
 use super::*;
 use crate::search::search_key;
@@ -284,13 +285,7 @@ pub async fn update<C: ConnectionTrait>(
             total(cells),
             &["input", "attendance"],
         ));
-        if before.status == EventStatus::Cancelled {
-            errors.push(UserError::new(
-                &["input", "attendance"],
-                UserErrorCode::InvalidTransition,
-                "the event was cancelled",
-            ));
-        }
+        errors.extend(cancelled(&before, &["input", "attendance"]));
     }
     if let Some(cap) = input.capacity {
         if cap <= 0 {
@@ -358,16 +353,7 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(cells) = grid {
         // Same transaction, same version bump: the edit and its grid land together.
         let old = replace_grid(db, before.id, cells).await?;
-        audit(
-            db,
-            actor,
-            "attendance.record",
-            "event",
-            Some(before.id),
-            snapshot(&old),
-            snapshot(&cells),
-        )
-        .await?;
+        audit_grid(db, actor, before.id, &old, cells).await?;
     }
     Ok(Outcome::changed(before.id))
 }
