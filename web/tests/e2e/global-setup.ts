@@ -4,7 +4,7 @@
 //! way). Tests read the addresses with `inject('siteUrl')` / `inject('apiUrl')`.
 //! E2E_REUSE_BUILD=1 skips the build when web/build-e2e exists (faster reruns).
 import type { TestProject } from 'vitest/node';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSite, startApi, WEB_DIR } from './stack.mjs';
 import { serveStatic } from './static-server.mjs';
@@ -23,11 +23,15 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
 	const base = Number(process.env.E2E_PORT || 18300);
 	const buildDir = join(WEB_DIR, 'build-e2e');
-	const reuse = process.env.E2E_REUSE_BUILD === '1' && existsSync(join(buildDir, '200.html'));
+	const reuse = process.env.E2E_REUSE_BUILD === '1' && existsSync(join(buildDir, 'az', 'index.html'));
 	const siteEnv = { PUBLIC_API_URL: '', PORTAL_ORG: '', PORTAL_CONFIG: '' };
-	// The API refuses a WEB_DIR without a built site, so a first build (without
-	// prerendered data) must exist before it starts.
-	if (!existsSync(join(buildDir, '200.html'))) buildSite('build-e2e', { ...siteEnv, PRERENDER_API_URL: '' });
+	// The API refuses to start on a WEB_DIR without a built site, and the build
+	// needs the API to prerender from: a stand-in page lets the API start, and the
+	// real build (which empties the folder) replaces it; the API reads files per request.
+	if (!existsSync(join(buildDir, '200.html'))) {
+		mkdirSync(buildDir, { recursive: true });
+		writeFileSync(join(buildDir, '200.html'), '<!doctype html><title>building</title>');
+	}
 	const api = await startApi({
 		port: base,
 		env: {
