@@ -462,8 +462,8 @@ export const ORGANISATIONS = graphql(`
 
 export const AUDIT_LOG = graphql(
 	`
-		query ManageAuditLog($entityType: String, $entityId: String, $before: Int, $first: Int!) {
-			auditLog(entityType: $entityType, entityId: $entityId, before: $before, first: $first) {
+		query ManageAuditLog($entityType: String, $entityId: String, $actorId: ID, $action: String, $from: DateTime, $to: DateTime, $before: Int, $first: Int!) {
+			auditLog(entityType: $entityType, entityId: $entityId, actorId: $actorId, action: $action, from: $from, to: $to, before: $before, first: $first) {
 				sequence
 				action
 				entityType
@@ -480,3 +480,18 @@ export const AUDIT_LOG = graphql(
 );
 
 export { UserFields };
+
+export const USERS = graphql(
+	`
+		query ManageUsers($search: String) {
+			users(search: $search) { ...ManageUserFields }
+		}
+	`,
+	[UserFields]
+);
+
+export const API_KEYS = graphql(`
+	query ManageApiKeys {
+		apiKeys(includeRevoked: true) { id name prefix rateTier createdAt lastUsedAt revokedAt }
+	}
+`);

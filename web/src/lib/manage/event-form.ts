@@ -2,8 +2,7 @@
  * The event form's model, apart from its markup: the typed state, the
  * checks before queueing, and the outbox steps for a new event (one
  * `createEvent` carrying the grid) or an edit (`updateEvent` for changed
- * fields, `recordAttendance` for a changed grid, the second based on the
- * version the first returns).
+ * fields and the grid, in one write).
  */
 
 import type { EventKind, EventStatus } from './codes';
@@ -136,9 +135,9 @@ function sameCells(a: ReturnType<typeof attendanceCells>, b: ReturnType<typeof a
 }
 
 /**
- * The steps that apply an edit: `updateEvent` with the fields that changed
- * (if any), then `recordAttendance` when the grid changed, based on the
- * version the update returns. Empty when nothing changed.
+ * The step that applies an edit: one `updateEvent` with the fields that
+ * changed and, when the grid changed, the new grid (the API replaces it in the
+ * same write, with one version bump). Empty when nothing changed.
  */
 export function editSteps(original: EventRecord, f: EventFormState): { steps: NewStep[]; sentKeys: string[] } {
 	const before = formFromEvent(original);
@@ -153,18 +152,10 @@ export function editSteps(original: EventRecord, f: EventFormState): { steps: Ne
 	if (f.endDate !== before.endDate && f.endDate) changes.endDate = f.endDate;
 	if (f.capacity !== before.capacity && cap.ok && cap.value != null) changes.capacity = cap.value;
 	if (f.status !== before.status && f.status !== 'CANCELLED') changes.status = f.status;
-	const steps: NewStep[] = [];
-	if (Object.keys(changes).length > 0) steps.push({ op: 'updateEvent', variables: { input: { id: original.id, version: original.version, ...changes } } });
 	const cells = attendanceCells(f.axes, f.text);
-	const oldCells = attendanceCells(before.axes, before.text);
-	if (!sameCells(cells, oldCells)) {
-		steps.push({
-			op: 'recordAttendance',
-			variables: { eventId: original.id, version: original.version, cells },
-			...(steps.length > 0 ? { versionFromPrevious: 'version' } : {})
-		});
-	}
-	return { steps, sentKeys: cells.map(attendanceKey) };
+	if (!sameCells(cells, attendanceCells(before.axes, before.text))) changes.attendance = cells;
+	if (Object.keys(changes).length === 0) return { steps: [], sentKeys: [] };
+	return { steps: [{ op: 'updateEvent', variables: { input: { id: original.id, version: original.version, ...changes } } }], sentKeys: cells.map(attendanceKey) };
 }
 
 /** The steps that add counts to an event without overwriting (several people entering one event). */
