@@ -5,7 +5,9 @@
 /**
  * The service worker: keeps the app shell (every built script and style,
  * the static files and the SPA fallback page) in a cache per build, so
- * /manage opens with no connection once it has been loaded. Navigations go
+ * /manage opens with no connection once it has been loaded. Prerendered
+ * public pages are not fetched ahead (hundreds of them, on weak connections):
+ * each is kept when it is visited. Navigations go
  * to the network first and fall back to the cached page (the prerendered one,
  * else 200.html, which boots any /manage route); built assets come from the
  * cache. The API (/graphql, /export, /health, /schema.graphql) is never
@@ -17,7 +19,7 @@ import { base, build, files, prerendered, version } from '$service-worker';
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `shell-${version}`;
 const FALLBACK = `${base}/200.html`;
-const SHELL = [...build, ...files, ...prerendered, FALLBACK];
+const SHELL = [...build, ...files, FALLBACK];
 const API = ['/graphql', '/export', '/health', '/schema.graphql'].map((p) => `${base}${p}`);
 
 sw.addEventListener('install', (event) => {
