@@ -10,6 +10,7 @@
 //! - [`labels`]: names of code values in Azerbaijani and English.
 
 pub mod aggregate;
+mod aggregate_sql;
 pub mod facilities;
 pub mod labels;
 pub mod progress;

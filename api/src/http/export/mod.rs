@@ -15,6 +15,7 @@
 //! same small-cell suppression apply.
 
 pub mod csv;
+mod csv_specs;
 pub mod iati;
 
 use std::collections::HashMap;
