@@ -3,6 +3,8 @@
 //! the harness). One binary links once and shares its template databases
 //! between all of its tests.
 
+mod support;
+
 mod auth_tokens;
 mod cli;
 mod crash_recovery;
