@@ -1,5 +1,6 @@
 //! Helpers of this binary only: the `api` executable (built on demand, never
-//! skipped) for the tests that run it as a process.
+//! skipped) for the tests that run it as a process, and the redactions that
+//! keep ids and timestamps out of snapshots.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -88,4 +89,19 @@ pub async fn wait_healthy(client: &reqwest::Client, base: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("server at {base} did not become healthy");
+}
+
+/// Snapshot settings for API output: database ids, global IDs, cursors and
+/// timestamps differ between engines and runs, so they are redacted
+/// wherever they appear; everything else must match the committed snapshot.
+/// Both engines compare against the same snapshot file.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    for key in ["id", "cursor", "startCursor", "endCursor"] {
+        settings.add_redaction(format!(".**.{key}").as_str(), "[id]");
+    }
+    for key in ["createdAt", "updatedAt", "generatedAt", "expiresAt"] {
+        settings.add_redaction(format!(".**.{key}").as_str(), "[timestamp]");
+    }
+    settings
 }
