@@ -10,6 +10,7 @@ mod cli;
 mod crash_recovery;
 mod data_entry;
 mod dataloader_statements;
+mod demo_accounts;
 mod export_csv;
 mod export_iati;
 mod http_surface;
