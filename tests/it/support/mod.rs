@@ -34,6 +34,14 @@ pub fn api_binary() -> &'static Path {
                     build = build.env_remove(key.as_ref());
                 }
             }
+            // Run straight from the shell, with no CARGO_TARGET_DIR, cargo
+            // would build a second tree under ./target: build beside this
+            // test binary (…/<target>/debug/deps/it-…) instead.
+            if std::env::var_os("CARGO_TARGET_DIR").is_none()
+                && let Some(target) = own_target_dir()
+            {
+                build = build.target_dir(target);
+            }
             build
                 .run()
                 .map(|built| built.path().to_path_buf())
@@ -41,6 +49,14 @@ pub fn api_binary() -> &'static Path {
         })
         .as_deref()
         .unwrap_or_else(|e| panic!("cannot build the api binary (`cargo build --bin api`): {e}"))
+}
+
+/// The target directory this test binary was built in, when its path has
+/// the usual `<target>/<profile>/deps/<binary>` shape.
+fn own_target_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let deps = exe.parent()?;
+    (deps.file_name()? == "deps").then(|| deps.parent()?.parent().map(Path::to_path_buf))?
 }
 
 /// Prefixes of the variables cargo sets for the package under test.
