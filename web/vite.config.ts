@@ -5,6 +5,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
 import { portalPlugin } from './scripts/portal-config.mjs';
+import { mapOutlinePlugin } from './scripts/map-outline.mjs';
 
 // Where `npm run dev` / `vite preview` send /graphql and /export (the API).
 const devApi = process.env.DEV_API_URL || 'http://127.0.0.1:18080';
@@ -17,10 +18,11 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['url', 'baseLocale'],
+			strategy: ['custom-path', 'baseLocale'],
 			emitTsDeclarations: true
 		}),
 		portalPlugin(),
+		mapOutlinePlugin(),
 		sveltekit()
 	],
 	server: { proxy, port: 5173, strictPort: false },

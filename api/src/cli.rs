@@ -7,9 +7,8 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use entities::codes::UserRole;
 use entities::{organisation, project};
 
-use crate::graphql::access::Viewer;
-use crate::graphql::ids::{NodeType, encode};
-use crate::services::admin::{self, CreateApiKeyInput, CreateUserInput};
+use crate::access::Viewer;
+use crate::services::admin::{self, NewApiKey, NewUser};
 use crate::services::{Actor, ServiceError, ServiceResult};
 
 fn cli_actor() -> Actor {
@@ -84,18 +83,13 @@ pub async fn create_user(
     organisation_id: Option<i32>,
     project_ids: Vec<i32>,
 ) -> anyhow::Result<i32> {
-    let input = CreateUserInput {
+    let input = NewUser {
         email,
         display_name,
         password,
         role,
-        organisation_id: organisation_id.map(|id| encode(NodeType::Organisation, id)),
-        project_ids: Some(
-            project_ids
-                .into_iter()
-                .map(|id| encode(NodeType::Project, id))
-                .collect(),
-        ),
+        organisation_id,
+        project_ids,
     };
     let actor = cli_actor();
     let outcome = in_transaction(db, async |txn| {
@@ -114,9 +108,9 @@ pub async fn create_api_key(
     organisation_id: Option<i32>,
     rate_tier: String,
 ) -> anyhow::Result<String> {
-    let input = CreateApiKeyInput {
+    let input = NewApiKey {
         name,
-        organisation_id: organisation_id.map(|id| encode(NodeType::Organisation, id)),
+        organisation_id,
         rate_tier: Some(rate_tier),
     };
     let actor = cli_actor();

@@ -42,7 +42,8 @@ pub struct Config {
     /// `JWT_SECRET`: key that signs access tokens (at least 32 bytes). In
     /// development a missing secret is replaced by a random one per start.
     pub jwt_secret: String,
-    /// `JWT_TTL_SECS`: lifetime of access tokens (default 900 = 15 minutes).
+    /// `JWT_TTL_SECS`: lifetime of access tokens (default 900 = 15 minutes; 5 to
+    /// 86400 seconds, at least 60 in production).
     pub jwt_ttl_secs: i64,
     /// `LOGIN_ATTEMPTS_PER_MINUTE`: log-in attempts allowed per email and minute (default 10).
     pub login_attempts_per_minute: u32,
@@ -52,21 +53,23 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the configuration from the environment.
+    /// Reads the configuration from the environment; every unset variable
+    /// takes its default from [`Config::for_database`], the one place
+    /// defaults are written.
     pub fn from_env() -> anyhow::Result<Self> {
         let url = std::env::var("DATABASE_URL")
             .ok()
             .filter(|v| !v.trim().is_empty());
         let embedded_default = url.is_none();
-        let database_url = url.unwrap_or_else(|| format!("sqlite://{DEFAULT_SQLITE_PATH}"));
+        let d =
+            Self::for_database(url.unwrap_or_else(|| format!("sqlite://{DEFAULT_SQLITE_PATH}")));
         Self {
-            database_url,
             embedded_default,
-            bind: env_parse("API_BIND", "127.0.0.1:8080".parse()?)?,
-            max_body_bytes: env_parse("API_MAX_BODY_BYTES", 256 * 1024)?,
-            max_depth: env_parse("API_MAX_DEPTH", 12)?,
-            max_complexity: env_parse("API_MAX_COMPLEXITY", 5000)?,
-            max_fields: env_parse("API_MAX_FIELDS", 2000)?,
+            bind: env_parse("API_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            max_body_bytes: env_parse("API_MAX_BODY_BYTES", d.max_body_bytes)?,
+            max_depth: env_parse("API_MAX_DEPTH", d.max_depth)?,
+            max_complexity: env_parse("API_MAX_COMPLEXITY", d.max_complexity)?,
+            max_fields: env_parse("API_MAX_FIELDS", d.max_fields)?,
             cors_origins: std::env::var("API_CORS_ORIGINS")
                 .unwrap_or_default()
                 .split(',')
@@ -74,11 +77,11 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .map(String::from)
                 .collect(),
-            request_timeout_secs: env_parse("API_REQUEST_TIMEOUT_SECS", 30)?,
-            max_connections: env_parse("DATABASE_MAX_CONNECTIONS", 10)?,
+            request_timeout_secs: env_parse("API_REQUEST_TIMEOUT_SECS", d.request_timeout_secs)?,
+            max_connections: env_parse("DATABASE_MAX_CONNECTIONS", d.max_connections)?,
             thresholds: Thresholds {
-                ordinary: env_parse("SUPPRESS_ORDINARY", 5)?,
-                sensitive: env_parse("SUPPRESS_SENSITIVE", 10)?,
+                ordinary: env_parse("SUPPRESS_ORDINARY", d.thresholds.ordinary)?,
+                sensitive: env_parse("SUPPRESS_SENSITIVE", d.thresholds.sensitive)?,
             },
             production: match std::env::var("APP_ENV").unwrap_or_default().trim() {
                 "" | "development" | "dev" | "test" => false,
@@ -88,16 +91,22 @@ impl Config {
                 }
             },
             jwt_secret: std::env::var("JWT_SECRET").unwrap_or_default(),
-            jwt_ttl_secs: env_parse("JWT_TTL_SECS", 900)?,
-            login_attempts_per_minute: env_parse("LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
+            jwt_ttl_secs: env_parse("JWT_TTL_SECS", d.jwt_ttl_secs)?,
+            login_attempts_per_minute: env_parse(
+                "LOGIN_ATTEMPTS_PER_MINUTE",
+                d.login_attempts_per_minute,
+            )?,
             web_dir: std::env::var_os("WEB_DIR")
                 .filter(|v| !v.is_empty())
                 .map(std::path::PathBuf::from),
+            ..d
         }
         .validated()
     }
 
-    /// A configuration for tests and embedding: the given database, defaults elsewhere.
+    /// The defaults, on the given database: what the server runs with when no
+    /// variable is set (but for the listen address, 127.0.0.1:8080 there and
+    /// an ephemeral port here), and what tests and embedders start from.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
@@ -142,9 +151,11 @@ impl Config {
             self.max_body_bytes >= 1024,
             "API_MAX_BODY_BYTES must be at least 1024"
         );
+        // Short lifetimes outside production let tests wait for a real expiry.
+        let min_ttl = if self.production { 60 } else { 5 };
         anyhow::ensure!(
-            (60..=86_400).contains(&self.jwt_ttl_secs),
-            "JWT_TTL_SECS must be between 60 and 86400"
+            (min_ttl..=86_400).contains(&self.jwt_ttl_secs),
+            "JWT_TTL_SECS must be between {min_ttl} and 86400"
         );
         if let Some(dir) = &self.web_dir {
             anyhow::ensure!(

@@ -2,6 +2,8 @@
 //! per-connection counter of executed SQL statements (used by the tests that
 //! prove the number of statements does not grow with the rows returned).
 
+pub mod filter;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;

@@ -19,8 +19,40 @@ pub enum AppError {
     NotFound(String),
     /// `FORBIDDEN`: the caller may not read this.
     Forbidden(String),
-    /// `INTERNAL`: a database or server fault; details are in the server log.
+    /// `INTERNAL` (or `SERVICE_UNAVAILABLE` when the database cannot be
+    /// reached, see [`is_unavailable`]): a database fault; details are in the
+    /// server log.
     Database(Arc<sea_orm::DbErr>),
+    /// `INTERNAL`: a server fault that is not the database's (signing a
+    /// token, serialising an outcome); the detail is logged, never sent.
+    Internal(Arc<str>),
+}
+
+/// True when a database error means "cannot reach the database right now"
+/// (pool exhausted or timed out, connection refused or dropped) rather than
+/// a fault in the statement: clients may retry those later.
+pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            use sea_orm::sqlx::Error as E;
+            match e.as_ref() {
+                E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed => true,
+                // PostgreSQL: connection exceptions (08…), the server shutting
+                // down or refusing (57P…), out of connections (53300), and a
+                // database not accepting connections (55000).
+                E::Database(db) => db.code().is_some_and(|code| {
+                    code.starts_with("08")
+                        || code.starts_with("57P")
+                        || code == "53300"
+                        || code == "55000"
+                }),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 impl AppError {
@@ -30,7 +62,8 @@ impl AppError {
             Self::BadInput(_) => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Forbidden(_) => "FORBIDDEN",
-            Self::Database(_) => "INTERNAL",
+            Self::Database(e) if is_unavailable(e) => "SERVICE_UNAVAILABLE",
+            Self::Database(_) | Self::Internal(_) => "INTERNAL",
         }
     }
 
@@ -38,8 +71,16 @@ impl AppError {
     pub fn message(&self) -> &str {
         match self {
             Self::BadInput(m) | Self::NotFound(m) | Self::Forbidden(m) => m,
-            Self::Database(_) => "internal error",
+            Self::Database(e) if is_unavailable(e) => {
+                "the database cannot be reached right now; try again shortly"
+            }
+            Self::Database(_) | Self::Internal(_) => "internal error",
         }
+    }
+
+    /// An internal fault with its (logged, never sent) detail.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Internal(detail.to_string().into())
     }
 
     /// Shorthand for a bad-input error.
@@ -62,8 +103,10 @@ impl From<Arc<sea_orm::DbErr>> for AppError {
 
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        if let Self::Database(inner) = self {
-            tracing::error!(error = %inner, "database error");
+        match self {
+            Self::Database(inner) => tracing::error!(error = %inner, "database error"),
+            Self::Internal(detail) => tracing::error!(error = %detail, "internal error"),
+            _ => {}
         }
         async_graphql::Error::new(self.message()).extend_with(|_, ext| ext.set("code", self.code()))
     }

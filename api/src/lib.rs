@@ -4,19 +4,19 @@
 //! `main.rs` is a thin CLI over this library; the integration tests start the
 //! same router with [`build_router`] and [`serve`].
 
+pub mod access;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod disclosure;
 pub mod error;
-pub mod export;
 pub mod graphql;
 pub mod http;
+pub mod queries;
 pub mod search;
 pub mod seed;
 pub mod services;
-pub mod site;
 pub mod stats;
 
 use std::future::Future;

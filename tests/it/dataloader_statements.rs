@@ -203,3 +203,152 @@ engine_tests!(
 );
 
 engine_tests!(nested_query_statement_count_does_not_grow_with_rows,);
+
+// ------------------------------------------------------------------------
+// Accounts: audit actors (with their organisation and projects) and the
+// projects of reports resolve through the loaders too.
+
+const ACCOUNT_PATHS: [&str; 2] = [
+    "{ auditLog(first: 100) { sequence actor { email organisation { name } projects { slug } } } }",
+    "{ reports { periodStart project { slug } } }",
+];
+
+/// Adds `n` managers of the UNDP project straight into the database, each
+/// with an audit row of their own and a report of the project for a month.
+async fn grow_accounts(app: &TestApp, from: i32, n: i32) {
+    use entities::codes::{ReportStatus, UserRole};
+    use entities::{audit_entry, report, user, user_project_scope};
+    use sea_orm::{ActiveModelTrait, NotSet, Set};
+    let db = &app.db.conn;
+    let undp = api::cli::organisation_id(db, "UNDP").await.unwrap();
+    let project = api::cli::project_id(db, tests::accounts::UNDP)
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    for i in from..from + n {
+        let u = user::ActiveModel {
+            id: NotSet,
+            email: Set(format!("load-{i:03}@undp.example")),
+            display_name: Set(format!("Load {i:03}")),
+            // Never logged in with: the rows only need to exist.
+            password_hash: Set("x".into()),
+            role: Set(UserRole::Manager),
+            organisation_id: Set(Some(undp)),
+            is_active: Set(true),
+            created_at: Set(now),
+            version: Set(1),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        user_project_scope::ActiveModel {
+            user_id: Set(u.id),
+            project_id: Set(project),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        audit_entry::ActiveModel {
+            id: NotSet,
+            actor_user_id: Set(Some(u.id)),
+            actor_api_key_id: Set(None),
+            action: Set("event.create".into()),
+            entity_type: Set("event".into()),
+            entity_id: Set(Some(i.to_string())),
+            before: Set(None),
+            after: Set(None),
+            request_id: Set(None),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        let start = chrono::NaiveDate::from_ymd_opt(2000 + i / 12, 1 + (i % 12) as u32, 1).unwrap();
+        report::ActiveModel {
+            id: NotSet,
+            project_id: Set(project),
+            period_start: Set(start),
+            period_end: Set(start + chrono::Days::new(27)),
+            status: Set(ReportStatus::Submitted),
+            comment: Set(None),
+            submitted_by: Set(Some(u.id)),
+            submitted_at: Set(Some(now)),
+            decided_by: Set(None),
+            decided_at: Set(None),
+            created_at: Set(now),
+            version: Set(1),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+}
+
+/// Runs an admin's query and returns (statements it ran, its data).
+async fn measure_as(app: &TestApp, token: &str, query: &str) -> (u64, Value) {
+    let before = app.statements();
+    let resp = tests::accounts::as_user(app, token, query, json!({})).await;
+    let after = app.statements();
+    assert!(resp.get("errors").is_none(), "{resp:#}");
+    (after - before, resp["data"].clone())
+}
+
+/// Rows at each level: (rows, rows with an actor or project, projects of actors).
+fn account_shape(data: &Value) -> (usize, usize, usize) {
+    let rows = data["auditLog"]
+        .as_array()
+        .or_else(|| data["reports"].as_array())
+        .unwrap_or_else(|| panic!("no rows: {data:#}"));
+    let linked = rows
+        .iter()
+        .filter(|r| {
+            r["actor"]["organisation"]["name"].is_string() || r["project"]["slug"].is_string()
+        })
+        .count();
+    let projects = rows
+        .iter()
+        .map(|r| r["actor"]["projects"].as_array().map_or(0, Vec::len))
+        .sum();
+    (rows.len(), linked, projects)
+}
+
+async fn audit_actors_and_report_projects_cost_statements_by_depth_not_rows(engine: Engine) {
+    let Some(app) = tests::accounts::spawn(engine).await else {
+        return;
+    };
+    tests::accounts::create_user(&app, "admin@hub.example", "admin", None, &[]).await;
+    let admin = tests::accounts::login(&app, "admin@hub.example").await;
+    grow_accounts(&app, 0, 3).await;
+    let mut small = Vec::new();
+    for q in ACCOUNT_PATHS {
+        let (n, data) = measure_as(&app, &admin, q).await;
+        let (rows, linked, _) = account_shape(&data);
+        assert!(
+            rows >= 3 && linked >= 3,
+            "{q}: every level has rows: {data:#}"
+        );
+        // Authentication, the root SELECT and one or two reads per level.
+        assert!(n <= 10, "{n} statements for {q}: N+1?");
+        small.push((n, account_shape(&data)));
+    }
+    grow_accounts(&app, 3, 40).await;
+    for (q, (before, shape)) in ACCOUNT_PATHS.iter().zip(&small) {
+        let (n, data) = measure_as(&app, &admin, q).await;
+        let grown = account_shape(&data);
+        eprintln!("{q}: {before} statements for {shape:?}, {n} for {grown:?}");
+        assert_eq!(grown.0, shape.0 + 40, "{q}: 40 more rows");
+        assert_eq!(
+            grown.1,
+            shape.1 + 40,
+            "{q}: each new row reaches its relations"
+        );
+        // N+1 would add 40 statements per relation here; batches gathered
+        // by a short delay may split in two on a loaded machine.
+        assert!(
+            n <= 2 * before,
+            "{q}: statements grew with the rows: {before} for {shape:?}, {n} for {grown:?}"
+        );
+    }
+}
+
+engine_tests!(audit_actors_and_report_projects_cost_statements_by_depth_not_rows,);

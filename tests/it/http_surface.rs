@@ -461,6 +461,89 @@ async fn a_built_site_is_served_beside_the_api(engine: Engine) {
     }
 }
 
+/// When the database cannot be reached, a caller with a good token is told
+/// so (503 with `SERVICE_UNAVAILABLE` and `Retry-After`), not that the token
+/// is bad (401), and reads answer the same code instead of `INTERNAL`.
+/// PostgreSQL is cut off by refusing new connections and ending the open
+/// ones; an embedded SQLite file cannot become unreachable mid-run, so there
+/// the test checks the healthy answers the same requests get.
+async fn an_unreachable_database_answers_503_not_401(engine: Engine) {
+    use sea_orm::ConnectionTrait;
+    let Some(app) = tests::accounts::spawn(engine).await else {
+        return;
+    };
+    tests::accounts::create_user(&app, "admin@test.example", "admin", None, &[]).await;
+    let token = tests::accounts::login(&app, "admin@test.example").await;
+    let me = |token: String| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/graphql", app.base))
+                .bearer_auth(token)
+                .json(&json!({ "query": "{ me { email } }" }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let healthy = me(token.clone()).await;
+    assert_eq!(healthy.status(), StatusCode::OK);
+    if engine == Engine::Sqlite {
+        return;
+    }
+    let row = app
+        .db
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT current_database()",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let name: String = row.try_get_by_index(0).unwrap();
+    let admin = sea_orm::Database::connect(format!("{}/postgres", tests::postgres_admin_url()))
+        .await
+        .unwrap();
+    for sql in [
+        format!(r#"ALTER DATABASE "{name}" ALLOW_CONNECTIONS false"#),
+        format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    ] {
+        admin.execute_unprepared(&sql).await.unwrap();
+    }
+
+    let resp = me(token).await;
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(resp.headers().contains_key("retry-after"));
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        first_error_code(&body).as_deref(),
+        Some("SERVICE_UNAVAILABLE"),
+        "{body}"
+    );
+
+    let anonymous = app
+        .graphql("{ projects(first: 1) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(
+        first_error_code(&anonymous).as_deref(),
+        Some("SERVICE_UNAVAILABLE"),
+        "{anonymous}"
+    );
+    assert_eq!(
+        app.get("/health").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+
+    // Let the test database be dropped normally.
+    admin
+        .execute_unprepared(&format!(
+            r#"ALTER DATABASE "{name}" ALLOW_CONNECTIONS true"#
+        ))
+        .await
+        .unwrap();
+}
+
 engine_tests!(
     graphql_page_is_self_contained_html,
     graphql_post_refuses_bodies_that_are_not_json,
@@ -472,4 +555,5 @@ engine_tests!(
     responses_carry_a_request_id_and_nosniff,
     other_origins_get_no_cors_permission_by_default,
     a_built_site_is_served_beside_the_api,
+    an_unreachable_database_answers_503_not_401,
 );

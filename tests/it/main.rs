@@ -5,6 +5,7 @@
 
 mod support;
 
+mod admin_queries;
 mod auth_tokens;
 mod cli;
 mod crash_recovery;
@@ -14,6 +15,7 @@ mod demo_accounts;
 mod export_csv;
 mod export_iati;
 mod http_surface;
+mod mutation_inputs;
 mod nodes_and_visibility;
 mod pagination;
 mod read_demo_data;

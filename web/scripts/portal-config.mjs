@@ -8,7 +8,7 @@ import { resolve, dirname, extname } from 'node:path';
 
 const VIRTUAL_ID = 'virtual:site-config';
 const RESOLVED_ID = '\0' + VIRTUAL_ID;
-const ROLES = ['FUNDING', 'ACCOUNTABLE', 'EXTENDING', 'IMPLEMENTING'];
+const ROLES = ['FUNDING', 'ACCOUNTABLE', 'EXTENDING', 'IMPLEMENTING', 'PARTNER'];
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 const LOGO_TYPES = { '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
 // Logos are inlined as data: URLs (the CSP allows img-src data:) so a portal build
@@ -29,6 +29,9 @@ export function readSiteConfig(env = process.env) {
 
 	const apiUrl = String(pick('PUBLIC_API_URL', 'apiUrl') ?? '').replace(/\/+$/, '');
 	if (apiUrl && !/^https?:\/\//.test(apiUrl)) throw new Error(`PUBLIC_API_URL must start with http:// or https:// (got ${apiUrl})`);
+	// Where the site itself is published, for embed codes; empty = the browser's origin.
+	const siteUrl = String(pick('PUBLIC_SITE_URL', 'siteUrl') ?? '').replace(/\/+$/, '');
+	if (siteUrl && !/^https?:\/\//.test(siteUrl)) throw new Error(`PUBLIC_SITE_URL must start with http:// or https:// (got ${siteUrl})`);
 	const prerenderApiUrl = String(env.PRERENDER_API_URL ?? apiUrl ?? '').replace(/\/+$/, '');
 
 	const org = pick('PORTAL_ORG', 'organisation');
@@ -57,9 +60,24 @@ export function readSiteConfig(env = process.env) {
 			if (bytes.length > LOGO_MAX_BYTES) throw new Error(`PORTAL_LOGO: ${p} is ${bytes.length} bytes; at most ${LOGO_MAX_BYTES}`);
 			logo = `data:${type};base64,${bytes.toString('base64')}`;
 		}
+		// The organisation: its acronym (e.g. UNICEF), its global ID, or its exact
+		// name in either language (for organisations without an acronym).
 		portal = { organisation: String(org), roles, nameAz: nameAz ?? null, nameEn: nameEn ?? null, logo, colours };
 	}
-	return { apiUrl, prerenderApiUrl, portal };
+	// The API's small-cell thresholds (SUPPRESS_ORDINARY / SUPPRESS_SENSITIVE, same
+	// names and defaults), used to word a withheld figure as "fewer than N".
+	const suppress = {
+		ordinary: positiveInt(env.SUPPRESS_ORDINARY, 5, 'SUPPRESS_ORDINARY'),
+		sensitive: positiveInt(env.SUPPRESS_SENSITIVE, 10, 'SUPPRESS_SENSITIVE')
+	};
+	return { apiUrl, siteUrl, prerenderApiUrl, portal, suppress };
+}
+
+function positiveInt(raw, fallback, name) {
+	if (raw === undefined || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (got ${raw})`);
+	return n;
 }
 
 /** The Vite plugin that serves `virtual:site-config`. */

@@ -7,12 +7,12 @@
 //! Signals (Ctrl-C) are forwarded to the API.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, ensureDeps, REPO_DIR, runOrExit, spawn, waitFor, WEB_DIR } from './lib.mjs';
+import { ensureDeps, REPO_DIR, runOrExit, spawn, waitFor, WEB_DIR } from './lib.mjs';
 
 ensureDeps();
 const buildDir = join(WEB_DIR, 'build');
 console.log('[web] building the site…');
-runOrExit(bin('vite'), ['build'], { cwd: WEB_DIR, env: { BUILD_DIR: 'build', PRERENDER_API_URL: '' } });
+runOrExit('node', ['scripts/build.mjs'], { cwd: WEB_DIR, env: { BUILD_DIR: 'build', PRERENDER_API_URL: '' } });
 
 const bind = process.env.API_BIND || `127.0.0.1:${process.env.PORT || 8080}`;
 const origin = `http://${bind.replace(/^0\.0\.0\.0/, '127.0.0.1')}`;
@@ -31,9 +31,9 @@ if (process.env.START_PRERENDER !== '0') {
 		const next = join(WEB_DIR, 'build-next');
 		rmSync(next, { recursive: true, force: true });
 		console.log(`[web] prerendering the pages with the data of ${origin}…`);
-		runOrExit(bin('vite'), ['build', '--logLevel', 'warn'], {
+		runOrExit('node', ['scripts/build.mjs', '--quiet'], {
 			cwd: WEB_DIR,
-			env: { BUILD_DIR: 'build-next', PRERENDER_API_URL: origin }
+			env: { BUILD_DIR: 'build-next', KIT_OUT_DIR: '.svelte-kit-next', PRERENDER_API_URL: origin }
 		});
 		const old = join(WEB_DIR, 'build-old');
 		rmSync(old, { recursive: true, force: true });

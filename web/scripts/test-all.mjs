@@ -15,8 +15,7 @@ if (process.env.SKIP_CARGO !== '1') {
 	runOrExit('cargo', ['test', '--workspace'], { cwd: REPO_DIR });
 }
 step('svelte-check');
-runOrExit(bin('svelte-kit'), ['sync'], { cwd: WEB_DIR });
-runOrExit(bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], { cwd: WEB_DIR });
+runOrExit('npm', ['run', '--silent', 'check'], { cwd: WEB_DIR });
 step('gql.tada check (documents against ../api/schema.graphql)');
 runOrExit(bin('gql.tada'), ['check', '--fail-on-warn'], { cwd: WEB_DIR });
 step('unit tests (vitest)');

@@ -38,7 +38,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 use entities::codes::UserRole;
 use entities::{user, user_project_scope};
 
-use crate::graphql::access::{UserContext, Viewer};
+use crate::access::{UserContext, Viewer};
 
 /// Why a request's credentials were refused (answered with 401).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,16 @@ pub enum AuthFailure {
     InvalidToken,
     /// The API key is unknown or revoked.
     InvalidApiKey,
+    /// The credentials could not be checked: the database failed. Answered
+    /// 503 (not 401: the caller's credentials may well be good).
+    Unavailable,
+}
+
+impl From<sea_orm::DbErr> for AuthFailure {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %err, "database error while checking credentials");
+        Self::Unavailable
+    }
 }
 
 impl AuthFailure {
@@ -59,6 +69,7 @@ impl AuthFailure {
             Self::Malformed => "UNAUTHENTICATED",
             Self::InvalidToken => "INVALID_TOKEN",
             Self::InvalidApiKey => "INVALID_API_KEY",
+            Self::Unavailable => "SERVICE_UNAVAILABLE",
         }
     }
 
@@ -70,6 +81,15 @@ impl AuthFailure {
             }
             Self::InvalidToken => "the access token is not valid; log in again",
             Self::InvalidApiKey => "the API key is not valid or was revoked",
+            Self::Unavailable => "credentials cannot be checked right now; try again shortly",
+        }
+    }
+
+    /// HTTP status of the refusal.
+    pub fn status(&self) -> axum::http::StatusCode {
+        match self {
+            Self::Unavailable => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            _ => axum::http::StatusCode::UNAUTHORIZED,
         }
     }
 }
@@ -96,9 +116,7 @@ pub async fn authenticate(
             .map(Viewer::User)
             .ok_or(AuthFailure::InvalidToken)
     } else if scheme.eq_ignore_ascii_case("apikey") {
-        let key = api_keys::verify(db, credential)
-            .await
-            .map_err(|_| AuthFailure::InvalidApiKey)?;
+        let key = api_keys::verify(db, credential).await?;
         key.map(|k| Viewer::ApiKey {
             id: k.id,
             organisation_id: k.organisation_id,
@@ -117,8 +135,7 @@ pub async fn load_user(
     let user = user::Entity::find_by_id(user_id)
         .filter(user::Column::IsActive.eq(true))
         .one(db)
-        .await
-        .map_err(|_| AuthFailure::InvalidToken)?;
+        .await?;
     let Some(user) = user else { return Ok(None) };
     let projects: Vec<i32> = if user.role == UserRole::Manager {
         user_project_scope::Entity::find()
@@ -127,8 +144,7 @@ pub async fn load_user(
             .filter(user_project_scope::Column::UserId.eq(user.id))
             .into_tuple()
             .all(db)
-            .await
-            .map_err(|_| AuthFailure::InvalidToken)?
+            .await?
     } else {
         Vec::new()
     };

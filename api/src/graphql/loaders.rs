@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 
 use entities::*;
 
-use super::access::Viewer;
+use crate::access::Viewer;
 use crate::error::AppError;
 
 /// The loaders of one request.

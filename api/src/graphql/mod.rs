@@ -1,15 +1,20 @@
 //! The GraphQL schema: types, root fields, per-request loaders and limits.
 
-pub mod access;
+pub mod accounts;
+pub mod centres;
+pub mod common;
+pub mod events;
 pub mod ids;
 pub mod lang;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
-pub mod query;
+pub(crate) mod prelude;
+pub mod projects;
+pub mod reference;
 pub mod stats;
-pub mod types;
+pub mod works;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -20,7 +25,15 @@ use crate::disclosure::Thresholds;
 
 /// The root query: one object per domain, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ReadQuery, mutation::AccountQuery, stats::StatsQuery);
+pub struct QueryRoot(
+    projects::ProjectQuery,
+    centres::CentreQuery,
+    events::EventQuery,
+    works::WorkQuery,
+    reference::ReferenceQuery,
+    accounts::AccountQuery,
+    stats::StatsQuery,
+);
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
@@ -34,7 +47,7 @@ pub fn build_schema(
 ) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
-        mutation::MutationRoot,
+        mutation::MutationRoot::default(),
         EmptySubscription,
     )
     .data(db)
@@ -55,7 +68,7 @@ pub fn build_schema(
 pub fn sdl() -> String {
     let schema = Schema::build(
         QueryRoot::default(),
-        mutation::MutationRoot,
+        mutation::MutationRoot::default(),
         EmptySubscription,
     )
     .finish();
@@ -67,7 +80,7 @@ pub fn sdl() -> String {
 pub fn request_data(
     request: async_graphql::Request,
     db: &DatabaseConnection,
-    viewer: access::Viewer,
+    viewer: crate::access::Viewer,
     lang: lang::Lang,
     thresholds: Thresholds,
     request_id: Option<String>,
@@ -85,7 +98,7 @@ pub fn request_data(
     .delay(std::time::Duration::from_millis(10));
     request
         .data(loaders)
-        .data(types::RequestScope {
+        .data(common::RequestScope {
             viewer,
             thresholds,
             request_id,

@@ -120,7 +120,7 @@ pub struct Page<T> {
 
 /// Declares the Relay connection and edge types of one node type.
 macro_rules! connection {
-    ($connection:ident, $edge:ident, $node:ty) => {
+    ($connection:ident, $edge:ident, $node:ty, $name:literal) => {
         #[doc = concat!("An edge of a `", stringify!($connection), "`: a row and its cursor.")]
         #[derive(SimpleObject)]
         pub struct $edge {
@@ -130,7 +130,7 @@ macro_rules! connection {
             pub node: $node,
         }
 
-        #[doc = concat!("A page of `", stringify!($node), "` rows with the total that matches the filter.")]
+        #[doc = concat!("A page of `", $name, "` rows with the total that matches the filter.")]
         #[derive(SimpleObject)]
         pub struct $connection {
             /// The rows of this page with their cursors.
@@ -144,7 +144,11 @@ macro_rules! connection {
         impl From<Page<$node>> for $connection {
             fn from(page: Page<$node>) -> Self {
                 Self {
-                    edges: page.edges.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect(),
+                    edges: page
+                        .edges
+                        .into_iter()
+                        .map(|(cursor, node)| $edge { cursor, node })
+                        .collect(),
                     page_info: page.page_info,
                     total_count: page.total_count,
                 }
@@ -153,32 +157,44 @@ macro_rules! connection {
     };
 }
 
-connection!(ProjectConnection, ProjectEdge, super::types::Project);
-connection!(CentreConnection, CentreEdge, super::types::Centre);
-connection!(EventConnection, EventEdge, super::types::Event);
+connection!(
+    ProjectConnection,
+    ProjectEdge,
+    super::projects::Project,
+    "Project"
+);
+connection!(
+    CentreConnection,
+    CentreEdge,
+    super::centres::Centre,
+    "Centre"
+);
+connection!(EventConnection, EventEdge, super::events::Event, "Event");
 connection!(
     InfrastructureWorkConnection,
     InfrastructureWorkEdge,
-    super::types::InfrastructureWork
+    super::works::InfrastructureWork,
+    "InfrastructureWork"
 );
 connection!(
     OrganisationConnection,
     OrganisationEdge,
-    super::types::Organisation
+    super::reference::Organisation,
+    "Organisation"
 );
-connection!(AreaConnection, AreaEdge, super::types::Area);
+connection!(AreaConnection, AreaEdge, super::reference::Area, "Area");
 
 /// A sort key requested by a client: field and direction.
 #[derive(InputObject, Debug, Clone, Copy)]
-#[graphql(concrete(name = "ProjectOrder", params(super::types::ProjectOrderField)))]
-#[graphql(concrete(name = "CentreOrder", params(super::types::CentreOrderField)))]
-#[graphql(concrete(name = "EventOrder", params(super::types::EventOrderField)))]
-#[graphql(concrete(name = "InfrastructureWorkOrder", params(super::types::WorkOrderField)))]
+#[graphql(concrete(name = "ProjectOrder", params(super::projects::ProjectOrderField)))]
+#[graphql(concrete(name = "CentreOrder", params(super::centres::CentreOrderField)))]
+#[graphql(concrete(name = "EventOrder", params(super::events::EventOrderField)))]
+#[graphql(concrete(name = "InfrastructureWorkOrder", params(super::works::WorkOrderField)))]
 #[graphql(concrete(
     name = "OrganisationOrder",
-    params(super::types::OrganisationOrderField)
+    params(super::reference::OrganisationOrderField)
 ))]
-#[graphql(concrete(name = "AreaOrder", params(super::types::AreaOrderField)))]
+#[graphql(concrete(name = "AreaOrder", params(super::reference::AreaOrderField)))]
 pub struct OrderBy<F: async_graphql::InputType> {
     /// Field to sort on.
     pub field: F,

@@ -4,12 +4,19 @@
 //! seeding twice changes nothing, and a newer dataset only adds what is new.
 //! The whole load runs in one transaction: it lands completely or not at all.
 
+mod activity;
+mod check;
 mod demo;
+mod format;
+mod resolve;
+#[cfg(test)]
+mod tests;
+mod write;
 
 use sea_orm::sea_query::{IntoCondition, SimpleExpr};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait, Value,
+    IntoActiveModel, QueryFilter, TransactionTrait,
 };
 
 /// What a seed run did.
@@ -160,13 +167,7 @@ impl<C: ConnectionTrait + TransactionTrait> Seeder<'_, C> {
     }
 }
 
-/// `column = value`, or `column IS NULL` when the value is `None`.
-pub(crate) fn eq_opt<Col: ColumnTrait, V: Into<Value>>(col: Col, value: Option<V>) -> SimpleExpr {
-    match value {
-        Some(v) => col.eq(v),
-        None => col.is_null(),
-    }
-}
+pub(crate) use crate::db::filter::eq_opt;
 
 /// Builds an `AND` of conditions.
 pub(crate) fn all<I: IntoIterator<Item = SimpleExpr>>(parts: I) -> Condition {

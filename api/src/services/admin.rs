@@ -1,21 +1,19 @@
 //! Administration: users, organisations and API keys (admins only), and login.
 
-use async_graphql::{ID, InputObject};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
 };
-use serde::{Deserialize, Serialize};
 
 use entities::codes::{OrganisationKind, UserRole};
 use entities::{api_key, organisation, user, user_project_scope};
 
 use super::*;
 use crate::auth::{api_keys, password};
-use crate::graphql::ids::{NodeType, decode_as};
 use crate::search::search_key;
 
-fn require_admin(actor: &Actor) -> ServiceResult<()> {
+/// Refuses callers who are not admins (FORBIDDEN).
+pub fn require_admin(actor: &Actor) -> ServiceResult<()> {
     if actor.viewer.is_admin() {
         Ok(())
     } else {
@@ -23,39 +21,33 @@ fn require_admin(actor: &Actor) -> ServiceResult<()> {
     }
 }
 
-fn decode_field(kind: NodeType, raw: &ID, field: &[&str]) -> ServiceResult<i32> {
-    decode_as(kind, raw)
-        .map_err(|e| UserError::new(field, UserErrorCode::Invalid, e.message()).into())
-}
-
 /// Normalises an email for storage and lookup.
 pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// A new user account.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct CreateUserInput {
+/// A new user account (no `Debug`: it holds a password).
+#[derive(Clone)]
+pub struct NewUser {
     /// Email, used to log in (case-insensitive).
     pub email: String,
     /// Name shown in the audit trail.
     pub display_name: String,
     /// Initial password (at least 12 characters). Never logged or stored in clear.
-    #[serde(skip_serializing)]
     pub password: String,
     /// Role.
     pub role: UserRole,
     /// Organisation the user belongs to.
-    pub organisation_id: Option<ID>,
+    pub organisation_id: Option<i32>,
     /// For managers: the projects they may edit.
-    pub project_ids: Option<Vec<ID>>,
+    pub project_ids: Vec<i32>,
 }
 
 /// Creates a user account; `bootstrap` skips the admin check (CLI use).
 pub async fn create_user<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &CreateUserInput,
+    input: &NewUser,
     bootstrap: bool,
 ) -> ServiceResult<Outcome> {
     if !bootstrap {
@@ -84,14 +76,7 @@ pub async fn create_user<C: ConnectionTrait>(
             problem,
         ));
     }
-    let organisation_id = match &input.organisation_id {
-        Some(raw) => Some(decode_field(
-            NodeType::Organisation,
-            raw,
-            &["input", "organisationId"],
-        )?),
-        None => None,
-    };
+    let organisation_id = input.organisation_id;
     if let Some(org) = organisation_id
         && organisation::Entity::find_by_id(org)
             .one(db)
@@ -104,20 +89,7 @@ pub async fn create_user<C: ConnectionTrait>(
             "no such organisation",
         ));
     }
-    let mut projects = Vec::new();
-    for (i, raw) in input
-        .project_ids
-        .clone()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        projects.push(decode_field(
-            NodeType::Project,
-            raw,
-            &["input", "projectIds", &i.to_string()],
-        )?);
-    }
+    let projects = &input.project_ids;
     if !projects.is_empty() && input.role != UserRole::Manager {
         errors.push(UserError::new(
             &["input", "projectIds"],
@@ -154,7 +126,7 @@ pub async fn create_user<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    set_scopes(db, created.id, &projects).await?;
+    set_scopes(db, created.id, projects).await?;
     let after = serde_json::json!({ "id": created.id, "email": created.email, "role": created.role, "organisationId": created.organisation_id, "projects": projects });
     audit(
         db,
@@ -202,11 +174,11 @@ async fn set_scopes<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Changes to a user; omitted fields stay as they are.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct UpdateUserInput {
+/// Changes to a user; `None` fields stay as they are (no `Debug`: it may hold a password).
+#[derive(Clone)]
+pub struct UserChanges {
     /// The user.
-    pub id: ID,
+    pub id: i32,
     /// The `version` the change is based on.
     pub version: i32,
     /// New display name.
@@ -216,9 +188,8 @@ pub struct UpdateUserInput {
     /// Activate or deactivate (deactivated users cannot log in; their tokens stop working).
     pub active: Option<bool>,
     /// New project scope (managers).
-    pub project_ids: Option<Vec<ID>>,
+    pub project_ids: Option<Vec<i32>>,
     /// New password.
-    #[serde(skip_serializing)]
     pub password: Option<String>,
 }
 
@@ -226,10 +197,10 @@ pub struct UpdateUserInput {
 pub async fn update_user<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &UpdateUserInput,
+    input: &UserChanges,
 ) -> ServiceResult<Outcome> {
     require_admin(actor)?;
-    let id = decode_field(NodeType::User, &input.id, &["input", "id"])?;
+    let id = input.id;
     let Some(before) = user::Entity::find_by_id(id).one(db).await? else {
         return Err(
             UserError::new(&["input", "id"], UserErrorCode::NotFound, "no such user").into(),
@@ -275,16 +246,8 @@ pub async fn update_user<C: ConnectionTrait>(
     {
         return Err(conflict(&["input", "version"], "user"));
     }
-    if let Some(raw) = &input.project_ids {
-        let mut projects = Vec::new();
-        for (i, r) in raw.iter().enumerate() {
-            projects.push(decode_field(
-                NodeType::Project,
-                r,
-                &["input", "projectIds", &i.to_string()],
-            )?);
-        }
-        set_scopes(db, id, &projects).await?;
+    if let Some(projects) = &input.project_ids {
+        set_scopes(db, id, projects).await?;
     }
     let after = user::Entity::find_by_id(id).one(db).await?;
     let public = |u: &user::Model| serde_json::json!({ "email": u.email, "role": u.role, "active": u.is_active, "displayName": u.display_name });
@@ -301,9 +264,9 @@ pub async fn update_user<C: ConnectionTrait>(
     Ok(Outcome::changed(id))
 }
 
-/// A new organisation.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct OrganisationInput {
+/// An organisation's fields, to create or replace.
+#[derive(Debug, Clone)]
+pub struct OrganisationFields {
     /// Name in Azerbaijani.
     pub name_az: String,
     /// Name in English.
@@ -316,11 +279,11 @@ pub struct OrganisationInput {
     pub kind: OrganisationKind,
     /// IATI organisation identifier.
     pub iati_ref: Option<String>,
-    /// Parent organisation.
-    pub parent_id: Option<ID>,
+    /// Parent organisation (used when creating).
+    pub parent_id: Option<i32>,
 }
 
-impl OrganisationInput {
+impl OrganisationFields {
     /// The folded search key over the names and acronyms.
     fn search_key(&self) -> String {
         let names = [
@@ -337,7 +300,7 @@ impl OrganisationInput {
 pub async fn create_organisation<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &OrganisationInput,
+    input: &OrganisationFields,
 ) -> ServiceResult<Outcome> {
     require_admin(actor)?;
     let mut errors = Vec::new();
@@ -356,14 +319,7 @@ pub async fn create_organisation<C: ConnectionTrait>(
         ));
     }
     check(errors)?;
-    let parent_id = match &input.parent_id {
-        Some(raw) => Some(decode_field(
-            NodeType::Organisation,
-            raw,
-            &["input", "parentId"],
-        )?),
-        None => None,
-    };
+    let parent_id = input.parent_id;
     let created = organisation::ActiveModel {
         id: NotSet,
         acronym_az: Set(input.acronym_az.clone()),
@@ -403,12 +359,11 @@ pub async fn create_organisation<C: ConnectionTrait>(
 pub async fn update_organisation<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    id: &ID,
+    id: i32,
     version: i32,
-    input: &OrganisationInput,
+    input: &OrganisationFields,
 ) -> ServiceResult<Outcome> {
     require_admin(actor)?;
-    let id = decode_field(NodeType::Organisation, id, &["id"])?;
     let Some(before) = organisation::Entity::find_by_id(id).one(db).await? else {
         return Err(
             UserError::new(&["id"], UserErrorCode::NotFound, "no such organisation").into(),
@@ -452,12 +407,12 @@ pub async fn update_organisation<C: ConnectionTrait>(
 }
 
 /// A new API key for a dashboard.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct CreateApiKeyInput {
+#[derive(Debug, Clone)]
+pub struct NewApiKey {
     /// Who the key is for (e.g. the dashboard's name).
     pub name: String,
     /// Organisation of the client.
-    pub organisation_id: Option<ID>,
+    pub organisation_id: Option<i32>,
     /// Rate tier (`standard` or `high`).
     pub rate_tier: Option<String>,
 }
@@ -466,7 +421,7 @@ pub struct CreateApiKeyInput {
 pub async fn create_api_key<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &CreateApiKeyInput,
+    input: &NewApiKey,
     bootstrap: bool,
 ) -> ServiceResult<Outcome> {
     if !bootstrap {
@@ -489,14 +444,7 @@ pub async fn create_api_key<C: ConnectionTrait>(
         )
         .into());
     }
-    let organisation_id = match &input.organisation_id {
-        Some(raw) => Some(decode_field(
-            NodeType::Organisation,
-            raw,
-            &["input", "organisationId"],
-        )?),
-        None => None,
-    };
+    let organisation_id = input.organisation_id;
     let key = api_keys::generate();
     let created = api_key::ActiveModel {
         id: NotSet,
@@ -542,10 +490,9 @@ pub async fn create_api_key<C: ConnectionTrait>(
 pub async fn revoke_api_key<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    id: &ID,
+    id: i32,
 ) -> ServiceResult<Outcome> {
     require_admin(actor)?;
-    let id = decode_field(NodeType::ApiKey, id, &["id"])?;
     let Some(before) = api_key::Entity::find_by_id(id).one(db).await? else {
         return Err(UserError::new(&["id"], UserErrorCode::NotFound, "no such API key").into());
     };

@@ -1,46 +1,31 @@
-//! Events and their attendance: create (with attendance, in one
-//! transaction), update, cancel, replace the attendance grid, or add to it.
+//! Events: create (with attendance, in one transaction), update (optionally
+//! replacing the attendance grid in the same transaction), cancel. The grid
+//! itself is `attendance`.
 
-use std::collections::HashSet;
-
-use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, NotSet,
     QueryFilter, QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
 
 use entities::codes::*;
-use entities::{attendance, centre, event, event_area};
+use entities::{centre, event, event_area};
 
+pub use super::attendance::AttendanceCell;
+use super::attendance::{
+    audit_grid, cancelled, capacity_error, cells_of, insert_cells, replace_grid, total,
+    validate_cells,
+};
 use super::*;
-use crate::graphql::ids::{NodeType, decode_as};
 use crate::search::search_key;
 
-/// One cell of an attendance grid.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct AttendanceCellInput {
-    /// Sex (UNKNOWN when not recorded).
-    pub sex: Sex,
-    /// Age band (UNKNOWN when not recorded).
-    pub age_band: AgeBand,
-    /// Disability status (UNKNOWN when not recorded).
-    pub disability: Disability,
-    /// Beneficiary category (UNKNOWN when not recorded).
-    pub category: BeneficiaryCategory,
-    /// Participants in this cell (0 or more).
-    pub count: i32,
-}
-
 /// A new event, optionally with its attendance.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct CreateEventInput {
+#[derive(Debug, Clone)]
+pub struct NewEvent {
     /// Project the event belongs to.
-    pub project_id: ID,
+    pub project_id: i32,
     /// Centre it is held at, if one (must belong to the project).
-    pub centre_id: Option<ID>,
+    pub centre_id: Option<i32>,
     /// Kind of event.
     pub kind: EventKind,
     /// Title in Azerbaijani.
@@ -64,16 +49,16 @@ pub struct CreateEventInput {
     /// Planned or held (default HELD when attendance is given, else PLANNED).
     pub status: Option<EventStatus>,
     /// Areas it takes place in.
-    pub area_ids: Option<Vec<ID>>,
+    pub area_ids: Vec<i32>,
     /// Attendance grid, written in the same transaction.
-    pub attendance: Option<Vec<AttendanceCellInput>>,
+    pub attendance: Vec<AttendanceCell>,
 }
 
-/// Changes to an event; omitted fields stay as they are.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct UpdateEventInput {
+/// Changes to an event; `None` fields stay as they are.
+#[derive(Debug, Clone)]
+pub struct EventChanges {
     /// The event.
-    pub id: ID,
+    pub id: i32,
     /// The `version` the change is based on.
     pub version: i32,
     /// New kind.
@@ -92,44 +77,10 @@ pub struct UpdateEventInput {
     pub end_date: Option<NaiveDate>,
     /// New capacity.
     pub capacity: Option<i32>,
-    /// New status (use `cancelEvent` to cancel).
+    /// New status (cancelling is [`cancel`]).
     pub status: Option<EventStatus>,
-}
-
-type CellKey = (Sex, AgeBand, Disability, BeneficiaryCategory);
-
-fn validate_cells(cells: &[AttendanceCellInput], path: &str) -> Vec<UserError> {
-    let mut errors = Vec::new();
-    let mut seen: HashSet<CellKey> = HashSet::new();
-    for (i, c) in cells.iter().enumerate() {
-        let index = i.to_string();
-        if c.count < 0 {
-            errors.push(UserError::new(
-                &["input", path, &index, "count"],
-                UserErrorCode::NegativeCount,
-                "a count cannot be negative",
-            ));
-        }
-        if !seen.insert((c.sex, c.age_band, c.disability, c.category)) {
-            errors.push(UserError::new(
-                &["input", path, &index],
-                UserErrorCode::DuplicateCell,
-                "this sex × age band × disability × category cell appears twice",
-            ));
-        }
-    }
-    errors
-}
-
-fn capacity_error(capacity: Option<i32>, total: i64, path: &[&str]) -> Option<UserError> {
-    let cap = capacity?;
-    (total > i64::from(cap)).then(|| {
-        UserError::new(
-            path,
-            UserErrorCode::CapacityExceeded,
-            format!("{total} participants exceed the event's capacity of {cap}"),
-        )
-    })
+    /// A new attendance grid replacing the old one, in the same write (one version bump).
+    pub attendance: Option<Vec<AttendanceCell>>,
 }
 
 fn event_dates_errors(
@@ -152,49 +103,13 @@ fn event_dates_errors(
     errors
 }
 
-async fn insert_cells<C: ConnectionTrait>(
-    db: &C,
-    event_id: i32,
-    cells: &[AttendanceCellInput],
-) -> Result<(), DbErr> {
-    if cells.is_empty() {
-        return Ok(());
-    }
-    let rows = cells.iter().map(|c| attendance::ActiveModel {
-        id: NotSet,
-        event_id: Set(event_id),
-        sex: Set(c.sex),
-        age_band: Set(c.age_band),
-        disability: Set(c.disability),
-        category: Set(c.category),
-        count: Set(c.count),
-        ..Default::default()
-    });
-    attendance::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
-async fn cells_of<C: ConnectionTrait>(
-    db: &C,
-    event_id: i32,
-) -> Result<Vec<attendance::Model>, DbErr> {
-    attendance::Entity::find()
-        .filter(attendance::Column::EventId.eq(event_id))
-        .all(db)
-        .await
-}
-
 /// Loads an event the caller may edit, locking its row for the transaction on PostgreSQL.
-async fn editable_event<C: ConnectionTrait>(
+pub(super) async fn editable_event<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
-    raw_id: &ID,
+    id: i32,
     field: &[&str],
 ) -> ServiceResult<(event::Model, entities::project::Model)> {
-    let id = decode_as(NodeType::Event, raw_id)
-        .map_err(|e| UserError::new(field, UserErrorCode::Invalid, e.message()))?;
     let mut query = event::Entity::find_by_id(id)
         .filter(viewer.owned_by_visible_project(event::Column::ProjectId));
     if db.get_database_backend() == DatabaseBackend::Postgres {
@@ -212,12 +127,10 @@ async fn editable_event<C: ConnectionTrait>(
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &CreateEventInput,
+    input: &NewEvent,
 ) -> ServiceResult<Outcome> {
-    let project_id = decode_as(NodeType::Project, &input.project_id).map_err(|e| {
-        UserError::new(&["input", "projectId"], UserErrorCode::Invalid, e.message())
-    })?;
-    let project = editable_project(db, &actor.viewer, project_id, &["input", "projectId"]).await?;
+    let project =
+        editable_project(db, &actor.viewer, input.project_id, &["input", "projectId"]).await?;
     let mut errors = Vec::new();
     if input.title_az.trim().is_empty() {
         errors.push(UserError::new(
@@ -245,60 +158,25 @@ pub async fn create<C: ConnectionTrait>(
         input.start_date,
         input.end_date,
     ));
-    let cells = input.attendance.clone().unwrap_or_default();
-    errors.extend(validate_cells(&cells, "attendance"));
-    let total: i64 = cells
-        .iter()
-        .map(|c| i64::from(std::cmp::Ord::max(c.count, 0)))
-        .sum();
+    let cells = &input.attendance;
+    errors.extend(validate_cells(cells, "attendance"));
     errors.extend(capacity_error(
         input.capacity,
-        total,
+        total(cells),
         &["input", "attendance"],
     ));
-    let centre_id = match &input.centre_id {
-        Some(raw) => match decode_as(NodeType::Centre, raw) {
-            Ok(id) => {
-                let found = centre::Entity::find_by_id(id)
-                    .filter(centre::Column::ProjectId.eq(project.id))
-                    .one(db)
-                    .await?;
-                if found.is_none() {
-                    errors.push(UserError::new(
-                        &["input", "centreId"],
-                        UserErrorCode::NotFound,
-                        "no such centre in this project",
-                    ));
-                }
-                Some(id)
-            }
-            Err(e) => {
-                errors.push(UserError::new(
-                    &["input", "centreId"],
-                    UserErrorCode::Invalid,
-                    e.message(),
-                ));
-                None
-            }
-        },
-        None => None,
-    };
-    let mut area_ids = Vec::new();
-    for (i, raw) in input
-        .area_ids
-        .clone()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
+    if let Some(id) = input.centre_id
+        && centre::Entity::find_by_id(id)
+            .filter(centre::Column::ProjectId.eq(project.id))
+            .one(db)
+            .await?
+            .is_none()
     {
-        match decode_as(NodeType::Area, raw) {
-            Ok(id) => area_ids.push(id),
-            Err(e) => errors.push(UserError::new(
-                &["input", "areaIds", &i.to_string()],
-                UserErrorCode::Invalid,
-                e.message(),
-            )),
-        }
+        errors.push(UserError::new(
+            &["input", "centreId"],
+            UserErrorCode::NotFound,
+            "no such centre in this project",
+        ));
     }
     check(errors)?;
     ensure_unlocked(db, project.id, input.start_date, &["input", "startDate"]).await?;
@@ -311,7 +189,7 @@ pub async fn create<C: ConnectionTrait>(
     let created = event::ActiveModel {
         id: NotSet,
         project_id: Set(project.id),
-        centre_id: Set(centre_id),
+        centre_id: Set(input.centre_id),
         kind: Set(input.kind),
         title_az: Set(input.title_az.trim().to_string()),
         title_en: Set(input.title_en.trim().to_string()),
@@ -332,7 +210,7 @@ pub async fn create<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    for area in area_ids {
+    for &area in &input.area_ids {
         event_area::Entity::insert(event_area::ActiveModel {
             event_id: Set(created.id),
             area_id: Set(area),
@@ -348,7 +226,7 @@ pub async fn create<C: ConnectionTrait>(
             _ => ServiceError::Db(e),
         })?;
     }
-    insert_cells(db, created.id, &cells).await?;
+    insert_cells(db, created.id, cells).await?;
     let after = serde_json::json!({ "event": created, "attendance": cells });
     audit(
         db,
@@ -367,9 +245,9 @@ pub async fn create<C: ConnectionTrait>(
 pub async fn update<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &UpdateEventInput,
+    input: &EventChanges,
 ) -> ServiceResult<Outcome> {
-    let (before, project) = editable_event(db, &actor.viewer, &input.id, &["input", "id"]).await?;
+    let (before, project) = editable_event(db, &actor.viewer, input.id, &["input", "id"]).await?;
     if before.version != input.version {
         return Err(conflict(&["input", "version"], "event"));
     }
@@ -398,6 +276,17 @@ pub async fn update<C: ConnectionTrait>(
             "the English title cannot be empty",
         ));
     }
+    let grid = input.attendance.as_deref();
+    if let Some(cells) = grid {
+        errors.extend(validate_cells(cells, "attendance"));
+        let capacity = input.capacity.filter(|c| *c > 0).or(before.capacity);
+        errors.extend(capacity_error(
+            capacity,
+            total(cells),
+            &["input", "attendance"],
+        ));
+        errors.extend(cancelled(&before, &["input", "attendance"]));
+    }
     if let Some(cap) = input.capacity {
         if cap <= 0 {
             errors.push(UserError::new(
@@ -405,7 +294,8 @@ pub async fn update<C: ConnectionTrait>(
                 UserErrorCode::Invalid,
                 "capacity must be at least 1",
             ));
-        } else {
+        } else if grid.is_none() {
+            // A new grid is checked against the capacity above instead.
             let total: i64 = cells_of(db, before.id)
                 .await?
                 .iter()
@@ -460,11 +350,16 @@ pub async fn update<C: ConnectionTrait>(
         snapshot(&updated),
     )
     .await?;
+    if let Some(cells) = grid {
+        // Same transaction, same version bump: the edit and its grid land together.
+        let old = replace_grid(db, before.id, cells).await?;
+        audit_grid(db, actor, before.id, &old, cells).await?;
+    }
     Ok(Outcome::changed(before.id))
 }
 
 /// Applies a change only if the row still has `version` (compare-and-set).
-async fn bump_event<C: ConnectionTrait>(
+pub(super) async fn bump_event<C: ConnectionTrait>(
     db: &C,
     id: i32,
     version: i32,
@@ -487,7 +382,7 @@ async fn bump_event<C: ConnectionTrait>(
 pub async fn cancel<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    id: &ID,
+    id: i32,
     version: i32,
 ) -> ServiceResult<Outcome> {
     let (before, project) = editable_event(db, &actor.viewer, id, &["id"]).await?;
@@ -511,137 +406,6 @@ pub async fn cancel<C: ConnectionTrait>(
         Some(before.id),
         snapshot(&before),
         snapshot(&updated),
-    )
-    .await?;
-    Ok(Outcome::changed(before.id))
-}
-
-/// Replaces an event's attendance grid if `version` is current.
-pub async fn record_attendance<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    event_id: &ID,
-    version: i32,
-    cells: &[AttendanceCellInput],
-) -> ServiceResult<Outcome> {
-    let (before, project) = editable_event(db, &actor.viewer, event_id, &["eventId"]).await?;
-    if before.version != version {
-        return Err(conflict(&["version"], "event"));
-    }
-    let mut errors = validate_cells(cells, "cells");
-    let total: i64 = cells
-        .iter()
-        .map(|c| i64::from(std::cmp::Ord::max(c.count, 0)))
-        .sum();
-    errors.extend(capacity_error(before.capacity, total, &["cells"]));
-    if before.status == EventStatus::Cancelled {
-        errors.push(UserError::new(
-            &["eventId"],
-            UserErrorCode::InvalidTransition,
-            "the event was cancelled",
-        ));
-    }
-    check(errors)?;
-    ensure_unlocked(db, project.id, before.start_date, &["eventId"]).await?;
-    let old = cells_of(db, before.id).await?;
-    attendance::Entity::delete_many()
-        .filter(attendance::Column::EventId.eq(before.id))
-        .exec(db)
-        .await?;
-    insert_cells(db, before.id, cells).await?;
-    let change = event::ActiveModel {
-        version: Set(before.version + 1),
-        ..Default::default()
-    };
-    bump_event(db, before.id, before.version, change)
-        .await?
-        .ok_or_else(|| conflict(&["version"], "event"))?;
-    audit(
-        db,
-        actor,
-        "attendance.record",
-        "event",
-        Some(before.id),
-        snapshot(&old),
-        snapshot(&cells),
-    )
-    .await?;
-    Ok(Outcome::changed(before.id))
-}
-
-/// Adds counts to an event's attendance (for several people entering the
-/// same event at once: no version needed, every addition counts exactly once).
-pub async fn add_attendance<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    event_id: &ID,
-    cells: &[AttendanceCellInput],
-) -> ServiceResult<Outcome> {
-    let (before, project) = editable_event(db, &actor.viewer, event_id, &["eventId"]).await?;
-    let mut errors = validate_cells(cells, "cells");
-    if before.status == EventStatus::Cancelled {
-        errors.push(UserError::new(
-            &["eventId"],
-            UserErrorCode::InvalidTransition,
-            "the event was cancelled",
-        ));
-    }
-    check(errors)?;
-    ensure_unlocked(db, project.id, before.start_date, &["eventId"]).await?;
-    let existing: i64 = cells_of(db, before.id)
-        .await?
-        .iter()
-        .map(|c| i64::from(c.count))
-        .sum();
-    let added: i64 = cells.iter().map(|c| i64::from(c.count)).sum();
-    if let Some(err) = capacity_error(before.capacity, existing + added, &["cells"]) {
-        return Err(err.into());
-    }
-    for c in cells {
-        let row = attendance::ActiveModel {
-            id: NotSet,
-            event_id: Set(before.id),
-            sex: Set(c.sex),
-            age_band: Set(c.age_band),
-            disability: Set(c.disability),
-            category: Set(c.category),
-            count: Set(c.count),
-            ..Default::default()
-        };
-        attendance::Entity::insert(row)
-            .on_conflict(
-                OnConflict::columns([
-                    attendance::Column::EventId,
-                    attendance::Column::Sex,
-                    attendance::Column::AgeBand,
-                    attendance::Column::Disability,
-                    attendance::Column::Category,
-                ])
-                .value(
-                    attendance::Column::Count,
-                    Expr::col((attendance::Entity, attendance::Column::Count)).add(c.count),
-                )
-                .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-    }
-    event::Entity::update_many()
-        .col_expr(
-            event::Column::Version,
-            Expr::col(event::Column::Version).add(1),
-        )
-        .filter(event::Column::Id.eq(before.id))
-        .exec(db)
-        .await?;
-    audit(
-        db,
-        actor,
-        "attendance.add",
-        "event",
-        Some(before.id),
-        None,
-        snapshot(&cells),
     )
     .await?;
     Ok(Outcome::changed(before.id))

@@ -1,25 +1,22 @@
 //! Progress figures: infrastructure work status (with dated history), centre
 //! milestones, and service counts for a period.
 
-use async_graphql::{ID, InputObject};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
 };
-use serde::{Deserialize, Serialize};
 
 use entities::codes::*;
 use entities::{centre, centre_milestone, infrastructure_work, service_count, work_status_change};
 
 use super::*;
-use crate::graphql::ids::{NodeType, decode_as};
-use crate::seed::eq_opt;
+use crate::db::filter::eq_opt;
 
 /// A new status (and progress) of an infrastructure work.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct WorkStatusInput {
+#[derive(Debug, Clone)]
+pub struct WorkStatusChange {
     /// The work.
-    pub id: ID,
+    pub id: i32,
     /// The `version` the change is based on.
     pub version: i32,
     /// New status.
@@ -38,10 +35,9 @@ pub struct WorkStatusInput {
 pub async fn update_work_status<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &WorkStatusInput,
+    input: &WorkStatusChange,
 ) -> ServiceResult<Outcome> {
-    let id = decode_as(NodeType::InfrastructureWork, &input.id)
-        .map_err(|e| UserError::new(&["input", "id"], UserErrorCode::Invalid, e.message()))?;
+    let id = input.id;
     let Some(before) = infrastructure_work::Entity::find_by_id(id)
         .filter(
             actor
@@ -140,10 +136,10 @@ pub async fn update_work_status<C: ConnectionTrait>(
 }
 
 /// A milestone a centre reached.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct CentreMilestoneInput {
+#[derive(Debug, Clone)]
+pub struct CentreMilestone {
     /// The centre.
-    pub id: ID,
+    pub id: i32,
     /// The `version` the change is based on.
     pub version: i32,
     /// Milestone reached; becomes the centre's status.
@@ -160,10 +156,9 @@ pub struct CentreMilestoneInput {
 pub async fn record_centre_milestone<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &CentreMilestoneInput,
+    input: &CentreMilestone,
 ) -> ServiceResult<Outcome> {
-    let id = decode_as(NodeType::Centre, &input.id)
-        .map_err(|e| UserError::new(&["input", "id"], UserErrorCode::Invalid, e.message()))?;
+    let id = input.id;
     let Some(before) = centre::Entity::find_by_id(id)
         .filter(
             actor
@@ -234,8 +229,8 @@ pub async fn record_centre_milestone<C: ConnectionTrait>(
 }
 
 /// One service count cell for a period.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct ServiceCountCellInput {
+#[derive(Debug, Clone)]
+pub struct ServiceCountCell {
     /// Type of support (omit for all types).
     pub support_type: Option<SupportType>,
     /// Channel (omit for all channels).
@@ -259,12 +254,12 @@ pub struct ServiceCountCellInput {
 }
 
 /// Service counts of a project (and centre) for one period.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct ServiceCountsInput {
+#[derive(Debug, Clone)]
+pub struct ServiceCounts {
     /// The project.
-    pub project_id: ID,
+    pub project_id: i32,
     /// The centre, if the counts are for one.
-    pub centre_id: Option<ID>,
+    pub centre_id: Option<i32>,
     /// First day of the period.
     pub period_start: NaiveDate,
     /// Last day of the period.
@@ -272,7 +267,7 @@ pub struct ServiceCountsInput {
     /// Sensitivity of the people counted (default: the project's).
     pub sensitivity: Option<Sensitivity>,
     /// The cells.
-    pub counts: Vec<ServiceCountCellInput>,
+    pub counts: Vec<ServiceCountCell>,
 }
 
 /// Writes a period's service counts: new cells are inserted, existing ones
@@ -280,42 +275,26 @@ pub struct ServiceCountsInput {
 pub async fn set_service_counts<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &ServiceCountsInput,
+    input: &ServiceCounts,
 ) -> ServiceResult<Outcome> {
     use service_count::Column as Col;
-    let project_id = decode_as(NodeType::Project, &input.project_id).map_err(|e| {
-        UserError::new(&["input", "projectId"], UserErrorCode::Invalid, e.message())
-    })?;
-    let project = editable_project(db, &actor.viewer, project_id, &["input", "projectId"]).await?;
+    let project =
+        editable_project(db, &actor.viewer, input.project_id, &["input", "projectId"]).await?;
     let mut errors = Vec::new();
-    let centre_id = match &input.centre_id {
-        Some(raw) => match decode_as(NodeType::Centre, raw) {
-            Ok(id) => {
-                if centre::Entity::find_by_id(id)
-                    .filter(centre::Column::ProjectId.eq(project.id))
-                    .one(db)
-                    .await?
-                    .is_none()
-                {
-                    errors.push(UserError::new(
-                        &["input", "centreId"],
-                        UserErrorCode::NotFound,
-                        "no such centre in this project",
-                    ));
-                }
-                Some(id)
-            }
-            Err(e) => {
-                errors.push(UserError::new(
-                    &["input", "centreId"],
-                    UserErrorCode::Invalid,
-                    e.message(),
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    let centre_id = input.centre_id;
+    if let Some(id) = centre_id
+        && centre::Entity::find_by_id(id)
+            .filter(centre::Column::ProjectId.eq(project.id))
+            .one(db)
+            .await?
+            .is_none()
+    {
+        errors.push(UserError::new(
+            &["input", "centreId"],
+            UserErrorCode::NotFound,
+            "no such centre in this project",
+        ));
+    }
     if input.period_end < input.period_start {
         errors.push(UserError::new(
             &["input", "periodEnd"],

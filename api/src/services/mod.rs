@@ -2,13 +2,19 @@
 //! [`run_idempotent`], which also claims the idempotency key, stores the
 //! outcome with the write, and so makes retries and concurrent duplicates
 //! count once. Every write records its audit row in the same transaction.
+//!
+//! Services know nothing of GraphQL: they take plain inputs (ids as integers,
+//! the domain enums of `entities::codes`) and answer domain errors
+//! ([`UserError`] with a [`UserErrorCode`]); the GraphQL layer decodes global
+//! IDs before calling them and maps their errors to its own objects.
 
+pub mod accounts;
 pub mod admin;
+pub mod attendance;
 pub mod events;
 pub mod figures;
 pub mod reports;
 
-use async_graphql::{Enum, SimpleObject};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -20,10 +26,10 @@ use sha2::{Digest, Sha256};
 use entities::codes::ReportStatus;
 use entities::{audit_entry, idempotency_key, project, report};
 
-use crate::graphql::access::Viewer;
+use crate::access::Viewer;
 
 /// Machine-readable reason of a user error.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum UserErrorCode {
     /// A value is malformed or out of range.
     Invalid,
@@ -61,8 +67,9 @@ pub enum UserErrorCode {
     Unauthenticated,
 }
 
-/// A problem with the input, returned in the payload (not as a GraphQL error).
-#[derive(SimpleObject, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A problem with the input: nothing was written. Stored with the
+/// idempotency key (serde), so its shape is part of the stored outcomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserError {
     /// Path to the input field at fault, e.g. `["input", "attendance", "2", "count"]`.
     pub field: Vec<String>,
@@ -95,6 +102,12 @@ pub enum ServiceError {
 impl From<DbErr> for ServiceError {
     fn from(e: DbErr) -> Self {
         Self::Db(e)
+    }
+}
+
+impl From<Vec<UserError>> for ServiceError {
+    fn from(errors: Vec<UserError>) -> Self {
+        Self::User(errors)
     }
 }
 

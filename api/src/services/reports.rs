@@ -1,24 +1,21 @@
 //! Period reports: draft → submitted → returned (with a comment) → approved.
 //! Approved periods lock the project's figures until an admin reopens them.
 
-use async_graphql::{ID, InputObject};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set,
 };
-use serde::{Deserialize, Serialize};
 
 use entities::codes::ReportStatus;
 use entities::report;
 
 use super::*;
-use crate::graphql::ids::{NodeType, decode_as};
 
 /// A project's report for a period, to submit for approval.
-#[derive(InputObject, Debug, Clone, Serialize, Deserialize)]
-pub struct SubmitReportInput {
+#[derive(Debug, Clone)]
+pub struct ReportPeriod {
     /// The project.
-    pub project_id: ID,
+    pub project_id: i32,
     /// First day of the period.
     pub period_start: NaiveDate,
     /// Last day of the period.
@@ -29,12 +26,10 @@ pub struct SubmitReportInput {
 pub async fn submit<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: &SubmitReportInput,
+    input: &ReportPeriod,
 ) -> ServiceResult<Outcome> {
-    let project_id = decode_as(NodeType::Project, &input.project_id).map_err(|e| {
-        UserError::new(&["input", "projectId"], UserErrorCode::Invalid, e.message())
-    })?;
-    let project = editable_project(db, &actor.viewer, project_id, &["input", "projectId"]).await?;
+    let project =
+        editable_project(db, &actor.viewer, input.project_id, &["input", "projectId"]).await?;
     if input.period_end < input.period_start {
         return Err(UserError::new(
             &["input", "periodEnd"],
@@ -130,7 +125,7 @@ pub enum Decision {
 pub async fn decide<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    id: &ID,
+    id: i32,
     version: i32,
     decision: Decision,
     comment: Option<String>,
@@ -143,7 +138,6 @@ pub async fn decide<C: ConnectionTrait>(
         )
         .into());
     }
-    let id = decode_report_id(id)?;
     let Some(before) = report::Entity::find_by_id(id).one(db).await? else {
         return Err(UserError::new(&["id"], UserErrorCode::NotFound, "no such report").into());
     };
@@ -214,9 +208,4 @@ pub async fn decide<C: ConnectionTrait>(
     )
     .await?;
     Ok(Outcome::changed(id))
-}
-
-fn decode_report_id(raw: &ID) -> ServiceResult<i32> {
-    decode_as(NodeType::Report, raw)
-        .map_err(|e| UserError::new(&["id"], UserErrorCode::Invalid, e.message()).into())
 }

@@ -26,6 +26,7 @@ use super::{Access, Dimension};
 use crate::disclosure::lattice::{CubeCell, DEFAULT_BUDGET, Mode, Protected};
 use crate::disclosure::{Figure, Thresholds};
 use crate::error::AppError;
+use crate::queries::places;
 
 /// Which facts are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -181,12 +182,11 @@ fn from_where(kind: Kind, q: &mut Sql, access: &Access, area: Option<i32>) {
             );
             q.in_ids("e.project_id", &access.visible);
             if area.is_some() {
-                q.push(
-                    " AND e.id IN (SELECT ea.event_id FROM event_areas ea \
-                     WHERE ea.area_id IN (SELECT id FROM area_tree) \
-                     UNION SELECT e2.id FROM events e2 JOIN centres c2 ON c2.id = e2.centre_id \
-                     WHERE NOT c2.sensitive_location AND c2.area_id IN (SELECT id FROM area_tree))",
-                );
+                // Statistics place events the same way for every viewer, so a
+                // published figure reads the same whoever asks.
+                q.push(" AND e.id IN (")
+                    .push(&places::events_in_area_tree(true))
+                    .push(")");
             }
         }
         Kind::Services => {
@@ -198,17 +198,16 @@ fn from_where(kind: Kind, q: &mut Sql, access: &Access, area: Option<i32>) {
             );
             q.in_ids("sc.project_id", &access.visible);
             if area.is_some() {
-                q.push(" AND NOT c.sensitive_location AND c.area_id IN (SELECT id FROM area_tree)");
+                q.push(" AND ")
+                    .push(&places::centre_location_visible("c", true))
+                    .push(" AND c.area_id IN (SELECT id FROM area_tree)");
             }
         }
     }
 }
 
 fn prelude(kind: Kind, q: &mut Sql, area: Option<i32>) {
-    q.push(&sql::prelude(area.is_some()));
-    if let Some(area) = area {
-        q.param(area).push(sql::TREE_END);
-    }
+    q.push(&sql::prelude(area));
     if kind == Kind::Participants {
         q.push(sql::EVENT_DISTRICT_CTE);
     }

@@ -9,6 +9,7 @@ use sea_orm::ConnectionTrait;
 use super::Access;
 use super::sql::{self, Sql, int_at, text_at, text_of};
 use crate::error::AppError;
+use crate::queries::places;
 
 /// What is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,10 +86,7 @@ pub async fn count(
         })
         .collect();
     let mut q = Sql::new(db.get_database_backend());
-    q.push(&sql::prelude(query.area.is_some()));
-    if let Some(area) = query.area {
-        q.param(area).push(sql::TREE_END);
-    }
+    q.push(&sql::prelude(query.area));
     q.push(" SELECT ");
     for e in &exprs {
         q.push(e).push(", ");
@@ -103,16 +101,18 @@ pub async fn count(
     if query.area.is_some() {
         match what {
             Facility::Centres => {
-                q.push(
-                    " AND (f.area_id IN (SELECT id FROM area_tree) OR f.id IN \
-                     (SELECT centre_id FROM centre_areas_served WHERE area_id IN (SELECT id FROM area_tree)))",
-                );
-                if query.hide_sensitive_locations {
-                    q.push(" AND NOT f.sensitive_location");
-                }
+                q.push(" AND f.id IN (")
+                    .push(places::centres_in_area_tree())
+                    .push(") AND ")
+                    .push(&places::centre_location_visible(
+                        "f",
+                        query.hide_sensitive_locations,
+                    ));
             }
             Facility::Works => {
-                q.push(" AND f.area_id IN (SELECT id FROM area_tree)");
+                q.push(" AND f.area_id IN (")
+                    .push(places::works_in_area_tree())
+                    .push(")");
             }
         }
     }

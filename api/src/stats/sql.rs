@@ -132,10 +132,10 @@ pub fn text_of(expr: &str) -> String {
 ///   area (a district, or a city directly under the country or an economic
 ///   region, such as Bakı, Gəncə and Mingəçevir);
 /// - `area_tree(id)` when `tree_root` is given: that area and all below it
-///   (its one parameter is bound by the caller right after this text);
+///   ([`crate::queries::places::area_tree_cte`], the one area tree);
 /// - `project_org(project_id, organisation_id)`: the organisation accountable
 ///   for each project (the lowest id when several are).
-pub fn prelude(tree_root: bool) -> String {
+pub fn prelude(tree_root: Option<i32>) -> String {
     let mut text = String::from(
         "WITH RECURSIVE area_up(id, anc) AS (\
            SELECT id, id FROM areas \
@@ -150,14 +150,12 @@ pub fn prelude(tree_root: bool) -> String {
            SELECT project_id, MIN(organisation_id) FROM project_participants \
            WHERE role = 'accountable' GROUP BY project_id)",
     );
-    if tree_root {
-        text.push_str(", area_tree(id) AS (SELECT u.id FROM area_up u WHERE u.anc = ");
+    if let Some(root) = tree_root {
+        text.push_str(", ");
+        text.push_str(&crate::queries::places::area_tree_cte(root));
     }
     text
 }
-
-/// Closes the `area_tree` CTE opened by [`prelude`] after its parameter.
-pub const TREE_END: &str = ")";
 
 /// The district of an event: its centre's district, else the one district
 /// all its areas lie in; NULL when they lie in several or none is known.

@@ -27,3 +27,14 @@ describe('language in the URL', () => {
 		expect(preferredLang([])).toBe('az');
 	});
 });
+
+describe('the locale of a path', async () => {
+	vi.mock('$lib/paraglide/runtime.js', () => ({ defineCustomClientStrategy: () => {}, defineCustomServerStrategy: () => {} }));
+	const { langFromPath } = await import('./locale-strategy');
+	it('reads the first segment, or the second under /embed/', () => {
+		expect(langFromPath('/en/programme/x/')).toBe('en');
+		expect(langFromPath('/embed/en/map/')).toBe('en');
+		expect(langFromPath('/embed/xx/')).toBeUndefined();
+		expect(langFromPath('/')).toBeUndefined();
+	});
+});

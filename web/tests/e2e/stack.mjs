@@ -68,12 +68,13 @@ export async function startApi({ port, env = {} }) {
 	};
 }
 
-/** `vite build` into web/<dir> with extra environment (PRERENDER_API_URL, PORTAL_*…). */
+/** `npm run build` (scripts/build.mjs) into web/<dir> with extra environment (PRERENDER_API_URL, PORTAL_*…). */
 export function buildSite(dir, env = {}) {
-	const r = spawnSync(join(WEB_DIR, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+	const r = spawnSync('node', ['scripts/build.mjs', '--quiet'], {
 		cwd: WEB_DIR,
 		stdio: 'inherit',
-		env: { ...process.env, BUILD_DIR: dir, ...env }
+		// Vitest sets NODE_ENV=test, which would make Vite build a development bundle.
+		env: { ...process.env, NODE_ENV: 'production', BUILD_DIR: dir, KIT_OUT_DIR: `.svelte-kit-${dir}`, ...env }
 	});
 	if (r.status !== 0) throw new Error(`vite build into ${dir} failed`);
 	return join(WEB_DIR, dir);

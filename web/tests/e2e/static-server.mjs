@@ -34,8 +34,11 @@ async function isFile(p) {
 	}
 }
 
-/** Starts the server; resolves to `{ url, close }`. */
-export function serveStatic({ root, port = 0, proxyTo, connectSrc = '' }) {
+/**
+ * Starts the server; resolves to `{ url, close }`.
+ * @param {{ root: string, port?: number, proxyTo?: string, connectSrc?: string, csp?: boolean }} options
+ */
+export function serveStatic({ root, port = 0, proxyTo = undefined, connectSrc = '', csp = true }) {
 	const rootAbs = resolve(root);
 	const server = createServer(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
@@ -80,7 +83,7 @@ export function serveStatic({ root, port = 0, proxyTo, connectSrc = '' }) {
 		}
 		const type = TYPES[extname(file)] ?? 'application/octet-stream';
 		const headers = { 'content-type': type };
-		if (type.startsWith('text/html')) {
+		if (csp && type.startsWith('text/html')) {
 			headers['content-security-policy'] = CSP.replace('CONNECT', connectSrc).replace(
 				'FA',
 				url.pathname.startsWith('/embed/') ? '*' : "'self'"

@@ -47,15 +47,38 @@ export function apiBase(building = false): string {
 	return building ? config.prerenderApiUrl : config.apiUrl;
 }
 
+/**
+ * The GraphQL endpoint: the same URL while prerendering and in the browser, so
+ * the browser's first request is answered from the response the build inlined
+ * into the page (SvelteKit matches them by URL and body). A same-origin API is
+ * addressed by path; the build then runs with its prerender origin set to the
+ * API's (svelte.config.js) and hooks.server.ts sends those requests to it.
+ */
+function graphqlEndpoint(): string {
+	return `${config.apiUrl}/graphql`;
+}
+
 /** Absolute or site-relative URL of an API path such as `/export/projects.csv`. */
 export function apiUrl(path: string, building = false): string {
 	return `${apiBase(building)}${path}`;
 }
 
 /** Sends one typed GraphQL document and returns its `data`, or throws `ApiError`. */
-export async function query<Result, Variables>(
+export function query<Result, Variables>(
 	document: TadaDocumentNode<Result, Variables>,
 	variables: Variables,
+	options: RequestOptions = {}
+): Promise<Result> {
+	return queryText<Result>(print(document), variables as Record<string, unknown>, options);
+}
+
+/**
+ * Sends a document given as text. Only for documents assembled at run time from
+ * typed fragments (e.g. one aliased field per programme); the caller types the result.
+ */
+export async function queryText<Result>(
+	text: string,
+	variables: Record<string, unknown> | undefined,
 	options: RequestOptions = {}
 ): Promise<Result> {
 	const building = options.building ?? false;
@@ -65,10 +88,10 @@ export async function query<Result, Variables>(
 	const doFetch = options.fetch ?? fetch;
 	let response: Response;
 	try {
-		response = await doFetch(apiUrl('/graphql', building), {
+		response = await doFetch(graphqlEndpoint(), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-			body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
+			body: JSON.stringify({ query: text, variables: variables ?? {} }),
 			signal: options.signal
 		});
 	} catch (e) {

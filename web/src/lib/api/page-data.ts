@@ -4,7 +4,7 @@
 //! pages built without an API carry `pending` and fetch in the browser.
 import { building } from '$app/environment';
 import type { TadaDocumentNode } from 'gql.tada';
-import { ApiError, query, type ApiErrorKind } from './client';
+import { ApiError, query, type ApiErrorKind, type RequestOptions } from './client';
 
 export type Loaded<T> =
 	| { status: 'ok'; data: T; /** true when the data was read at build time */ prerendered: boolean }
@@ -12,13 +12,24 @@ export type Loaded<T> =
 	| { status: 'error'; kind: ApiErrorKind; message: string; code?: string };
 
 /** Runs a page query for a load function and never throws for API failures. */
-export async function loadQuery<Result, Variables>(
+export function loadQuery<Result, Variables>(
 	fetchFn: typeof fetch,
 	document: TadaDocumentNode<Result, Variables>,
 	variables: Variables
 ): Promise<Loaded<Result>> {
+	return loadWith(fetchFn, (options) => query(document, variables, options));
+}
+
+/**
+ * Like `loadQuery` for a page that needs a second request that depends on the
+ * first (e.g. the progress of the programmes the first one listed).
+ */
+export async function loadWith<Result>(
+	fetchFn: typeof fetch,
+	run: (options: RequestOptions) => Promise<Result>
+): Promise<Loaded<Result>> {
 	try {
-		const data = await query(document, variables, { fetch: fetchFn, building });
+		const data = await run({ fetch: fetchFn, building });
 		return { status: 'ok', data, prerendered: building };
 	} catch (e) {
 		if (e instanceof ApiError) {
@@ -30,4 +41,20 @@ export async function loadQuery<Result, Variables>(
 		}
 		throw e;
 	}
+}
+
+let firstMount = true;
+// Read when the page's modules load, before hydration consumes (and removes) the
+// responses SvelteKit inlined into the page.
+const inlined = typeof document !== 'undefined' && document.querySelector('script[data-sveltekit-fetched]') !== null;
+
+/**
+ * True once, for the first page the browser opens when it was prerendered with
+ * data: its load was answered from the responses inlined at build time, which
+ * may be older than the live API. Later pages load live.
+ */
+export function takeBuildData(): boolean {
+	if (!firstMount) return false;
+	firstMount = false;
+	return inlined;
 }

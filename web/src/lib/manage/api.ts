@@ -42,7 +42,9 @@ export async function authedQuery<R, V>(
 ): Promise<Fetched<R>> {
 	const key = `${userId ?? 'anon'}:${opts.cacheKey ?? JSON.stringify([doc.definitions.map((d) => ('name' in d ? d.name?.value : '')), variables])}`;
 	try {
-		const data = await query(doc, variables, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+		// With no live session the device's copy is all there is (an anonymous read would show published figures only).
+		if (!token) throw new ApiError('network', 'not logged in');
+		const data = await query(doc, variables, { headers: { authorization: `Bearer ${token}` } });
 		set(key, { data, at: Date.now() }, cache()).catch(() => undefined);
 		return { data };
 	} catch (e) {
@@ -50,6 +52,7 @@ export async function authedQuery<R, V>(
 		if (e instanceof ApiError && e.kind !== 'network' && !(e.status && e.status >= 500)) throw e;
 		const kept = await get<{ data: R; at: number }>(key, cache()).catch(() => undefined);
 		if (kept) return { data: kept.data, cachedAt: kept.at };
+		if (!token) throw new SessionExpired();
 		throw e;
 	}
 }

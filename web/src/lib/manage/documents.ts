@@ -10,7 +10,7 @@ import { graphql } from '$lib/graphql';
 // ---- Fragments --------------------------------------------------------------
 
 export const EventFields = graphql(`
-	fragment ManageEventFields on Event {
+	fragment ManageEventFields on Event @_unmask {
 		id
 		version
 		kind
@@ -34,7 +34,7 @@ export const EventFields = graphql(`
 `);
 
 export const WorkFields = graphql(`
-	fragment ManageWorkFields on InfrastructureWork {
+	fragment ManageWorkFields on InfrastructureWork @_unmask {
 		id
 		version
 		kind
@@ -50,7 +50,7 @@ export const WorkFields = graphql(`
 `);
 
 export const CentreFields = graphql(`
-	fragment ManageCentreFields on Centre {
+	fragment ManageCentreFields on Centre @_unmask {
 		id
 		version
 		kind
@@ -64,7 +64,7 @@ export const CentreFields = graphql(`
 `);
 
 export const ReportFields = graphql(`
-	fragment ManageReportFields on Report {
+	fragment ManageReportFields on Report @_unmask {
 		id
 		version
 		status
@@ -78,7 +78,7 @@ export const ReportFields = graphql(`
 `);
 
 export const ServiceCountFields = graphql(`
-	fragment ManageServiceCountFields on ServiceCount {
+	fragment ManageServiceCountFields on ServiceCount @_unmask {
 		version
 		periodStart
 		periodEnd
@@ -96,7 +96,7 @@ export const ServiceCountFields = graphql(`
 `);
 
 const UserFields = graphql(`
-	fragment ManageUserFields on User {
+	fragment ManageUserFields on User @_unmask {
 		id
 		email
 		displayName

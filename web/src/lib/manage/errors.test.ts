@@ -26,3 +26,11 @@ describe('fieldErrors', () => {
 		expect(out.comment[0].code).toBe('REQUIRED');
 	});
 });
+
+import { globalId } from './direct';
+describe('globalId', () => {
+	it('encodes like the API (base64url of Type:id, no padding)', () => {
+		expect(globalId('User', 2)).toBe('VXNlcjoy');
+		expect(globalId('Project', 2)).toBe('UHJvamVjdDoy');
+	});
+});

@@ -134,9 +134,9 @@ class ManageRuntime {
 
 	/** Queues a change (its keys are stored first) and starts sending. */
 	async queue(e: Omit<NewEntry, 'owner'>): Promise<OutboxEntry> {
-		const owner = this.session?.user.id ?? this.lastUser?.id;
-		if (!owner) throw new Error('log in first');
-		const entry = await this.outbox.add({ ...e, owner });
+		const user = this.session?.user ?? this.lastUser;
+		if (!user) throw new Error('log in first');
+		const entry = await this.outbox.add({ ...e, owner: user.id, ownerEmail: user.email });
 		this.kick();
 		return entry;
 	}
@@ -145,6 +145,11 @@ class ManageRuntime {
 	kick() {
 		if (!browser) return;
 		clearTimeout(this.timer);
+		// The browser knows it is offline: wait for its 'online' event instead of failing requests.
+		if (navigator.onLine === false) {
+			this.online = false;
+			return;
+		}
 		if (this.flushing) {
 			this.again = true;
 			return;

@@ -61,6 +61,8 @@ export interface OutboxEntry {
 	seq: number;
 	/** The user (global ID) who made the change; only their session sends it. */
 	owner: string;
+	/** Their email, to say whose log-in an entry waits for. */
+	ownerEmail?: string;
 	/** What it is, for lists and for reopening the right form (e.g. `event.create`). */
 	kind: string;
 	/** Short human description (title, period…), written when queued. */
@@ -134,8 +136,8 @@ const KEEP_SENT_MS = 7 * 24 * 3600 * 1000;
 const KEEP_SENT_COUNT = 200;
 
 function randomId(): string {
-	const c = globalThis.crypto;
-	if (c && 'randomUUID' in c) return c.randomUUID();
+	const c: Crypto = globalThis.crypto;
+	if (typeof c.randomUUID === 'function') return c.randomUUID();
 	const b = new Uint8Array(16);
 	c.getRandomValues(b);
 	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -154,6 +156,7 @@ export interface NewStep {
 
 export interface NewEntry {
 	owner: string;
+	ownerEmail?: string;
 	kind: string;
 	summary: string;
 	fixPath?: string;
@@ -191,6 +194,7 @@ export class Outbox {
 			id: this.d.newId(),
 			seq: this.nextSeq(),
 			owner: e.owner,
+			ownerEmail: e.ownerEmail,
 			kind: e.kind,
 			summary: e.summary,
 			fixPath: e.fixPath,

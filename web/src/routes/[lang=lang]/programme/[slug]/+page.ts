@@ -1,22 +1,213 @@
-//! Programme page data: one query for everything the page shows.
-import { graphql } from '$lib/graphql';
-import { loadQuery } from '$lib/api/page-data';
-import { apiLang } from '$lib/i18n';
+//! Programme page data: one query for everything the page shows (the programme,
+//! its overview with indicator progress, and its support figures by type), and
+//! the charts drawn at build time.
+import { graphql, readFragment, type ResultOf } from '$lib/graphql';
+import { query } from '$lib/api/client';
+import { AreaFields, IndicatorProgressFields, ParticipantFields } from '$lib/api/fragments';
+import { loadWith } from '$lib/api/page-data';
+import { prerenderCharts } from '$lib/charts/prerender';
+import { apiLang, type Lang } from '$lib/i18n';
+import { inPortal } from '$lib/portal';
+import { indicatorCharts } from './charts';
 import type { PageLoad } from './$types';
 
-const ProgrammeQuery = graphql(`
-	query Programme($slug: String!, $lang: Lang!) {
-		project(slug: $slug) {
-			id
-			slug
-			title(lang: $lang)
-			summary(lang: $lang)
-			status
+export const _ProgrammeQuery = graphql(
+	`
+		query Programme($slug: String!, $lang: Lang!) {
+			project(slug: $slug) {
+				id
+				slug
+				iatiIdentifier
+				title(lang: $lang)
+				summary(lang: $lang)
+				status
+				sensitivity
+				plannedStart
+				plannedEnd
+				actualStart
+				actualEnd
+				budget {
+					amount
+					currency
+				}
+				participants {
+					...ParticipantFields
+					note(lang: $lang)
+				}
+				areas {
+					...AreaFields
+				}
+				plans {
+					plan {
+						id
+						title(lang: $lang)
+						startYear
+						endYear
+					}
+					goal {
+						number
+						title(lang: $lang)
+					}
+				}
+				teams {
+					id
+					kind
+					name(lang: $lang)
+					status
+					functions(lang: $lang)
+					roles {
+						role(lang: $lang)
+						count
+					}
+				}
+				centres {
+					id
+					kind
+					name(lang: $lang)
+					status
+					openedOn
+					sensitiveLocation
+					hostBuilding(lang: $lang)
+					rooms
+					area {
+						...AreaFields
+					}
+					areasServed {
+						id
+						code
+						name(lang: $lang)
+					}
+					milestones {
+						status
+						reachedOn
+						note(lang: $lang)
+					}
+					source {
+						id
+					}
+				}
+				events {
+					id
+					kind
+					title(lang: $lang)
+					topics(lang: $lang)
+					startDate
+					endDate
+					audience(lang: $lang)
+					capacity
+					status
+					centre {
+						id
+						name(lang: $lang)
+					}
+					areas {
+						id
+						name(lang: $lang)
+					}
+					attendance {
+						total {
+							value
+							suppressed
+						}
+						cells {
+							sex
+							ageBand
+							disability
+							category
+							count
+							suppressed
+						}
+					}
+					source {
+						id
+					}
+				}
+				infrastructureWorks {
+					id
+					kind
+					title(lang: $lang)
+					quantity
+					unit
+					status
+					progressPercent
+					completedOn
+					beneficiaries
+					area {
+						...AreaFields
+					}
+					statusHistory {
+						status
+						changedOn
+						progressPercent
+						note(lang: $lang)
+					}
+					source {
+						id
+					}
+				}
+				serviceCounts {
+					periodStart
+					periodEnd
+					periodLabel(lang: $lang)
+					supportType
+					channel
+					stage
+					unit
+					sex
+					ageBand
+					sensitivity
+					value
+					suppressed
+					centre {
+						id
+						name(lang: $lang)
+					}
+					source {
+						id
+					}
+				}
+			}
+			projectOverview(slug: $slug, lang: $lang) {
+				asOf
+				indicators {
+					...IndicatorProgressFields
+					periods {
+						periodStart
+						periodEnd
+						value {
+							value
+							suppressed
+						}
+						asOf
+						illustrative
+					}
+				}
+				sources {
+					id
+					title(lang: $lang)
+					publisher
+					publishedOn
+					reference
+					language
+				}
+			}
 		}
-	}
-`);
+	`,
+	[AreaFields, ParticipantFields, IndicatorProgressFields]
+);
 
-export const load: PageLoad = async ({ fetch, params }) => ({
-	slug: params.slug,
-	result: await loadQuery(fetch, ProgrammeQuery, { slug: params.slug, lang: apiLang(params.lang as 'az' | 'en') })
-});
+export type ProgrammeData = ResultOf<typeof _ProgrammeQuery>;
+
+export const load: PageLoad = async ({ fetch, params }) => {
+	const lang = params.lang as Lang;
+	return {
+		slug: params.slug,
+		result: await loadWith(fetch, async (options) => {
+			const d = await query(_ProgrammeQuery, { slug: params.slug, lang: apiLang(lang) }, options);
+			// A donor portal shows only its own programmes, also when a URL is typed in.
+			const visible = !!d.project && inPortal(readFragment(ParticipantFields, d.project.participants));
+			const specs = visible ? indicatorCharts(d, lang) : [];
+			return { ...d, visible, charts: await prerenderCharts(specs) };
+		})
+	};
+};

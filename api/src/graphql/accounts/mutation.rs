@@ -1,0 +1,241 @@
+//! Account mutations: log in; users, organisations and API keys (admins).
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::inputs::{CreateApiKeyInput, CreateUserInput, OrganisationInput, UpdateUserInput};
+use super::types::{ApiKey, User};
+use crate::auth::jwt::JwtKeys;
+use crate::error::{ApiResult, AppError};
+use crate::graphql::ids::NodeType;
+use crate::graphql::mutation::errors::{UserError, arg_id, user_errors};
+use crate::graphql::mutation::{Payload, db, mutate, payload, written};
+use crate::graphql::prelude::Organisation;
+use crate::services::{self, Outcome, UserErrorCode, accounts, admin};
+
+payload!(/// Result of a user mutation.
+UserPayload, user: User,
+|ctx, outcome| match written(&outcome) {
+    Some(id) => accounts::user(db(ctx), id).await?.map(User),
+    None => None,
+});
+payload!(/// Result of an organisation mutation.
+OrganisationPayload, organisation: Organisation,
+|ctx, outcome| match written(&outcome) {
+    Some(id) => accounts::organisation(db(ctx), id).await?.map(Organisation),
+    None => None,
+});
+
+/// Result of creating or revoking an API key.
+#[derive(SimpleObject)]
+pub struct ApiKeyPayload {
+    /// The key's record.
+    pub api_key: Option<ApiKey>,
+    /// The full key, shown only in the response that created it. Store it now.
+    pub secret: Option<String>,
+    /// Problems with the input; when not empty, nothing was written.
+    pub user_errors: Vec<UserError>,
+    /// True when this answers a retried request from its stored outcome (the secret is not repeated).
+    pub replayed: bool,
+}
+
+impl Payload for ApiKeyPayload {
+    async fn load(ctx: &Context<'_>, outcome: Outcome) -> ApiResult<Self> {
+        let api_key = match written(&outcome) {
+            Some(id) => accounts::api_key(db(ctx), id).await?.map(ApiKey),
+            None => None,
+        };
+        Ok(Self {
+            api_key,
+            secret: outcome.secret,
+            user_errors: user_errors(outcome.errors),
+            replayed: outcome.replayed,
+        })
+    }
+}
+
+/// Result of `login`.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// Access token for `Authorization: Bearer <token>`; log in again when it expires.
+    pub token: Option<String>,
+    /// When the token expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The user.
+    pub user: Option<User>,
+    /// INVALID_CREDENTIALS for a wrong email or password (the same answer for both).
+    pub user_errors: Vec<UserError>,
+}
+
+impl LoginPayload {
+    fn refused(code: UserErrorCode, message: &str) -> Self {
+        Self {
+            token: None,
+            expires_at: None,
+            user: None,
+            user_errors: user_errors(vec![services::UserError::new(&[], code, message)]),
+        }
+    }
+}
+
+/// Log-in and the administration of accounts.
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Logs in with email and password; returns a short-lived access token.
+    /// A wrong password and an unknown email get the same answer in the same time.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> ApiResult<LoginPayload> {
+        let email = admin::normalise_email(&email);
+        if !ctx
+            .data_unchecked::<crate::auth::LoginThrottle>()
+            .allow(&email)
+        {
+            return Ok(LoginPayload::refused(
+                UserErrorCode::TooManyAttempts,
+                "too many log-in attempts for this email; wait a minute",
+            ));
+        }
+        let Some(found) = accounts::authenticate(db(ctx), &email, password).await? else {
+            return Ok(LoginPayload::refused(
+                UserErrorCode::InvalidCredentials,
+                "wrong email or password",
+            ));
+        };
+        let keys = ctx.data_unchecked::<JwtKeys>();
+        let (token, exp) = keys.issue(found.id, found.role.code()).map_err(|e| {
+            AppError::Database(std::sync::Arc::new(sea_orm::DbErr::Custom(e.to_string())))
+        })?;
+        Ok(LoginPayload {
+            token: Some(token),
+            expires_at: DateTime::from_timestamp(exp, 0),
+            user: Some(User(found)),
+            user_errors: Vec::new(),
+        })
+    }
+
+    /// Creates a user account (admins).
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: CreateUserInput,
+    ) -> ApiResult<UserPayload> {
+        mutate(
+            ctx,
+            "createUser",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| admin::create_user(txn, actor, &input, false).await,
+        )
+        .await
+    }
+
+    /// Changes a user's role, scope, name, password or active flag (admins).
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: UpdateUserInput,
+    ) -> ApiResult<UserPayload> {
+        mutate(
+            ctx,
+            "updateUser",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| admin::update_user(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Creates an organisation (admins).
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: OrganisationInput,
+    ) -> ApiResult<OrganisationPayload> {
+        mutate(
+            ctx,
+            "createOrganisation",
+            &idempotency_key,
+            &input,
+            || input.decode(true),
+            async |txn, actor, input| admin::create_organisation(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Changes an organisation (admins); fails with CONFLICT when `version` is stale.
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        id: ID,
+        version: i32,
+        input: OrganisationInput,
+    ) -> ApiResult<OrganisationPayload> {
+        let request = serde_json::json!({ "id": id, "version": version, "input": input });
+        mutate(
+            ctx,
+            "updateOrganisation",
+            &idempotency_key,
+            &request,
+            || {
+                Ok((
+                    arg_id(NodeType::Organisation, &id, "id")?,
+                    input.decode(false)?,
+                ))
+            },
+            async |txn, actor, (id, input)| {
+                admin::update_organisation(txn, actor, id, version, &input).await
+            },
+        )
+        .await
+    }
+
+    /// Creates a read-only API key for a dashboard (admins). The key is shown once.
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        input: CreateApiKeyInput,
+    ) -> ApiResult<ApiKeyPayload> {
+        mutate(
+            ctx,
+            "createApiKey",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| admin::create_api_key(txn, actor, &input, false).await,
+        )
+        .await
+    }
+
+    /// Revokes an API key (admins); it stops working at once.
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        idempotency_key: String,
+        id: ID,
+    ) -> ApiResult<ApiKeyPayload> {
+        let request = serde_json::json!({ "id": id });
+        mutate(
+            ctx,
+            "revokeApiKey",
+            &idempotency_key,
+            &request,
+            || arg_id(NodeType::ApiKey, &id, "id"),
+            async |txn, actor, id| admin::revoke_api_key(txn, actor, id).await,
+        )
+        .await
+    }
+}

@@ -1,0 +1,112 @@
+//! Reads for logged-in users: who am I, reports; for admins the users, API
+//! keys and the audit trail.
+//! The reads themselves are in `services::accounts`; this decodes arguments
+//! and wraps rows.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+
+use entities::codes::{ReportStatus, UserRole};
+
+use super::types::{ApiKey, AuditEntry, Report, User};
+use crate::error::ApiResult;
+use crate::graphql::ids::{NodeType, decode_as};
+use crate::graphql::mutation::db;
+use crate::graphql::prelude::scope;
+use crate::services::accounts::{self, AuditFilter, ReportFilter, UserFilter};
+
+/// Reads for logged-in users: who am I, reports; users, API keys and the audit trail (admins).
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The logged-in user; null for anonymous callers and API keys.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        Ok(accounts::me(db(ctx), &scope(ctx).viewer).await?.map(User))
+    }
+
+    /// Period reports of the projects the caller may see, newest period first.
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        project_id: Option<ID>,
+        status: Option<Vec<ReportStatus>>,
+    ) -> ApiResult<Vec<Report>> {
+        let viewer = &scope(ctx).viewer;
+        if viewer.user().is_none() {
+            // Nothing to list, whatever was asked: answer before judging the arguments.
+            return Ok(Vec::new());
+        }
+        let filter = ReportFilter {
+            project_id: project_id
+                .map(|p| decode_as(NodeType::Project, &p))
+                .transpose()?,
+            status,
+        };
+        let rows = accounts::reports(db(ctx), viewer, filter).await?;
+        Ok(rows.into_iter().map(Report).collect())
+    }
+
+    /// User accounts, by email (admins only). `search` matches words of the
+    /// email or display name (case- and accent-insensitive).
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        role: Option<Vec<UserRole>>,
+        active: Option<bool>,
+    ) -> ApiResult<Vec<User>> {
+        let filter = UserFilter {
+            search,
+            roles: role,
+            active,
+        };
+        let rows = accounts::users(db(ctx), &scope(ctx).viewer, filter).await?;
+        Ok(rows.into_iter().map(User).collect())
+    }
+
+    /// API keys, newest first (admins only); revoked keys only with `includeRevoked`.
+    async fn api_keys(
+        &self,
+        ctx: &Context<'_>,
+        include_revoked: Option<bool>,
+    ) -> ApiResult<Vec<ApiKey>> {
+        let revoked = include_revoked.unwrap_or(false);
+        let rows = accounts::api_keys(db(ctx), &scope(ctx).viewer, revoked).await?;
+        Ok(rows.into_iter().map(ApiKey).collect())
+    }
+
+    /// The audit trail, newest first (admins only). Page with `before`
+    /// (a `sequence` number); filter by the changed object, the user who
+    /// made the change (`actorId`), the `action`, and the time (`from`
+    /// inclusive, `to` exclusive).
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        entity_type: Option<String>,
+        entity_id: Option<String>,
+        actor_id: Option<ID>,
+        action: Option<String>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        before: Option<i64>,
+        #[graphql(default = 50)] first: u64,
+    ) -> ApiResult<Vec<AuditEntry>> {
+        let filter = AuditFilter {
+            entity_type,
+            entity_id,
+            actor_id: actor_id
+                .map(|a| decode_as(NodeType::User, &a))
+                .transpose()?,
+            action,
+            from,
+            to,
+            before,
+            first,
+        };
+        let rows = accounts::audit_log(db(ctx), &scope(ctx).viewer, filter).await?;
+        Ok(rows.into_iter().map(AuditEntry).collect())
+    }
+}

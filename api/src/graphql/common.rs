@@ -1,0 +1,270 @@
+//! What every domain module of the GraphQL layer shares: the request scope,
+//! DataLoader shorthands, language picks, counts and money, the `Node`
+//! interface, and the small helpers of root list fields.
+
+use crate::graphql::prelude::*;
+
+/// What a request carries besides its loaders: the caller and the suppression thresholds.
+#[derive(Debug, Clone)]
+pub struct RequestScope {
+    /// The caller.
+    pub viewer: Viewer,
+    /// Small-cell thresholds.
+    pub thresholds: Thresholds,
+    /// The request's `x-request-id`, for audit rows.
+    pub request_id: Option<String>,
+}
+
+pub(crate) fn scope<'a>(ctx: &'a Context<'_>) -> &'a RequestScope {
+    ctx.data_unchecked::<RequestScope>()
+}
+
+pub(crate) async fn one<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> ApiResult<Option<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = AppError>,
+{
+    ctx.data_unchecked::<DataLoader<Loaders>>()
+        .load_one(key)
+        .await
+}
+
+pub(crate) async fn opt<K>(
+    ctx: &Context<'_>,
+    key: Option<K>,
+) -> ApiResult<Option<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = AppError>,
+{
+    match key {
+        Some(k) => one(ctx, k).await,
+        None => Ok(None),
+    }
+}
+
+pub(crate) async fn many<K, M>(ctx: &Context<'_>, key: K) -> ApiResult<Vec<M>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    Loaders: Loader<K, Value = Vec<M>, Error = AppError>,
+{
+    Ok(one(ctx, key).await?.unwrap_or_default())
+}
+
+pub(crate) fn text(ctx: &Context<'_>, lang: Option<Lang>, az: &str, en: &str) -> String {
+    resolve(ctx, lang).pick(az, en).to_string()
+}
+
+pub(crate) fn opt_text(
+    ctx: &Context<'_>,
+    lang: Option<Lang>,
+    az: &Option<String>,
+    en: &Option<String>,
+) -> Option<String> {
+    resolve(ctx, lang).pick(az, en).clone()
+}
+
+/// A published count: the value, or null with `suppressed: true` when it is
+/// too small to publish without risking identifying someone.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct Count {
+    /// The count; null when suppressed.
+    pub value: Option<i64>,
+    /// True when the count was withheld by small-cell suppression.
+    pub suppressed: bool,
+}
+
+impl From<Figure> for Count {
+    fn from(f: Figure) -> Self {
+        Self {
+            value: f.value,
+            suppressed: f.suppressed,
+        }
+    }
+}
+
+/// A sum of money.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Money {
+    /// Amount in whole currency units.
+    pub amount: i64,
+    /// ISO 4217 currency code.
+    pub currency: Option<String>,
+}
+
+pub(crate) fn money(amount: Option<i64>, currency: &Option<String>) -> Option<Money> {
+    amount.map(|amount| Money {
+        amount,
+        currency: currency.clone(),
+    })
+}
+
+/// Every object reachable by `node(id:)`.
+#[derive(async_graphql::Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
+pub enum Node {
+    /// A project.
+    Project(Project),
+    /// A centre.
+    Centre(Centre),
+    /// An event.
+    Event(Event),
+    /// An infrastructure work.
+    InfrastructureWork(InfrastructureWork),
+    /// An organisation.
+    Organisation(Organisation),
+    /// An area.
+    Area(Area),
+    /// A source document.
+    SourceDocument(SourceDocument),
+    /// An indicator.
+    Indicator(Indicator),
+    /// A team.
+    Team(Team),
+    /// A plan.
+    Plan(Plan),
+}
+
+/// Loads any node by its global ID, within the caller's scope.
+pub async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> ApiResult<Option<Node>> {
+    Ok(match kind {
+        NodeType::Project => one(ctx, ProjectById(id))
+            .await?
+            .map(|m| Node::Project(Project(m))),
+        NodeType::Centre => one(ctx, CentreById(id))
+            .await?
+            .map(|m| Node::Centre(Centre(m))),
+        NodeType::Event => one(ctx, EventById(id))
+            .await?
+            .map(|m| Node::Event(Event(m))),
+        NodeType::InfrastructureWork => one(ctx, WorkById(id))
+            .await?
+            .map(|m| Node::InfrastructureWork(InfrastructureWork(m))),
+        NodeType::Organisation => one(ctx, OrganisationById(id))
+            .await?
+            .map(|m| Node::Organisation(Organisation(m))),
+        NodeType::Area => one(ctx, AreaById(id)).await?.map(|m| Node::Area(Area(m))),
+        NodeType::SourceDocument => one(ctx, SourceById(id))
+            .await?
+            .map(|m| Node::SourceDocument(SourceDocument(m))),
+        NodeType::Indicator => one(ctx, IndicatorById(id))
+            .await?
+            .map(|m| Node::Indicator(Indicator(m))),
+        NodeType::Team => one(ctx, TeamById(id)).await?.map(|m| Node::Team(Team(m))),
+        NodeType::Plan => one(ctx, PlanById(id)).await?.map(|m| Node::Plan(Plan(m))),
+        // Reports, users and API keys are reached through `reports`, `me` and admin fields.
+        NodeType::Report | NodeType::User | NodeType::ApiKey => None,
+    })
+}
+
+/// A date range; either end may be open. An object matches when its own
+/// dates overlap the range.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct DateRange {
+    /// First day (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive).
+    pub to: Option<NaiveDate>,
+}
+
+impl DateRange {
+    /// Overlap of `[start, coalesce(end, start)]` with the range. Objects
+    /// without any date never match a date filter.
+    pub(crate) fn overlaps(&self, start: SimpleExpr, end: SimpleExpr) -> Condition {
+        let mut cond = Condition::all().add(start.clone().is_not_null());
+        if let Some(to) = self.to {
+            cond = cond.add(start.clone().lte(to));
+        }
+        if let Some(from) = self.from {
+            cond = cond.add(sea_orm::sea_query::Func::coalesce([end, start]).gte(from));
+        }
+        cond
+    }
+}
+
+/// The text-search condition: `None` without a search; a search with nothing
+/// searchable in it (only punctuation or wildcards) matches no row.
+pub(crate) fn search_condition(
+    col: impl ColumnTrait,
+    query: &Option<String>,
+) -> Option<SimpleExpr> {
+    let query = query.as_deref()?;
+    Some(match like_pattern(query) {
+        Some(pattern) => col.like(pattern),
+        None => Expr::cust("1 = 0"),
+    })
+}
+
+pub(crate) fn decode_ids(kind: NodeType, ids: &[ID]) -> ApiResult<Vec<i32>> {
+    ids.iter().map(|id| decode_as(kind, id)).collect()
+}
+
+/// Projects an organisation takes part in, optionally in one role.
+pub(crate) fn projects_of_organisation(
+    org: i32,
+    role: Option<ParticipantRole>,
+) -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.column(project_participant::Column::ProjectId)
+        .from(project_participant::Entity)
+        .and_where(project_participant::Column::OrganisationId.eq(org));
+    if let Some(role) = role {
+        q.and_where(project_participant::Column::Role.eq(role));
+    }
+    q.to_owned()
+}
+
+pub(crate) fn boxed_any(parts: Vec<Condition>) -> Condition {
+    parts.into_iter().fold(Condition::any(), Condition::add)
+}
+
+// -------------------------------------------------------------- sort keys
+
+pub(crate) fn text_key<M>(
+    name: &'static str,
+    col: impl ColumnTrait,
+    direction: Direction,
+    read: fn(&M) -> Json,
+) -> SortKey<M> {
+    SortKey {
+        name,
+        expr: Expr::col(col),
+        kind: KeyKind::Text,
+        direction,
+        read,
+    }
+}
+
+// ------------------------------------------------------------------- root
+
+pub(crate) fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+pub(crate) fn request_lang(ctx: &Context<'_>) -> Lang {
+    ctx.data_opt::<RequestLang>()
+        .map(|l| l.0)
+        .unwrap_or_default()
+}
+
+pub(crate) fn wants_total(ctx: &Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}
+
+pub(crate) fn page(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> PageArgs {
+    PageArgs {
+        after,
+        before,
+        first,
+        last,
+    }
+}

@@ -1,0 +1,161 @@
+//! Filters, sort keys and root list fields of this domain.
+
+use crate::graphql::prelude::*;
+
+/// Filter over events.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Only these events.
+    pub ids: Option<Vec<ID>>,
+    /// Text search over titles, with or without Azerbaijani letters.
+    pub search: Option<String>,
+    /// Events of this project.
+    pub project: Option<ID>,
+    /// Events of projects this organisation takes part in.
+    pub organisation: Option<ID>,
+    /// With `organisation`: only projects where it has this role.
+    pub role: Option<ParticipantRole>,
+    /// Events held at this centre.
+    pub centre: Option<ID>,
+    /// Any of these kinds.
+    pub kind: Option<Vec<EventKind>>,
+    /// Any of these statuses.
+    pub status: Option<Vec<EventStatus>>,
+    /// Events in this area or any area inside it.
+    pub area: Option<ID>,
+    /// Events whose dates overlap this range.
+    pub dates: Option<DateRange>,
+    /// All of these filters must hold.
+    pub and: Option<Vec<EventFilter>>,
+    /// At least one of these filters must hold.
+    pub or: Option<Vec<EventFilter>>,
+}
+
+impl EventFilter {
+    /// The filter as SQL; `hide_sensitive` from the viewer (see `access`).
+    pub(crate) fn condition(&self, hide_sensitive: bool) -> ApiResult<Condition> {
+        use event::Column as C;
+        let mut cond = Condition::all();
+        if let Some(ids) = &self.ids {
+            cond = cond.add(C::Id.is_in(decode_ids(NodeType::Event, ids)?));
+        }
+        if let Some(s) = search_condition(C::SearchKey, &self.search) {
+            cond = cond.add(s);
+        }
+        if let Some(p) = &self.project {
+            cond = cond.add(C::ProjectId.eq(decode_as(NodeType::Project, p)?));
+        }
+        if let Some(org) = &self.organisation {
+            let org = decode_as(NodeType::Organisation, org)?;
+            cond = cond.add(C::ProjectId.in_subquery(projects_of_organisation(org, self.role)));
+        }
+        if let Some(c) = &self.centre {
+            cond = cond.add(C::CentreId.eq(decode_as(NodeType::Centre, c)?));
+        }
+        if let Some(kind) = &self.kind {
+            cond = cond.add(C::Kind.is_in(kind.iter().copied()));
+        }
+        if let Some(status) = &self.status {
+            cond = cond.add(C::Status.is_in(status.iter().copied()));
+        }
+        if let Some(area) = &self.area {
+            cond = cond.add(places::in_area_tree(
+                r#""events"."id""#,
+                &places::events_in_area_tree(hide_sensitive),
+                decode_as(NodeType::Area, area)?,
+            ));
+        }
+        if let Some(range) = &self.dates {
+            cond = cond.add(range.overlaps(Expr::col(C::StartDate), Expr::col(C::EndDate)));
+        }
+        if let Some(and) = &self.and {
+            for f in and {
+                cond = cond.add(f.condition(hide_sensitive)?);
+            }
+        }
+        if let Some(or) = &self.or {
+            cond = cond.add(boxed_any(
+                or.iter()
+                    .map(|f| f.condition(hide_sensitive))
+                    .collect::<ApiResult<_>>()?,
+            ));
+        }
+        Ok(cond)
+    }
+}
+
+pub(crate) fn event_keys(
+    order: &[OrderBy<EventOrderField>],
+    lang: Lang,
+) -> Vec<SortKey<event::Model>> {
+    use event::Column as C;
+    order
+        .iter()
+        .map(|o| match (o.field, lang) {
+            (EventOrderField::Title, Lang::Az) => {
+                text_key("title_az", C::TitleAz, o.direction, |m: &event::Model| {
+                    m.title_az.clone().into()
+                })
+            }
+            (EventOrderField::Title, Lang::En) => {
+                text_key("title_en", C::TitleEn, o.direction, |m: &event::Model| {
+                    m.title_en.clone().into()
+                })
+            }
+            (EventOrderField::Kind, _) => {
+                text_key("kind", C::Kind, o.direction, |m: &event::Model| {
+                    m.kind.code().into()
+                })
+            }
+            (EventOrderField::StartDate, _) => SortKey {
+                name: "start",
+                expr: coalesce_date(C::StartDate),
+                kind: KeyKind::Date,
+                direction: o.direction,
+                read: |m: &event::Model| date_json(m.start_date),
+            },
+        })
+        .collect()
+}
+
+/// Root fields of this domain.
+#[derive(Default)]
+pub struct EventQuery;
+
+#[Object]
+impl EventQuery {
+    /// Events visible to the caller.
+    #[allow(clippy::too_many_arguments)]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilter>,
+        order_by: Option<Vec<OrderBy<EventOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<EventConnection> {
+        let viewer = &scope(ctx).viewer;
+        let base = event::Entity::find()
+            .filter(viewer.owned_by_visible_project(event::Column::ProjectId))
+            .filter(
+                filter
+                    .unwrap_or_default()
+                    .condition(viewer.hides_sensitive_locations())?,
+            );
+        let keys = event_keys(&order_by.unwrap_or_default(), request_lang(ctx));
+        paginate(
+            db(ctx),
+            base,
+            keys,
+            event::Column::Id,
+            |m| m.id,
+            page(first, after, last, before),
+            wants_total(ctx),
+            Event,
+        )
+        .await
+        .map(Into::into)
+    }
+}

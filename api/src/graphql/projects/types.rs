@@ -1,0 +1,286 @@
+//! Output types of a project and what hangs off it directly.
+
+use crate::graphql::prelude::*;
+
+// ---------------------------------------------------------------- projects
+
+/// A programme or project whose progress is tracked.
+#[derive(Clone)]
+pub struct Project(pub project::Model);
+
+/// Fields a project list can be sorted on.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectOrderField {
+    /// Title in the request's language.
+    Title,
+    /// Start date (actual, else planned; unknown dates first).
+    StartDate,
+    /// Status code.
+    Status,
+    /// URL slug.
+    Slug,
+}
+
+/// A programme or project whose progress is tracked.
+#[Object]
+impl Project {
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::Project, self.0.id)
+    }
+    /// Stable URL slug, e.g. `undp-early-recovery-fuzuli-agjabadi-tartar`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// IATI activity identifier, where one is published.
+    async fn iati_identifier(&self) -> Option<&str> {
+        self.0.iati_identifier.as_deref()
+    }
+    /// Title in the language asked for.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+        text(ctx, lang, &self.0.title_az, &self.0.title_en)
+    }
+    /// Summary in the language asked for.
+    async fn summary(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+        opt_text(ctx, lang, &self.0.summary_az, &self.0.summary_en)
+    }
+    /// Status (IATI activity status).
+    async fn status(&self) -> ProjectStatus {
+        self.0.status
+    }
+    /// Planned start date; null when not published.
+    async fn planned_start(&self) -> Option<NaiveDate> {
+        self.0.planned_start
+    }
+    /// Planned end date; null when not published.
+    async fn planned_end(&self) -> Option<NaiveDate> {
+        self.0.planned_end
+    }
+    /// Actual start date; null when not published.
+    async fn actual_start(&self) -> Option<NaiveDate> {
+        self.0.actual_start
+    }
+    /// Actual end date; null when not published.
+    async fn actual_end(&self) -> Option<NaiveDate> {
+        self.0.actual_end
+    }
+    /// Budget; null when not published.
+    async fn budget(&self) -> Option<Money> {
+        money(self.0.budget_amount, &self.0.budget_currency)
+    }
+    /// Sensitivity class of the people the project serves (sets the suppression threshold).
+    async fn sensitivity(&self) -> Sensitivity {
+        self.0.sensitivity
+    }
+    /// Parent project, if this is a component of a larger one.
+    async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Project>> {
+        Ok(opt(ctx, self.0.parent_id.map(ProjectById))
+            .await?
+            .map(Project))
+    }
+    /// The text the project's description comes from.
+    async fn source(&self, ctx: &Context<'_>) -> ApiResult<Option<SourceDocument>> {
+        Ok(opt(ctx, self.0.source_document_id.map(SourceById))
+            .await?
+            .map(SourceDocument))
+    }
+    /// Organisations taking part, with their roles.
+    async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
+        Ok(many(ctx, ParticipantsByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(Participation)
+            .collect())
+    }
+    /// Areas the project works in.
+    async fn areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
+        Ok(many(ctx, AreasOfProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(Area)
+            .collect())
+    }
+    /// Centres the project runs or supports.
+    async fn centres(&self, ctx: &Context<'_>) -> ApiResult<Vec<Centre>> {
+        Ok(many(ctx, CentresByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(Centre)
+            .collect())
+    }
+    /// Trainings, courses, meetings and other events.
+    async fn events(&self, ctx: &Context<'_>) -> ApiResult<Vec<Event>> {
+        Ok(many(ctx, EventsByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(Event)
+            .collect())
+    }
+    /// Infrastructure works.
+    async fn infrastructure_works(&self, ctx: &Context<'_>) -> ApiResult<Vec<InfrastructureWork>> {
+        Ok(many(ctx, WorksByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(InfrastructureWork)
+            .collect())
+    }
+    /// Indicators with baselines and targets.
+    async fn indicators(&self, ctx: &Context<'_>) -> ApiResult<Vec<Indicator>> {
+        Ok(many(ctx, IndicatorsByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(Indicator)
+            .collect())
+    }
+    /// Mobile teams and volunteer teams.
+    async fn teams(&self, ctx: &Context<'_>) -> ApiResult<Vec<Team>> {
+        Ok(many(ctx, TeamsByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(Team)
+            .collect())
+    }
+    /// Plans (and goals of them) the project serves.
+    async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<PlanLink>> {
+        Ok(many(ctx, PlanLinksByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(PlanLink)
+            .collect())
+    }
+    /// Counts of people or appeals served, as reported and published (small counts
+    /// suppressed; an illustrative breakdown appears as the figure it adds up to —
+    /// see `serviceStats` for breakdowns).
+    async fn service_counts(&self, ctx: &Context<'_>) -> ApiResult<Vec<ServiceCount>> {
+        // Published through the same suppression as `serviceStats` (one decision
+        // for every grouping of the data); the cells of an illustrative
+        // breakdown are shown as the reported figure they add up to.
+        let rows = many(ctx, ServiceCountsByProject(self.0.id)).await?;
+        Ok(
+            crate::graphql::stats::published_service_counts(ctx, self.0.id, rows)
+                .await?
+                .into_iter()
+                .map(|(row, figure)| ServiceCount { row, figure })
+                .collect(),
+        )
+    }
+}
+
+/// An organisation's role in a project.
+#[derive(Clone)]
+pub struct Participation(pub project_participant::Model);
+
+/// An organisation's role in a project.
+#[Object]
+impl Participation {
+    /// The organisation.
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Organisation> {
+        one(ctx, OrganisationById(self.0.organisation_id))
+            .await?
+            .map(Organisation)
+            .ok_or_else(|| AppError::NotFound("organisation".into()))
+    }
+    /// The project (null when the caller may not see it).
+    async fn project(&self, ctx: &Context<'_>) -> ApiResult<Option<Project>> {
+        Ok(one(ctx, ProjectById(self.0.project_id)).await?.map(Project))
+    }
+    /// Role (IATI organisation role, or partner).
+    async fn role(&self) -> ParticipantRole {
+        self.0.role
+    }
+    /// What the organisation does in the project.
+    async fn note(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+        opt_text(ctx, lang, &self.0.note_az, &self.0.note_en)
+    }
+}
+
+/// A plan, or one goal of it, that a project serves.
+#[derive(Clone)]
+pub struct PlanLink(pub project_plan_link::Model);
+
+/// A plan, or one goal of it, that a project serves.
+#[Object]
+impl PlanLink {
+    /// The plan.
+    async fn plan(&self, ctx: &Context<'_>) -> ApiResult<Option<Plan>> {
+        Ok(one(ctx, PlanById(self.0.plan_id)).await?.map(Plan))
+    }
+    /// The goal, when the project serves a particular one.
+    async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
+        Ok(opt(ctx, self.0.goal_id.map(GoalById)).await?.map(Goal))
+    }
+}
+
+/// A strategy or action plan with numbered goals.
+#[derive(Clone)]
+pub struct Plan(pub plan::Model);
+
+/// A strategy or action plan with numbered goals.
+#[Object]
+impl Plan {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::Plan, self.0.id)
+    }
+    /// Title in the language asked for.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+        text(ctx, lang, &self.0.title_az, &self.0.title_en)
+    }
+    /// First year covered.
+    async fn start_year(&self) -> Option<i32> {
+        self.0.start_year
+    }
+    /// Last year covered.
+    async fn end_year(&self) -> Option<i32> {
+        self.0.end_year
+    }
+    /// Number of goals, where the source gives it.
+    async fn goal_count(&self) -> Option<i32> {
+        self.0.goal_count
+    }
+    /// Organisation that owns the plan; null for national plans.
+    async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
+        Ok(opt(ctx, self.0.organisation_id.map(OrganisationById))
+            .await?
+            .map(Organisation))
+    }
+    /// Goals, by number.
+    async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Vec<Goal>> {
+        Ok(many(ctx, GoalsByPlan(self.0.id))
+            .await?
+            .into_iter()
+            .map(Goal)
+            .collect())
+    }
+    /// The text that describes the plan.
+    async fn source(&self, ctx: &Context<'_>) -> ApiResult<Option<SourceDocument>> {
+        Ok(opt(ctx, self.0.source_document_id.map(SourceById))
+            .await?
+            .map(SourceDocument))
+    }
+}
+
+/// A numbered goal of a plan.
+#[derive(Clone)]
+pub struct Goal(pub goal::Model);
+
+/// A numbered goal of a plan.
+#[Object]
+impl Goal {
+    /// Number within the plan.
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+    /// Title; null where the source does not give it.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+        opt_text(ctx, lang, &self.0.title_az, &self.0.title_en)
+    }
+    /// What the goal covers, where the source says.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+        opt_text(ctx, lang, &self.0.description_az, &self.0.description_en)
+    }
+}

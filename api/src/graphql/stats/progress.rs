@@ -1,0 +1,191 @@
+//! Indicator progress and the one-query project overview.
+
+use crate::graphql::prelude::*;
+use crate::stats::progress::{Method, Progress};
+
+/// An indicator's progress: baseline, target and actual, per period and in all.
+#[derive(Clone)]
+pub struct IndicatorProgress(pub Progress);
+
+/// An indicator's progress: baseline, target and actual, per period and in all.
+#[Object]
+impl IndicatorProgress {
+    /// The indicator.
+    async fn indicator(&self) -> Indicator {
+        Indicator(self.0.indicator.clone())
+    }
+    /// Short code of the indicator.
+    async fn code(&self) -> &str {
+        &self.0.indicator.code
+    }
+    /// Title in the language asked for.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+        let i = &self.0.indicator;
+        resolve(ctx, lang).pick(&i.title_az, &i.title_en).clone()
+    }
+    /// Unit counted.
+    async fn unit(&self) -> CountUnit {
+        self.0.indicator.unit
+    }
+    /// How periods combine: `SUM`, or `LATEST` for cumulative figures.
+    async fn aggregation(&self) -> Aggregation {
+        self.0.indicator.aggregation
+    }
+    /// Entered, or derived from facts.
+    async fn method(&self) -> ProgressMethod {
+        match self.0.method {
+            Method::Entered => ProgressMethod::Entered,
+            Method::Derived => ProgressMethod::Derived,
+        }
+    }
+    /// The derivation rule, for derived indicators (e.g. `works.completed`).
+    async fn rule(&self) -> Option<&str> {
+        self.0.indicator.derived_from.as_deref()
+    }
+    /// Baseline value, where known.
+    async fn baseline(&self) -> Option<i64> {
+        self.0.indicator.baseline
+    }
+    /// Target value, where known.
+    async fn target(&self) -> Option<i64> {
+        self.0.indicator.target
+    }
+    /// Date the target should be reached by, where known.
+    async fn target_date(&self) -> Option<NaiveDate> {
+        self.0.indicator.target_date
+    }
+    /// True when the baseline or target is illustrative (not stated by the sources).
+    async fn target_illustrative(&self) -> bool {
+        self.0.indicator.illustrative
+    }
+    /// The actual over all periods by the aggregation rule; null value when nothing is recorded or suppressed.
+    async fn actual(&self) -> Count {
+        match self.0.actual {
+            Some(f) => f.into(),
+            None => Count {
+                value: None,
+                suppressed: false,
+            },
+        }
+    }
+    /// Actual as a percentage of the target (one decimal); null when either is unknown or suppressed.
+    async fn percent_of_target(&self) -> Option<f64> {
+        self.0.percent_of_target
+    }
+    /// Date the actual is current as of, where known.
+    async fn as_of(&self) -> Option<NaiveDate> {
+        self.0.as_of
+    }
+    /// True when the actual depends on illustrative values.
+    async fn illustrative(&self) -> bool {
+        self.0.illustrative
+    }
+    /// Values per period, oldest first (periods of unknown date first).
+    async fn periods(&self) -> Vec<IndicatorPeriod> {
+        self.0
+            .periods
+            .iter()
+            .map(|p| IndicatorPeriod {
+                period_start: p.start,
+                period_end: p.end,
+                value: p.figure.into(),
+                as_of: p.as_of,
+                illustrative: p.illustrative,
+                disaggregations: p
+                    .disaggregations
+                    .iter()
+                    .map(|d| IndicatorDisaggregation {
+                        dimension: d.dimension.clone(),
+                        value: d.value.clone(),
+                        count: d.figure.into(),
+                        illustrative: d.illustrative,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+    /// The source documents behind the indicator and its figures.
+    async fn sources(&self, ctx: &Context<'_>) -> ApiResult<Vec<SourceDocument>> {
+        sources(db(ctx), &self.0.source_ids).await
+    }
+}
+
+/// A project at a glance: what was planned, what is done, by when and where.
+pub struct ProjectOverview {
+    pub(crate) project: project::Model,
+    pub(crate) progress: Vec<Progress>,
+    pub(crate) centres: Vec<FacilityCount>,
+    pub(crate) works: Vec<FacilityCount>,
+    pub(crate) participants: Vec<StatsTotal>,
+    pub(crate) services: Vec<StatsTotal>,
+    pub(crate) areas: Vec<area::Model>,
+}
+
+/// A project at a glance: what was planned, what is done, by when and where.
+#[Object]
+impl ProjectOverview {
+    /// The project (title, status, dates, budget, participants…).
+    async fn project(&self) -> Project {
+        Project(self.project.clone())
+    }
+    /// Status (IATI activity status).
+    async fn status(&self) -> ProjectStatus {
+        self.project.status
+    }
+    /// Planned start; null when not published.
+    async fn planned_start(&self) -> Option<NaiveDate> {
+        self.project.planned_start
+    }
+    /// Planned end ("by when"); null when not published.
+    async fn planned_end(&self) -> Option<NaiveDate> {
+        self.project.planned_end
+    }
+    /// Actual start; null when not published.
+    async fn actual_start(&self) -> Option<NaiveDate> {
+        self.project.actual_start
+    }
+    /// Actual end; null when not published.
+    async fn actual_end(&self) -> Option<NaiveDate> {
+        self.project.actual_end
+    }
+    /// Planned against done: every indicator with its target and actual.
+    async fn indicators(&self) -> Vec<IndicatorProgress> {
+        self.progress
+            .iter()
+            .cloned()
+            .map(IndicatorProgress)
+            .collect()
+    }
+    /// Centres by status.
+    async fn centres_by_status(&self) -> &[FacilityCount] {
+        &self.centres
+    }
+    /// Infrastructure works by status.
+    async fn works_by_status(&self) -> &[FacilityCount] {
+        &self.works
+    }
+    /// Participants of the project's events, in all (as published).
+    async fn participants(&self) -> &[StatsTotal] {
+        &self.participants
+    }
+    /// People or appeals served, per unit (as published).
+    async fn services(&self) -> &[StatsTotal] {
+        &self.services
+    }
+    /// Where: the areas the project works in, and those of its (public) centres and works.
+    async fn areas(&self) -> Vec<Area> {
+        self.areas.iter().cloned().map(Area).collect()
+    }
+    /// The latest as-of date of the figures shown, where known.
+    async fn as_of(&self) -> Option<NaiveDate> {
+        self.progress.iter().filter_map(|p| p.as_of).max()
+    }
+    /// Every source document behind the project and its figures.
+    async fn sources(&self, ctx: &Context<'_>) -> ApiResult<Vec<SourceDocument>> {
+        let mut ids: BTreeSet<i32> = self.project.source_document_id.into_iter().collect();
+        for p in &self.progress {
+            ids.extend(p.source_ids.iter().copied());
+        }
+        sources(db(ctx), &ids.into_iter().collect::<Vec<_>>()).await
+    }
+}

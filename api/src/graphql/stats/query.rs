@@ -1,0 +1,219 @@
+//! The statistics root fields.
+
+use crate::graphql::prelude::*;
+use crate::stats::Dimension;
+use crate::stats::aggregate::{self, Cache, Kind, StatsQuery as Question};
+use crate::stats::facilities::{self, Facility, FacilityQuery};
+use crate::stats::progress;
+
+/// Statistics: aggregates grouped by any dimensions, counts of centres and
+/// works, indicator progress and project overviews.
+#[derive(Default)]
+pub struct StatsQuery;
+
+/// Statistics: aggregates grouped by any dimensions, counts of centres and
+/// works, indicator progress and project overviews.
+#[Object]
+impl StatsQuery {
+    /// Participants of events (attendance), summed in SQL and grouped by any of
+    /// `PROJECT, ORGANISATION, CENTRE, DISTRICT, EVENT, EVENT_KIND, SEX, AGE_BAND,
+    /// DISABILITY, CATEGORY, MONTH, QUARTER, YEAR`. Small cells are suppressed
+    /// consistently across every grouping of the same data.
+    async fn participant_stats(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<StatsFilter>,
+        group_by: Option<Vec<StatsDimension>>,
+        lang: Option<Lang>,
+    ) -> ApiResult<StatsTable> {
+        stats_table(ctx, Kind::Participants, filter, group_by, lang).await
+    }
+
+    /// Service counts (people or appeals), summed in SQL and grouped by any of
+    /// `PROJECT, ORGANISATION, CENTRE, DISTRICT, SEX, AGE_BAND, DISABILITY, CATEGORY,
+    /// MONTH, QUARTER, YEAR, SUPPORT_TYPE, CHANNEL, STAGE, UNIT`; always split by
+    /// unit. With no `groupBy` it gives the totals.
+    async fn service_stats(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<StatsFilter>,
+        group_by: Option<Vec<StatsDimension>>,
+        lang: Option<Lang>,
+    ) -> ApiResult<StatsTable> {
+        stats_table(ctx, Kind::Services, filter, group_by, lang).await
+    }
+
+    /// Centres counted by status, kind, project or district.
+    async fn centre_stats(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CentreStatsFilter>,
+        group_by: Option<Vec<FacilityDimension>>,
+        lang: Option<Lang>,
+    ) -> ApiResult<Vec<FacilityCount>> {
+        let f = filter.unwrap_or_default();
+        let query = facility_query(
+            group_by,
+            &f.project,
+            &f.area,
+            f.kind,
+            f.status,
+            CentreKind::code,
+            CentreStatus::code,
+        )?;
+        facility_counts(ctx, Facility::Centres, query, lang).await
+    }
+
+    /// Infrastructure works counted by status, kind, project or district.
+    async fn work_stats(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<WorkStatsFilter>,
+        group_by: Option<Vec<FacilityDimension>>,
+        lang: Option<Lang>,
+    ) -> ApiResult<Vec<FacilityCount>> {
+        let f = filter.unwrap_or_default();
+        let query = facility_query(
+            group_by,
+            &f.project,
+            &f.area,
+            f.kind,
+            f.status,
+            WorkKind::code,
+            WorkStatus::code,
+        )?;
+        facility_counts(ctx, Facility::Works, query, lang).await
+    }
+
+    /// Progress of one indicator; null when there is none the caller may see.
+    async fn indicator_progress(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> ApiResult<Option<IndicatorProgress>> {
+        let id = decode_as(NodeType::Indicator, &id)?;
+        let Some(ind) = indicator::Entity::find_by_id(id).one(db(ctx)).await? else {
+            return Ok(None);
+        };
+        let access = access(ctx).await?;
+        let all = progress::project_progress(
+            db(ctx),
+            &access,
+            scope(ctx).thresholds,
+            ind.project_id,
+            ctx.data_opt::<Cache>(),
+        )
+        .await?;
+        Ok(all
+            .into_iter()
+            .find(|p| p.indicator.id == id)
+            .map(IndicatorProgress))
+    }
+
+    /// A project's overview in one query: planned against done (indicators with
+    /// targets and actuals), by when (dates, as-of), where (areas), with sources.
+    async fn project_overview(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+        lang: Option<Lang>,
+    ) -> ApiResult<Option<ProjectOverview>> {
+        let viewer = &scope(ctx).viewer;
+        let Some(project) = project::Entity::find()
+            .filter(viewer.project_scope())
+            .filter(project::Column::Slug.eq(slug.trim()))
+            .one(db(ctx))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let access = access(ctx).await?;
+        let thresholds = scope(ctx).thresholds;
+        let cache = ctx.data_opt::<Cache>();
+        let progress =
+            progress::project_progress(db(ctx), &access, thresholds, project.id, cache).await?;
+        let by_status = |id| FacilityQuery {
+            group_by: vec![facilities::FacilityDimension::Status],
+            project: Some(id),
+            ..Default::default()
+        };
+        let centres = facility_counts(ctx, Facility::Centres, by_status(project.id), lang).await?;
+        let works = facility_counts(ctx, Facility::Works, by_status(project.id), lang).await?;
+        let totals = |kind| Question {
+            kind,
+            group_by: Vec::new(),
+            select: vec![(Dimension::Project, Some(project.id.to_string()))],
+            area: None,
+        };
+        let participants = aggregate::aggregate(
+            db(ctx),
+            &access,
+            thresholds,
+            &totals(Kind::Participants),
+            cache,
+        )
+        .await?
+        .totals
+        .iter()
+        .map(total_of)
+        .collect();
+        let services =
+            aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Services), cache)
+                .await?
+                .totals
+                .iter()
+                .map(total_of)
+                .collect();
+        let areas = area::Entity::find()
+            .filter(places::areas_of_project(
+                project.id,
+                viewer.hides_sensitive_locations(),
+            ))
+            .order_by_asc(area::Column::Id)
+            .all(db(ctx))
+            .await?;
+        Ok(Some(ProjectOverview {
+            project,
+            progress,
+            centres,
+            works,
+            participants,
+            services,
+            areas,
+        }))
+    }
+}
+
+/// The facility question of `centreStats` and `workStats`: one body for both,
+/// with the kind and status code lists of each.
+fn facility_query<K: Copy, S: Copy>(
+    group_by: Option<Vec<FacilityDimension>>,
+    project: &Option<ID>,
+    area: &Option<ID>,
+    kinds: Option<Vec<K>>,
+    statuses: Option<Vec<S>>,
+    kind_code: fn(K) -> &'static str,
+    status_code: fn(S) -> &'static str,
+) -> ApiResult<FacilityQuery> {
+    Ok(FacilityQuery {
+        group_by: group_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        project: opt_id(NodeType::Project, project)?,
+        area: opt_id(NodeType::Area, area)?,
+        kinds: kinds
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| kind_code(k).to_string())
+            .collect(),
+        statuses: statuses
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| status_code(s).to_string())
+            .collect(),
+        // Decided by the viewer in `facility_counts`.
+        hide_sensitive_locations: true,
+    })
+}

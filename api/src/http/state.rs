@@ -1,0 +1,25 @@
+//! What every HTTP handler shares: the schema, the database, thresholds,
+//! token keys. Its own module so that exports and handlers depend on it, not
+//! on each other.
+
+use std::sync::Arc;
+
+use crate::auth::jwt::JwtKeys;
+use crate::db::Db;
+use crate::disclosure::Thresholds;
+use crate::graphql::AppSchema;
+
+/// Shared state of the HTTP handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The GraphQL schema.
+    pub schema: AppSchema,
+    /// The database.
+    pub db: Db,
+    /// Small-cell thresholds.
+    pub thresholds: Thresholds,
+    /// The schema's SDL, served at `/schema.graphql`.
+    pub sdl: Arc<str>,
+    /// Token keys, to authenticate requests.
+    pub keys: JwtKeys,
+}

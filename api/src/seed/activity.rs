@@ -1,0 +1,328 @@
+//! Writes what a programme recorded about its work — events with their
+//! attendance, infrastructure works with their status history, service
+//! counts and indicators — once the project, its centres and the reference
+//! rows have ids.
+
+use entities::*;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set, TransactionTrait,
+};
+
+use super::format::day;
+use super::resolve::Programme;
+use super::{Seeder, all, eq_opt};
+use crate::search::search_key;
+
+/// Ids the activity rows point at.
+pub(super) struct Context<'a> {
+    pub project: i32,
+    /// Centre ids of the programme, by position in its file.
+    pub centres: &'a [i32],
+    pub areas: &'a [i32],
+    pub sources: &'a [i32],
+}
+
+impl Context<'_> {
+    fn source(&self, at: usize) -> Option<i32> {
+        Some(self.sources[at])
+    }
+
+    fn centre(&self, at: Option<usize>) -> Option<i32> {
+        at.map(|i| self.centres[i])
+    }
+
+    pub(super) async fn events<C: ConnectionTrait + TransactionTrait>(
+        &self,
+        sd: &mut Seeder<'_, C>,
+        prog: &Programme,
+    ) -> anyhow::Result<()> {
+        let project = self.project;
+        for (e, refs) in prog.file.event.iter().zip(&prog.events) {
+            let id = sd
+                .ensure(
+                    all([
+                        event::Column::ProjectId.eq(project),
+                        event::Column::TitleEn.eq(&e.title_en),
+                    ]),
+                    event::ActiveModel {
+                        id: NotSet,
+                        project_id: Set(project),
+                        centre_id: Set(self.centre(refs.centre)),
+                        kind: Set(e.kind.0),
+                        title_az: Set(e.title_az.clone()),
+                        title_en: Set(e.title_en.clone()),
+                        topics_az: Set(e.topics_az.clone()),
+                        topics_en: Set(e.topics_en.clone()),
+                        start_date: Set(day(e.start)),
+                        end_date: Set(day(e.end)),
+                        audience_az: Set(e.audience_az.clone()),
+                        audience_en: Set(e.audience_en.clone()),
+                        capacity: Set(e.capacity),
+                        status: Set(e.status.0),
+                        source_document_id: Set(self.source(refs.source)),
+                        search_key: Set(search_key([e.title_az.as_str(), &e.title_en])),
+                        version: Set(1),
+                    },
+                    |m| m.id,
+                )
+                .await?;
+            for area in &refs.areas {
+                let area = self.areas[*area];
+                sd.link(
+                    all([
+                        event_area::Column::EventId.eq(id),
+                        event_area::Column::AreaId.eq(area),
+                    ]),
+                    event_area::ActiveModel {
+                        event_id: Set(id),
+                        area_id: Set(area),
+                    },
+                )
+                .await?;
+            }
+            for cell in &e.attendance {
+                use attendance::Column as Col;
+                sd.ensure(
+                    all([
+                        Col::EventId.eq(id),
+                        Col::Sex.eq(cell.sex.0),
+                        Col::AgeBand.eq(cell.age_band.0),
+                        Col::Disability.eq(cell.disability.0),
+                        Col::Category.eq(cell.category.0),
+                    ]),
+                    attendance::ActiveModel {
+                        id: NotSet,
+                        event_id: Set(id),
+                        sex: Set(cell.sex.0),
+                        age_band: Set(cell.age_band.0),
+                        disability: Set(cell.disability.0),
+                        category: Set(cell.category.0),
+                        count: Set(cell.count),
+                        illustrative: Set(e.attendance_illustrative),
+                    },
+                    |m| m.id,
+                )
+                .await?;
+            }
+            if e.attendance_illustrative {
+                // The breakdown replaces the reported total's single row (loaded by an
+                // earlier version of the dataset), so the total is not counted twice.
+                attendance::Entity::delete_many()
+                    .filter(attendance::Column::EventId.eq(id))
+                    .filter(attendance::Column::Illustrative.eq(false))
+                    .exec(sd.db)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn works<C: ConnectionTrait + TransactionTrait>(
+        &self,
+        sd: &mut Seeder<'_, C>,
+        prog: &Programme,
+    ) -> anyhow::Result<()> {
+        let project = self.project;
+        for (w, refs) in prog.file.work.iter().zip(&prog.works) {
+            let id = sd
+                .ensure(
+                    all([
+                        infrastructure_work::Column::ProjectId.eq(project),
+                        infrastructure_work::Column::TitleEn.eq(&w.title_en),
+                    ]),
+                    infrastructure_work::ActiveModel {
+                        id: NotSet,
+                        project_id: Set(project),
+                        kind: Set(w.kind.0),
+                        title_az: Set(w.title_az.clone()),
+                        title_en: Set(w.title_en.clone()),
+                        area_id: Set(refs.area.map(|a| self.areas[a])),
+                        quantity: Set(w.quantity),
+                        unit: Set(w.unit.clone()),
+                        status: Set(w.status.0),
+                        progress_percent: Set(w.progress_percent),
+                        completed_on: Set(day(w.completed_on)),
+                        budget_amount: Set(w.budget_amount),
+                        budget_currency: Set(w.budget_currency.clone()),
+                        beneficiaries: Set(w.beneficiaries),
+                        source_document_id: Set(self.source(refs.source)),
+                        search_key: Set(search_key([w.title_az.as_str(), &w.title_en])),
+                        version: Set(1),
+                    },
+                    |m| m.id,
+                )
+                .await?;
+            for (change, source) in w.status_change.iter().zip(&refs.changes) {
+                sd.ensure(
+                    all([
+                        work_status_change::Column::WorkId.eq(id),
+                        work_status_change::Column::Status.eq(change.status.0),
+                    ]),
+                    work_status_change::ActiveModel {
+                        id: NotSet,
+                        work_id: Set(id),
+                        status: Set(change.status.0),
+                        changed_on: Set(day(change.changed_on)),
+                        progress_percent: Set(change.progress_percent),
+                        note_az: Set(change.note_az.clone()),
+                        note_en: Set(change.note_en.clone()),
+                        source_document_id: Set(self.source(*source)),
+                        // The texts give no date: the change is recorded at a
+                        // fixed instant so reloading writes the same row.
+                        recorded_at: Set(chrono::DateTime::UNIX_EPOCH),
+                    },
+                    |m| m.id,
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn counts<C: ConnectionTrait + TransactionTrait>(
+        &self,
+        sd: &mut Seeder<'_, C>,
+        prog: &Programme,
+    ) -> anyhow::Result<()> {
+        use service_count::Column as Col;
+        let project = self.project;
+        for (c, refs) in prog.file.service_count.iter().zip(&prog.counts) {
+            let centre = self.centre(refs.centre);
+            // One row for the reported figure, or the cells of its
+            // illustrative breakdown instead.
+            let cells: Vec<_> = if c.breakdown.is_empty() {
+                vec![(c.sex, c.age_band, c.disability, c.value, false)]
+            } else {
+                c.breakdown
+                    .iter()
+                    .map(|b| (b.sex, b.age_band, b.disability, b.value, true))
+                    .collect()
+            };
+            for (sex, age_band, disability, value, illustrative) in cells {
+                let (sex, age_band) = (sex.map(|s| s.0), age_band.map(|a| a.0));
+                sd.ensure(
+                    all([
+                        Col::ProjectId.eq(project),
+                        eq_opt(Col::CentreId, centre),
+                        eq_opt(Col::SupportType, c.support_type.map(|s| s.0)),
+                        eq_opt(Col::Channel, c.channel.map(|s| s.0)),
+                        Col::Stage.eq(c.stage.0),
+                        Col::Unit.eq(c.unit.0),
+                        eq_opt(Col::PeriodStart, day(c.period_start)),
+                        eq_opt(Col::Sex, sex),
+                        eq_opt(Col::AgeBand, age_band),
+                    ]),
+                    service_count::ActiveModel {
+                        id: NotSet,
+                        project_id: Set(project),
+                        centre_id: Set(centre),
+                        period_start: Set(day(c.period_start)),
+                        period_end: Set(day(c.period_end)),
+                        period_label_az: Set(c.period_label_az.clone()),
+                        period_label_en: Set(c.period_label_en.clone()),
+                        support_type: Set(c.support_type.map(|s| s.0)),
+                        channel: Set(c.channel.map(|s| s.0)),
+                        stage: Set(c.stage.0),
+                        unit: Set(c.unit.0),
+                        sex: Set(sex),
+                        age_band: Set(age_band),
+                        disability: Set(disability.map(|d| d.0)),
+                        category: Set(c.category.map(|s| s.0)),
+                        value: Set(value),
+                        sensitivity: Set(c.sensitivity.0),
+                        source_document_id: Set(self.source(refs.source)),
+                        version: Set(1),
+                        illustrative: Set(illustrative),
+                    },
+                    |m| m.id,
+                )
+                .await?;
+            }
+            if !c.breakdown.is_empty() {
+                // The breakdown replaces the reported figure's single row
+                // (loaded by an earlier version of the dataset), so the figure
+                // is not counted twice.
+                service_count::Entity::delete_many()
+                    .filter(Col::ProjectId.eq(project))
+                    .filter(eq_opt(Col::CentreId, centre))
+                    .filter(eq_opt(Col::SupportType, c.support_type.map(|s| s.0)))
+                    .filter(eq_opt(Col::Channel, c.channel.map(|s| s.0)))
+                    .filter(Col::Stage.eq(c.stage.0))
+                    .filter(Col::Unit.eq(c.unit.0))
+                    .filter(eq_opt(Col::PeriodStart, day(c.period_start)))
+                    .filter(Col::Sex.is_null())
+                    .filter(Col::Illustrative.eq(false))
+                    .exec(sd.db)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn indicators<C: ConnectionTrait + TransactionTrait>(
+        &self,
+        sd: &mut Seeder<'_, C>,
+        prog: &Programme,
+    ) -> anyhow::Result<()> {
+        let project = self.project;
+        for (i, source) in prog.file.indicator.iter().zip(&prog.indicators) {
+            let source = self.source(*source);
+            let id = sd
+                .ensure(
+                    all([
+                        indicator::Column::ProjectId.eq(project),
+                        indicator::Column::Code.eq(&i.code),
+                    ]),
+                    indicator::ActiveModel {
+                        id: NotSet,
+                        project_id: Set(project),
+                        code: Set(i.code.clone()),
+                        title_az: Set(i.title_az.clone()),
+                        title_en: Set(i.title_en.clone()),
+                        unit: Set(i.unit.0),
+                        counting_rule: Set(i.counting_rule.0),
+                        aggregation: Set(i.aggregation.0),
+                        baseline: Set(i.baseline),
+                        baseline_date: Set(day(i.baseline_date)),
+                        target: Set(i.target),
+                        target_date: Set(day(i.target_date)),
+                        sensitivity: Set(i.sensitivity.0),
+                        derived_from: Set(i.derived_from.clone()),
+                        source_document_id: Set(source),
+                        version: Set(1),
+                        illustrative: Set(i.illustrative),
+                    },
+                    |m| m.id,
+                )
+                .await?;
+            for v in &i.values {
+                use indicator_value::Column as Col;
+                sd.ensure(
+                    all([
+                        Col::IndicatorId.eq(id),
+                        eq_opt(Col::Dimension, v.dimension.clone()),
+                        eq_opt(Col::DimensionValue, v.dimension_value.clone()),
+                    ]),
+                    indicator_value::ActiveModel {
+                        id: NotSet,
+                        indicator_id: Set(id),
+                        period_start: Set(day(v.period_start)),
+                        period_end: Set(day(v.period_end)),
+                        dimension: Set(v.dimension.clone()),
+                        dimension_value: Set(v.dimension_value.clone()),
+                        value: Set(v.value),
+                        as_of: Set(day(v.as_of)),
+                        note_az: Set(v.note_az.clone()),
+                        note_en: Set(v.note_en.clone()),
+                        source_document_id: Set(source),
+                        version: Set(1),
+                        illustrative: Set(false),
+                    },
+                    |m| m.id,
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}

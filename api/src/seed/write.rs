@@ -1,0 +1,390 @@
+//! Writes a resolved [`Dataset`] through the [`Seeder`]: each row is looked
+//! up by its natural key and inserted only when missing, in file order, with
+//! the positions the pure pass resolved turned into the ids just written.
+
+use entities::*;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, NotSet, Set, TransactionTrait};
+
+use super::format::day;
+use super::resolve::{Dataset, Programme};
+use super::{Seeder, all, eq_opt};
+use crate::search::search_key;
+
+/// Progress callback: step, number of steps, step name.
+pub(super) type Progress<'a> = &'a (dyn Fn(usize, usize, &str) + Send + Sync);
+
+/// Ids of the rows written so far, by position in the files.
+#[derive(Default)]
+struct Ids {
+    sources: Vec<i32>,
+    areas: Vec<i32>,
+    organisations: Vec<i32>,
+    projects: Vec<i32>,
+    /// Plan id and its goals' ids, over all files in order.
+    plans: Vec<(i32, Vec<i32>)>,
+}
+
+fn opt(ids: &[i32], at: Option<usize>) -> Option<i32> {
+    at.map(|i| ids[i])
+}
+
+pub(super) async fn write<C: ConnectionTrait + TransactionTrait>(
+    sd: &mut Seeder<'_, C>,
+    data: &Dataset,
+    progress: Progress<'_>,
+) -> anyhow::Result<()> {
+    let steps = 3 + data.programmes.len();
+    let mut ids = Ids::default();
+    let refs = &data.reference;
+
+    progress(1, steps, "source documents");
+    for s in &refs.source {
+        let id = sd
+            .ensure(
+                all([source_document::Column::Reference.eq(&s.reference)]),
+                source_document::ActiveModel {
+                    id: NotSet,
+                    title_az: Set(s.title_az.clone()),
+                    title_en: Set(s.title_en.clone()),
+                    publisher: Set(s.publisher.clone()),
+                    published_on: Set(day(s.published_on)),
+                    language: Set(s.language.clone()),
+                    reference: Set(Some(s.reference.clone())),
+                    url: Set(s.url.clone()),
+                },
+                |m| m.id,
+            )
+            .await?;
+        ids.sources.push(id);
+    }
+
+    progress(2, steps, "areas");
+    for (a, parent) in refs.area.iter().zip(&data.area_parents) {
+        let key = match &a.code {
+            Some(c) => all([area::Column::Code.eq(c)]),
+            None => all([
+                area::Column::NameEn.eq(&a.name_en),
+                area::Column::Kind.eq(a.kind.0),
+            ]),
+        };
+        let mut names = vec![a.name_az.as_str(), a.name_en.as_str()];
+        names.extend(a.aliases.iter().map(String::as_str));
+        let id = sd
+            .ensure(
+                key,
+                area::ActiveModel {
+                    id: NotSet,
+                    code: Set(a.code.clone()),
+                    kind: Set(a.kind.0),
+                    name_az: Set(a.name_az.clone()),
+                    name_en: Set(a.name_en.clone()),
+                    parent_id: Set(opt(&ids.areas, *parent)),
+                    lat: Set(a.lat),
+                    lon: Set(a.lon),
+                    search_key: Set(search_key(names)),
+                },
+                |m| m.id,
+            )
+            .await?;
+        ids.areas.push(id);
+    }
+
+    progress(3, steps, "organisations");
+    for (o, parent) in refs.organisation.iter().zip(&data.organisation_parents) {
+        let mut names = vec![o.name_az.as_str(), o.name_en.as_str()];
+        names.extend(o.acronym_az.as_deref());
+        names.extend(o.acronym_en.as_deref());
+        let id = sd
+            .ensure(
+                all([organisation::Column::NameEn.eq(&o.name_en)]),
+                organisation::ActiveModel {
+                    id: NotSet,
+                    acronym_az: Set(o.acronym_az.clone()),
+                    acronym_en: Set(o.acronym_en.clone()),
+                    name_az: Set(o.name_az.clone()),
+                    name_en: Set(o.name_en.clone()),
+                    kind: Set(o.kind.0),
+                    iati_ref: Set(o.iati_ref.clone()),
+                    parent_id: Set(opt(&ids.organisations, *parent)),
+                    search_key: Set(search_key(names)),
+                    version: Set(1),
+                },
+                |m| m.id,
+            )
+            .await?;
+        ids.organisations.push(id);
+    }
+
+    for (n, programme) in data.programmes.iter().enumerate() {
+        progress(4 + n, steps, &programme.step);
+        write_programme(sd, &mut ids, programme).await?;
+    }
+    Ok(())
+}
+
+async fn write_programme<C: ConnectionTrait + TransactionTrait>(
+    sd: &mut Seeder<'_, C>,
+    ids: &mut Ids,
+    prog: &Programme,
+) -> anyhow::Result<()> {
+    let file = &prog.file;
+    let src = |at: usize| Some(ids.sources[at]);
+    let p = &file.project;
+    let project = sd
+        .ensure(
+            all([project::Column::Slug.eq(&p.slug)]),
+            project::ActiveModel {
+                id: NotSet,
+                slug: Set(p.slug.clone()),
+                iati_identifier: Set(p.iati_identifier.clone()),
+                title_az: Set(p.title_az.clone()),
+                title_en: Set(p.title_en.clone()),
+                summary_az: Set(p.summary_az.clone()),
+                summary_en: Set(p.summary_en.clone()),
+                status: Set(p.status.0),
+                planned_start: Set(day(p.planned_start)),
+                planned_end: Set(day(p.planned_end)),
+                actual_start: Set(day(p.actual_start)),
+                actual_end: Set(day(p.actual_end)),
+                budget_amount: Set(p.budget_amount),
+                budget_currency: Set(p.budget_currency.clone()),
+                sensitivity: Set(p.sensitivity.0),
+                is_public: Set(p.is_public),
+                parent_id: Set(opt(&ids.projects, prog.project.parent)),
+                source_document_id: Set(src(prog.project.source)),
+                search_key: Set(search_key([p.title_az.as_str(), &p.title_en, &p.slug])),
+                version: Set(1),
+            },
+            |m| m.id,
+        )
+        .await?;
+    for (part, org) in p.participant.iter().zip(&prog.project.participants) {
+        let org = ids.organisations[*org];
+        sd.ensure(
+            all([
+                project_participant::Column::ProjectId.eq(project),
+                project_participant::Column::OrganisationId.eq(org),
+                project_participant::Column::Role.eq(part.role.0),
+            ]),
+            project_participant::ActiveModel {
+                id: NotSet,
+                project_id: Set(project),
+                organisation_id: Set(org),
+                role: Set(part.role.0),
+                note_az: Set(part.note_az.clone()),
+                note_en: Set(part.note_en.clone()),
+            },
+            |m| m.id,
+        )
+        .await?;
+    }
+    for area in &prog.project.areas {
+        let area = ids.areas[*area];
+        sd.link(
+            all([
+                project_area::Column::ProjectId.eq(project),
+                project_area::Column::AreaId.eq(area),
+            ]),
+            project_area::ActiveModel {
+                project_id: Set(project),
+                area_id: Set(area),
+            },
+        )
+        .await?;
+    }
+
+    for (pl, refs) in file.plan.iter().zip(&prog.plans) {
+        let plan = sd
+            .ensure(
+                all([plan::Column::TitleEn.eq(&pl.title_en)]),
+                plan::ActiveModel {
+                    id: NotSet,
+                    organisation_id: Set(opt(&ids.organisations, refs.organisation)),
+                    title_az: Set(pl.title_az.clone()),
+                    title_en: Set(pl.title_en.clone()),
+                    start_year: Set(pl.start_year),
+                    end_year: Set(pl.end_year),
+                    goal_count: Set(pl.goal_count),
+                    source_document_id: Set(src(refs.source)),
+                },
+                |m| m.id,
+            )
+            .await?;
+        let mut goals = Vec::new();
+        for g in &pl.goal {
+            goals.push(
+                sd.ensure(
+                    all([
+                        goal::Column::PlanId.eq(plan),
+                        goal::Column::Number.eq(g.number),
+                    ]),
+                    goal::ActiveModel {
+                        id: NotSet,
+                        plan_id: Set(plan),
+                        number: Set(g.number),
+                        title_az: Set(g.title_az.clone()),
+                        title_en: Set(g.title_en.clone()),
+                        description_az: Set(g.description_az.clone()),
+                        description_en: Set(g.description_en.clone()),
+                    },
+                    |m| m.id,
+                )
+                .await?,
+            );
+        }
+        ids.plans.push((plan, goals));
+    }
+    for (plan, goal) in &prog.project.plan_links {
+        use project_plan_link::Column as Col;
+        let (plan, goals) = &ids.plans[*plan];
+        let goal = opt(goals, *goal);
+        sd.ensure(
+            all([
+                Col::ProjectId.eq(project),
+                Col::PlanId.eq(*plan),
+                eq_opt(Col::GoalId, goal),
+            ]),
+            project_plan_link::ActiveModel {
+                id: NotSet,
+                project_id: Set(project),
+                plan_id: Set(*plan),
+                goal_id: Set(goal),
+            },
+            |m| m.id,
+        )
+        .await?;
+    }
+
+    let mut centres = Vec::new();
+    for (c, refs) in file.centre.iter().zip(&prog.centres) {
+        let source = src(refs.source);
+        // Found by either name, so a centre renamed in one language (the
+        // Ganja centre's English name) is not loaded a second time into a
+        // database seeded before the rename.
+        let key = Condition::all()
+            .add(centre::Column::ProjectId.eq(project))
+            .add(
+                Condition::any()
+                    .add(centre::Column::NameEn.eq(&c.name_en))
+                    .add(centre::Column::NameAz.eq(&c.name_az)),
+            );
+        let id = sd
+            .ensure(
+                key,
+                centre::ActiveModel {
+                    id: NotSet,
+                    project_id: Set(project),
+                    operator_organisation_id: Set(opt(&ids.organisations, refs.operator)),
+                    kind: Set(c.kind.0),
+                    name_az: Set(c.name_az.clone()),
+                    name_en: Set(c.name_en.clone()),
+                    area_id: Set(opt(&ids.areas, refs.area)),
+                    host_building_az: Set(c.host_building_az.clone()),
+                    host_building_en: Set(c.host_building_en.clone()),
+                    rooms: Set(c.rooms),
+                    status: Set(c.status.map(|s| s.0)),
+                    opened_on: Set(day(c.opened_on)),
+                    sensitive_location: Set(c.sensitive_location),
+                    equipment_az: Set(c.equipment_az.clone()),
+                    equipment_en: Set(c.equipment_en.clone()),
+                    note_az: Set(c.note_az.clone()),
+                    note_en: Set(c.note_en.clone()),
+                    source_document_id: Set(source),
+                    search_key: Set(search_key([c.name_az.as_str(), &c.name_en])),
+                    version: Set(1),
+                },
+                |m| m.id,
+            )
+            .await?;
+        for area in &refs.serves {
+            let area = ids.areas[*area];
+            sd.link(
+                all([
+                    centre_area_served::Column::CentreId.eq(id),
+                    centre_area_served::Column::AreaId.eq(area),
+                ]),
+                centre_area_served::ActiveModel {
+                    centre_id: Set(id),
+                    area_id: Set(area),
+                },
+            )
+            .await?;
+        }
+        for status in &c.milestones {
+            sd.ensure(
+                all([
+                    centre_milestone::Column::CentreId.eq(id),
+                    centre_milestone::Column::Status.eq(status.0),
+                ]),
+                centre_milestone::ActiveModel {
+                    id: NotSet,
+                    centre_id: Set(id),
+                    status: Set(status.0),
+                    reached_on: Set(None),
+                    note_az: Set(None),
+                    note_en: Set(None),
+                    source_document_id: Set(source),
+                },
+                |m| m.id,
+            )
+            .await?;
+        }
+        centres.push(id);
+    }
+
+    for (t, refs) in file.team.iter().zip(&prog.teams) {
+        let id = sd
+            .ensure(
+                all([
+                    team::Column::ProjectId.eq(project),
+                    team::Column::NameEn.eq(&t.name_en),
+                ]),
+                team::ActiveModel {
+                    id: NotSet,
+                    project_id: Set(project),
+                    organisation_id: Set(opt(&ids.organisations, refs.organisation)),
+                    kind: Set(t.kind.0),
+                    name_az: Set(t.name_az.clone()),
+                    name_en: Set(t.name_en.clone()),
+                    area_id: Set(opt(&ids.areas, refs.area)),
+                    status: Set(t.status.0),
+                    functions_az: Set(t.functions_az.clone()),
+                    functions_en: Set(t.functions_en.clone()),
+                    source_document_id: Set(src(refs.source)),
+                    version: Set(1),
+                },
+                |m| m.id,
+            )
+            .await?;
+        for r in &t.role {
+            sd.ensure(
+                all([
+                    team_role::Column::TeamId.eq(id),
+                    team_role::Column::RoleEn.eq(&r.role_en),
+                ]),
+                team_role::ActiveModel {
+                    id: NotSet,
+                    team_id: Set(id),
+                    role_az: Set(r.role_az.clone()),
+                    role_en: Set(r.role_en.clone()),
+                    count: Set(r.count),
+                },
+                |m| m.id,
+            )
+            .await?;
+        }
+    }
+
+    let activity = super::activity::Context {
+        project,
+        centres: &centres,
+        areas: &ids.areas,
+        sources: &ids.sources,
+    };
+    activity.events(sd, prog).await?;
+    activity.works(sd, prog).await?;
+    activity.counts(sd, prog).await?;
+    activity.indicators(sd, prog).await?;
+    ids.projects.push(project);
+    Ok(())
+}

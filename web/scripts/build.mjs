@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+//! `npm run build`: the SvelteKit site (vite build, into BUILD_DIR, default build/)
+//! and GraphiQL (vite.graphiql.config.ts) copied into <BUILD_DIR>/graphiql/.
+//! GraphiQL's build (React + Monaco) is cached in .graphiql-build/, keyed by what
+//! it depends on, so the e2e and portal builds do not repeat it.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSiteConfig } from './portal-config.mjs';
+import { bin, runOrExit, WEB_DIR } from './lib.mjs';
+
+const outDir = join(WEB_DIR, process.env.BUILD_DIR || 'build');
+const quiet = process.argv.includes('--quiet') ? ['--logLevel', 'warn'] : [];
+runOrExit(bin('vite'), ['build', ...quiet], { cwd: WEB_DIR });
+// Prerendering records the API answers it inlined as files of the site (a
+// same-origin dependency); they belong to the API, not to the static site.
+for (const f of ['graphql', 'schema.graphql', 'export']) rmSync(join(outDir, f), { recursive: true, force: true });
+
+const key = createHash('sha256');
+for (const f of ['package-lock.json', 'vite.graphiql.config.ts', '../api/schema.graphql', ...readdirSync(join(WEB_DIR, 'graphiql')).map((f) => `graphiql/${f}`)])
+	key.update(f).update(readFileSync(join(WEB_DIR, f)));
+key.update(readSiteConfig().apiUrl).update(process.env.BASE_PATH || '');
+const digest = key.digest('hex');
+const cache = join(WEB_DIR, '.graphiql-build');
+const stamp = join(cache, '.key');
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== digest) {
+	console.log('[build] GraphiQL…');
+	runOrExit(bin('vite'), ['build', '-c', 'vite.graphiql.config.ts', '--logLevel', 'error'], {
+		cwd: WEB_DIR,
+		env: { GRAPHIQL_OUT_DIR: '.graphiql-build' }
+	});
+	writeFileSync(stamp, digest);
+}
+rmSync(join(outDir, 'graphiql'), { recursive: true, force: true });
+cpSync(cache, join(outDir, 'graphiql'), { recursive: true, filter: (src) => !src.endsWith('.key') });

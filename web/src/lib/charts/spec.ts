@@ -1,0 +1,58 @@
+//! What a chart shows, as plain data: the same description feeds the SVG (drawn
+//! with Observable Plot), the data table beside it and the CSV link, so the three
+//! cannot disagree. Specs are serialisable: the build draws them into the
+//! prerendered page, and the browser redraws only when live data differs.
+
+export interface ChartPoint {
+	/** Category label on the x axis (a period, a support type…). */
+	label: string;
+	value: number | null;
+	suppressed: boolean;
+	/** Text shown for the point ("1 204", "fewer than 10"…), already in the page's language. */
+	text: string;
+	illustrative?: boolean;
+}
+
+export interface ChartSpec {
+	id: string;
+	/** Accessible summary of the chart. */
+	title: string;
+	/** Axis label of the values, e.g. "people". */
+	unitLabel: string;
+	points: ChartPoint[];
+	/** A target drawn as a dashed line, when the indicator has one. */
+	target: number | null;
+	targetLabel: string;
+	/** Wording of the value axis for suppressed points (shown as a hollow marker at zero). */
+	withheldLabel: string;
+}
+
+/** A stable key of a spec, to tell whether prerendered SVG still matches live data (FNV-1a of its JSON). */
+export function specKey(spec: ChartSpec): string {
+	const text = JSON.stringify(spec);
+	let h = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		h ^= text.charCodeAt(i);
+		h = Math.imul(h, 0x01000193) >>> 0;
+	}
+	return h.toString(36);
+}
+
+function csvCell(s: string): string {
+	// Spreadsheets run cells that begin with = + - @ as formulas (OWASP CSV injection).
+	const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+	return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The chart's data as CSV (label, value, withheld), for a download link beside it. */
+export function specCsv(spec: ChartSpec, columnLabel: string): string {
+	const lines = [[columnLabel, spec.unitLabel, 'suppressed', 'illustrative'].map(csvCell).join(',')];
+	for (const p of spec.points) lines.push([csvCell(p.label), p.value == null ? '' : String(p.value), String(p.suppressed), String(!!p.illustrative)].join(','));
+	if (spec.target != null) lines.push([csvCell('target'), String(spec.target), 'false', 'false'].join(','));
+	return lines.join('\r\n') + '\r\n';
+}
+
+/** A `data:` URL of the chart's CSV: downloadable with no request and without JavaScript. */
+export function specCsvHref(spec: ChartSpec, columnLabel: string): string {
+	return `data:text/csv;charset=utf-8,${encodeURIComponent(specCsv(spec, columnLabel))}`;
+}
