@@ -12,11 +12,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 /// Starts a seeded server whose tokens are signed with [`TEST_JWT_SECRET`].
 pub async fn spawn(engine: Engine) -> Option<TestApp> {
-    let app = TestApp::spawn_with(engine, |c| c.jwt_secret = TEST_JWT_SECRET.into()).await?;
-    api::seed::seed_demo(&app.db.conn, &|_, _, _| {})
-        .await
-        .expect("seed demo dataset");
-    Some(app)
+    TestApp::spawn_seeded_with(engine, |c| c.jwt_secret = TEST_JWT_SECRET.into()).await
 }
 
 /// Creates a user as the CLI does; organisation by acronym or name, projects by slug.

@@ -3,8 +3,10 @@
 //!
 //! Every storage test runs on both engines through [`engine_tests!`]:
 //! SQLite in a temporary file, and PostgreSQL in a uniquely named database on
-//! 127.0.0.1:5432 that is dropped afterwards. Outside CI a PostgreSQL test
+//! 127.0.0.1:5432 that is dropped afterwards. Each database is a copy of a
+//! template built once per run ([`templates`]). Outside CI a PostgreSQL test
 //! prints `SKIPPED` and passes when no server answers; with `CI=true` it fails.
+//! `TEST_LOG=1` shows the server's logs in a failing test's output.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -13,6 +15,12 @@ use api::Config;
 use api::db::Db;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
+
+pub mod accounts;
+pub mod fixtures;
+pub mod templates;
+
+pub use templates::Contents;
 
 /// Database engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +37,36 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string())
 }
 
+/// True under CI (`CI=true`), where nothing may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// With `TEST_LOG` set (and not `0`), sends the server's tracing output to
+/// the test's captured output, filtered by `RUST_LOG` (default: `info`, quiet
+/// database crates). libtest shows it only for a failing test.
+pub fn init_test_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if !test_log_enabled() {
+        return;
+    }
+    ONCE.call_once(|| {
+        use tracing_subscriber::EnvFilter;
+        let filter = EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+        // A second subscriber (another harness in the process) is not an error.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
+}
+
+/// True when `TEST_LOG` asks for server logs.
+pub fn test_log_enabled() -> bool {
+    std::env::var("TEST_LOG").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
 /// A fresh database that removes itself when dropped.
 pub struct TestDatabase {
     /// URL to connect to it.
@@ -43,10 +81,21 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 impl TestDatabase {
     /// Creates a fresh, empty database; `None` when PostgreSQL is unreachable outside CI.
     pub async fn create(engine: Engine) -> Option<Self> {
+        Self::with(engine, Contents::Empty).await
+    }
+
+    /// Creates a fresh database holding `contents`, copied from this run's
+    /// template; `None` when PostgreSQL is unreachable outside CI.
+    pub async fn with(engine: Engine, contents: Contents) -> Option<Self> {
         match engine {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let path = dir.path().join("hub.db");
+                if contents != Contents::Empty {
+                    let template = templates::sqlite_template(contents)
+                        .unwrap_or_else(|e| panic!("SQLite {contents:?} template: {e}"));
+                    std::fs::copy(template, &path).expect("copy the SQLite template");
+                }
                 Some(Self {
                     url: format!("sqlite://{}", path.display()),
                     engine,
@@ -68,7 +117,7 @@ impl TestDatabase {
                             Ok(Err(e)) => e.to_string(),
                             _ => "timed out".to_string(),
                         };
-                        if std::env::var("CI").as_deref() == Ok("true") {
+                        if in_ci() {
                             panic!(
                                 "PostgreSQL is required in CI but not reachable at {admin_url}: {reason}"
                             );
@@ -77,8 +126,17 @@ impl TestDatabase {
                         return None;
                     }
                 };
+                let template = match contents {
+                    Contents::Empty => String::new(),
+                    _ => {
+                        let name = templates::postgres_template(contents)
+                            .unwrap_or_else(|e| panic!("PostgreSQL {contents:?} template: {e}"));
+                        format!(" TEMPLATE \"{name}\"")
+                    }
+                };
                 let name = format!(
-                    "hub_test_{}_{}_{}",
+                    "{}{}_{}_{}",
+                    templates::TEST_DB_PREFIX,
                     std::process::id(),
                     COUNTER.fetch_add(1, Ordering::Relaxed),
                     std::time::SystemTime::now()
@@ -87,7 +145,7 @@ impl TestDatabase {
                         .unwrap_or(0)
                 );
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\"{template}"))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
@@ -154,18 +212,35 @@ impl TestApp {
 
     /// Starts a server on a fresh database loaded with the demo dataset.
     pub async fn spawn_seeded(engine: Engine) -> Option<Self> {
-        let app = Self::spawn(engine).await?;
-        api::seed::seed_demo(&app.db.conn, &|_, _, _| {})
-            .await
-            .expect("seed demo dataset");
-        Some(app)
+        Self::spawn_seeded_with(engine, |_| {}).await
     }
 
-    /// Starts a server after letting the test adjust the configuration.
+    /// Starts a server on a fresh, migrated, empty database after letting
+    /// the test adjust the configuration.
     pub async fn spawn_with(engine: Engine, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
-        let database = TestDatabase::create(engine).await?;
+        Self::start(engine, Contents::Migrated, adjust).await
+    }
+
+    /// Starts a server on a fresh database with the demo dataset after
+    /// letting the test adjust the configuration.
+    pub async fn spawn_seeded_with(
+        engine: Engine,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
+        Self::start(engine, Contents::Seeded, adjust).await
+    }
+
+    async fn start(
+        engine: Engine,
+        contents: Contents,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
+        init_test_log();
+        let database = TestDatabase::with(engine, contents).await?;
         let mut config = Config::for_database(&database.url);
         adjust(&mut config);
+        // `migrate` stays on: it finds nothing pending on a template copy,
+        // and would catch a template older than the code.
         let db = api::prepare(&config, true).await.expect("prepare database");
         let router = api::build_router(db.clone(), &config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -326,219 +401,6 @@ impl TestApp {
             .to_string()
     }
 }
-
-/// Rows written straight into the database through sea-orm, bypassing the API.
-pub mod fixtures {
-    use entities::codes::*;
-    use entities::*;
-    use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
-
-    // Only the columns a test cares about are set; the others keep their
-    // database defaults (NULL, or e.g. `illustrative = false`).
-
-    /// Inserts a project (no participants or areas) and returns its id.
-    pub async fn project(db: &DatabaseConnection, slug: &str, title: &str, is_public: bool) -> i32 {
-        project::ActiveModel {
-            slug: Set(slug.into()),
-            title_az: Set(format!("{title} (az)")),
-            title_en: Set(title.into()),
-            status: Set(ProjectStatus::Implementation),
-            sensitivity: Set(Sensitivity::Ordinary),
-            is_public: Set(is_public),
-            search_key: Set(api::search::search_key([title, slug])),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("insert project")
-        .id
-    }
-
-    /// Adds an organisation to a project in a role.
-    pub async fn participant(
-        db: &DatabaseConnection,
-        project_id: i32,
-        organisation_id: i32,
-        role: ParticipantRole,
-    ) {
-        project_participant::ActiveModel {
-            project_id: Set(project_id),
-            organisation_id: Set(organisation_id),
-            role: Set(role),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("insert participant");
-    }
-
-    /// Links a project to an area it works in.
-    pub async fn project_area(db: &DatabaseConnection, project_id: i32, area_id: i32) {
-        project_area::Entity::insert(project_area::ActiveModel {
-            project_id: Set(project_id),
-            area_id: Set(area_id),
-        })
-        .exec_without_returning(db)
-        .await
-        .expect("insert project area");
-    }
-
-    /// Inserts an operational community resource centre of a project and returns its id.
-    pub async fn centre(
-        db: &DatabaseConnection,
-        project_id: i32,
-        name: &str,
-        area_id: Option<i32>,
-    ) -> i32 {
-        centre::ActiveModel {
-            project_id: Set(project_id),
-            kind: Set(CentreKind::CommunityResourceCentre),
-            name_az: Set(format!("{name} (az)")),
-            name_en: Set(name.into()),
-            area_id: Set(area_id),
-            rooms: Set(Some(1)),
-            status: Set(Some(CentreStatus::Operational)),
-            sensitive_location: Set(false),
-            search_key: Set(api::search::search_key([name])),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("insert centre")
-        .id
-    }
-
-    /// Inserts a held training of a project (at a centre, if given) and returns its id.
-    pub async fn event(
-        db: &DatabaseConnection,
-        project_id: i32,
-        centre_id: Option<i32>,
-        title: &str,
-    ) -> i32 {
-        event::ActiveModel {
-            project_id: Set(project_id),
-            centre_id: Set(centre_id),
-            kind: Set(EventKind::Training),
-            title_az: Set(format!("{title} (az)")),
-            title_en: Set(title.into()),
-            status: Set(EventStatus::Held),
-            search_key: Set(api::search::search_key([title])),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("insert event")
-        .id
-    }
-
-    /// Records attendance of an event in one cell.
-    pub async fn attendance(db: &DatabaseConnection, event_id: i32, sex: Sex, count: i32) {
-        attendance::ActiveModel {
-            event_id: Set(event_id),
-            sex: Set(sex),
-            age_band: Set(AgeBand::Unknown),
-            disability: Set(Disability::Unknown),
-            category: Set(BeneficiaryCategory::General),
-            count: Set(count),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("insert attendance");
-    }
-
-    /// Inserts a completed road work of a project in an area and returns its id.
-    pub async fn work(db: &DatabaseConnection, project_id: i32, title: &str, area_id: i32) -> i32 {
-        infrastructure_work::ActiveModel {
-            project_id: Set(project_id),
-            kind: Set(WorkKind::Road),
-            title_az: Set(format!("{title} (az)")),
-            title_en: Set(title.into()),
-            area_id: Set(Some(area_id)),
-            status: Set(WorkStatus::Completed),
-            search_key: Set(api::search::search_key([title])),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("insert work")
-        .id
-    }
-
-    /// Inserts a village under `parent_id` and returns its id.
-    pub async fn village(db: &DatabaseConnection, name: &str, parent_id: i32) -> i32 {
-        area::ActiveModel {
-            kind: Set(AreaKind::Village),
-            name_az: Set(name.into()),
-            name_en: Set(name.into()),
-            parent_id: Set(Some(parent_id)),
-            search_key: Set(api::search::search_key([name])),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("insert area")
-        .id
-    }
-
-    /// Database id of a row from its global ID (`base64url("Type:id")`).
-    pub fn raw_id(global: &str) -> i32 {
-        let decoded = base64url_decode(global);
-        let (_, number) = decoded
-            .split_once(':')
-            .unwrap_or_else(|| panic!("{global:?} does not decode to Type:id"));
-        number.parse().expect("numeric id")
-    }
-
-    /// Global ID of a row, as the API encodes it.
-    pub fn global_id(type_name: &str, id: i32) -> String {
-        base64url_encode(format!("{type_name}:{id}").as_bytes())
-    }
-
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-    /// Unpadded base64url, enough for IDs and cursors.
-    pub fn base64url_encode(bytes: &[u8]) -> String {
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-            for i in 0..=chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-        }
-        out
-    }
-
-    /// Decodes unpadded base64url into text.
-    pub fn base64url_decode(text: &str) -> String {
-        let mut bits = 0u32;
-        let mut n = 0;
-        let mut out = Vec::new();
-        for c in text.bytes() {
-            let v = ALPHABET
-                .iter()
-                .position(|a| *a == c)
-                .unwrap_or_else(|| panic!("{text:?} is not base64url")) as u32;
-            bits = (bits << 6) | v;
-            n += 6;
-            if n >= 8 {
-                n -= 8;
-                out.push((bits >> n) as u8);
-                bits &= (1 << n) - 1;
-            }
-        }
-        String::from_utf8(out).expect("UTF-8")
-    }
-}
-
-pub mod accounts;
 
 /// Like [`engine_tests!`], for tests that reveal a known bug: the engines
 /// named before `=>` get `#[ignore = reason]` (run them with `--ignored`), the

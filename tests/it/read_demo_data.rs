@@ -708,7 +708,44 @@ async fn crc_coordinators_training_attendance_of_three_is_suppressed_for_anonymo
     );
 }
 
+/// Everything an anonymous reader gets for every project, in both languages.
+const READ_BACK: &str = "{ projects(first: 100) { totalCount edges { node {
+    id slug iatiIdentifier titleEn: title(lang: EN) titleAz: title(lang: AZ)
+    summaryEn: summary(lang: EN) status plannedStart plannedEnd actualStart actualEnd
+    budget { amount currency } sensitivity parent { slug } source { title(lang: EN) }
+    participants { organisation { name(lang: EN) } role }
+    areas { code name(lang: EN) }
+    centres { kind nameEn: name(lang: EN) nameAz: name(lang: AZ) status openedOn
+      sensitiveLocation hostBuilding(lang: EN) rooms area { name(lang: EN) }
+      areasServed { name(lang: EN) } operator { name(lang: EN) } }
+    events { kind titleEn: title(lang: EN) titleAz: title(lang: AZ) startDate endDate
+      capacity status centre { name(lang: EN) } areas { name(lang: EN) }
+      attendance { total { value suppressed }
+        cells { sex ageBand disability category count suppressed } } }
+    infrastructureWorks { kind title(lang: EN) quantity unit status progressPercent
+      completedOn budget { amount currency } beneficiaries area { name(lang: EN) } }
+    serviceCounts { periodStart periodEnd periodLabel(lang: EN) supportType channel
+      stage unit category sex ageBand sensitivity value suppressed centre { name(lang: EN) } }
+    indicators { code title(lang: EN) unit countingRule aggregation baseline target
+      targetDate derivedFrom sensitivity
+      values { periodStart periodEnd dimension dimensionValue value { value suppressed } asOf } }
+} } } }";
+
+async fn the_demo_read_back_matches_its_snapshot(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let data = app.data(READ_BACK, json!({})).await;
+    let projects = nodes(&data["projects"]);
+    assert!(projects.len() >= 5, "the five demo projects: {data:#}");
+    // Both engines must read back the same thing: one snapshot for both.
+    crate::support::snapshot_settings().bind(|| {
+        insta::assert_json_snapshot!("demo_read_back", data);
+    });
+}
+
 engine_tests!(
+    the_demo_read_back_matches_its_snapshot,
     executive_authority_training_was_attended_by_23_staff,
     nine_women_took_the_vocational_courses,
     community_meetings_were_capped_at_ten_in_january_and_february_2021,

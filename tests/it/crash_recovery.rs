@@ -3,8 +3,7 @@
 //! every write whose answer was lost lands exactly once when retried with its
 //! idempotency key.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -13,42 +12,16 @@ use serde_json::{Value, json};
 use tests::accounts::{PASSWORD, TEST_JWT_SECRET, UNDP, cell};
 use tests::{Engine, TestDatabase, engine_tests};
 
-fn api_binary() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let path = exe.parent()?.parent()?.join("api");
-    path.exists().then_some(path)
-}
+use crate::support::{api_command, free_port, wait_healthy};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(binary: &PathBuf, url: &str, port: u16) -> Child {
-    Command::new(binary)
+fn start(url: &str, port: u16) -> Child {
+    api_command()
         .args(["serve", "--port", &port.to_string()])
         .env("DATABASE_URL", url)
         .env("JWT_SECRET", TEST_JWT_SECRET)
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("start api serve")
-}
-
-async fn wait_healthy(client: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if let Ok(r) = client.get(format!("{base}/health")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server at {base} did not become healthy");
 }
 
 async fn post(
@@ -70,24 +43,16 @@ async fn post(
 const ADD: &str = "mutation($k: String!, $e: ID!, $c: [AttendanceCellInput!]!) { addAttendance(idempotencyKey: $k, eventId: $e, cells: $c) { replayed userErrors { code } } }";
 
 async fn every_acknowledged_write_survives_a_sigkill_exactly_once(engine: Engine) {
-    let Some(binary) = api_binary() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "target/debug/api must be built in CI"
-        );
-        eprintln!("SKIPPED: target/debug/api not built (run `cargo build -p api`)");
-        return;
-    };
     let Some(database) = TestDatabase::create(engine).await else {
         return;
     };
-    let status = Command::new(&binary)
+    let status = api_command()
         .args(["migrate"])
         .env("DATABASE_URL", &database.url)
         .status()
         .unwrap();
     assert!(status.success());
-    let status = Command::new(&binary)
+    let status = api_command()
         .args(["seed", "demo"])
         .env("DATABASE_URL", &database.url)
         .stdout(Stdio::null())
@@ -118,7 +83,7 @@ async fn every_acknowledged_write_survives_a_sigkill_exactly_once(engine: Engine
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let mut server = start(&binary, &database.url, port);
+    let mut server = start(&database.url, port);
     wait_healthy(&client, &base).await;
     let login = post(
         &client,
@@ -209,7 +174,7 @@ async fn every_acknowledged_write_survives_a_sigkill_exactly_once(engine: Engine
     }
     assert!(acknowledged.len() >= 60);
 
-    let mut server = start(&binary, &database.url, port);
+    let mut server = start(&database.url, port);
     wait_healthy(&client, &base).await;
     // Retry every write whose answer was lost, and a few acknowledged ones.
     for key in unknown.iter().chain(acknowledged.iter().take(5)) {

@@ -3,7 +3,6 @@
 //! `updateEvent` replacing the attendance grid in the same write, and short
 //! token lifetimes outside production.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -485,24 +484,9 @@ async fn update_event_replaces_the_grid_in_the_same_write_with_one_version_bump(
     assert_eq!(record["before"].as_array().unwrap().len(), 2);
 }
 
-fn api_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
-    let bin = std::env::var_os("CARGO_BIN_EXE_api")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target.join("debug/api"));
-    assert!(
-        bin.is_file(),
-        "{} not found: run `cargo build -p api` first",
-        bin.display()
-    );
-    bin
-}
-
 /// Runs `api schema` (which reads and checks the configuration) with `env`.
 fn schema_with(env: &[(&str, &str)]) -> (bool, String) {
-    let out = Command::new(api_binary())
+    let out = Command::new(crate::support::api_binary())
         .args(["schema", "-o", "/dev/null"])
         .env_remove("APP_ENV")
         .env_remove("JWT_TTL_SECS")

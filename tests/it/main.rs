@@ -1,0 +1,28 @@
+//! The integration suite as one test binary: each module is one area of the
+//! API, driven over HTTP against the real server (see the `tests` library for
+//! the harness). One binary links once and shares its template databases
+//! between all of its tests.
+
+mod support;
+
+mod admin_queries;
+mod auth_tokens;
+mod cli;
+mod crash_recovery;
+mod data_entry;
+mod dataloader_statements;
+mod demo_accounts;
+mod export_csv;
+mod export_iati;
+mod http_surface;
+mod mutation_inputs;
+mod nodes_and_visibility;
+mod pagination;
+mod read_demo_data;
+mod schema_file;
+mod search_and_filters;
+mod seed_idempotency;
+mod smoke;
+mod stats_aggregates;
+mod stats_progress;
+mod stats_suppression;
