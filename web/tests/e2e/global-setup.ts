@@ -3,8 +3,10 @@
 //! else by tests/e2e/static-server.mjs proxying the API paths (same origin either
 //! way). Tests read the addresses with `inject('siteUrl')` / `inject('apiUrl')`.
 //! E2E_REUSE_BUILD=1 skips the build when web/build-e2e exists (faster reruns).
+//! E2E_PORT fixes the ports (default: the first free block from 18300).
 import type { TestProject } from 'vitest/node';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildSite, startApi, WEB_DIR } from './stack.mjs';
 import { serveStatic } from './static-server.mjs';
@@ -20,9 +22,39 @@ declare module 'vitest' {
 	}
 }
 
+/** Whether 127.0.0.1:port can be bound now. */
+function portFree(port: number): Promise<boolean> {
+	return new Promise((ok) => {
+		const s = createServer();
+		s.once('error', () => ok(false));
+		s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
+	});
+}
+
+/**
+ * The run's ports (base: API, +1: fallback site, +10…+14: extra servers) and build
+ * folder. Two runs at once (two developers' suites on one machine) must not share
+ * either: without E2E_PORT a free block is chosen, and a run that finds web/build-e2e
+ * locked by another builds into a folder of its own.
+ */
+async function claimRun(): Promise<{ base: number; buildName: string; release: () => void }> {
+	let base = Number(process.env.E2E_PORT || 0);
+	if (!base) {
+		for (base = 18300; base < 19300; base += 20) if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 10))) break;
+	}
+	const lock = join(WEB_DIR, '.build-e2e.lock');
+	try {
+		mkdirSync(lock);
+		return { base, buildName: 'build-e2e', release: () => rmSync(lock, { recursive: true, force: true }) };
+	} catch {
+		return { base, buildName: `build-e2e-${base}`, release: () => {} };
+	}
+}
+
 export default async function setup(project: TestProject) {
-	const base = Number(process.env.E2E_PORT || 18300);
-	const buildDir = join(WEB_DIR, 'build-e2e');
+	const run = await claimRun();
+	const base = run.base;
+	const buildDir = join(WEB_DIR, run.buildName);
 	const reuse = process.env.E2E_REUSE_BUILD === '1' && existsSync(join(buildDir, 'az', 'index.html'));
 	const siteEnv = { PUBLIC_API_URL: '', PORTAL_ORG: '', PORTAL_CONFIG: '' };
 	// The API refuses to start on a WEB_DIR without a built site, and the build
@@ -42,7 +74,7 @@ export default async function setup(project: TestProject) {
 	});
 	const t0 = Date.now();
 	if (!reuse) {
-		buildSite('build-e2e', { ...siteEnv, PRERENDER_API_URL: api.url });
+		buildSite(run.buildName, { ...siteEnv, PRERENDER_API_URL: api.url });
 		console.log(`[e2e] site built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 	}
 	// Does this API binary serve WEB_DIR? (/az/ is a prerendered page of the site.)
@@ -64,5 +96,6 @@ export default async function setup(project: TestProject) {
 	return async () => {
 		await closeSite?.();
 		await api.stop();
+		run.release();
 	};
 }

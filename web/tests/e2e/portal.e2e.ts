@@ -19,7 +19,7 @@ async function gql<T>(query: string): Promise<T> {
 
 beforeAll(async () => {
 	const port = inject('portBase');
-	const dir = buildSite('build-e2e-portal-unicef', {
+	const dir = buildSite(`build-e2e-portal-unicef-${port}`, {
 		PORTAL_CONFIG: join(WEB_DIR, 'tests/e2e/fixtures/portal-unicef.json'),
 		PUBLIC_API_URL: apiUrl(),
 		PRERENDER_API_URL: apiUrl()
