@@ -13,8 +13,12 @@ export function ensureDeps() {
 	const lock = join(WEB_DIR, 'package-lock.json');
 	const marker = join(WEB_DIR, 'node_modules', '.package-lock.json');
 	if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-	console.log('[web] installing dependencies (npm ci)…');
-	runOrExit('npm', ['ci', '--no-audit', '--no-fund'], { cwd: WEB_DIR });
+	// `npm install` with the committed lock installs exactly its versions and
+	// leaves it unchanged. `npm ci` refuses this lock: @lix-js/sdk (under
+	// Paraglide) lists per-platform optional packages that the registry here
+	// only serves for linux-x64, so the lock cannot name the others.
+	console.log('[web] installing dependencies (npm install from package-lock.json)…');
+	runOrExit('npm', ['install', '--no-audit', '--no-fund'], { cwd: WEB_DIR });
 }
 
 /** Runs a command to completion with inherited stdio; exits this process with its code on failure. */
