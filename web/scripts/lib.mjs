@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = resolve(WEB_DIR, '..');
 
-/** `npm ci` in web/ when node_modules is missing or older than package-lock.json. */
+/** Installs web/ dependencies when node_modules is missing or older than package-lock.json. */
 export function ensureDeps() {
 	const lock = join(WEB_DIR, 'package-lock.json');
 	const marker = join(WEB_DIR, 'node_modules', '.package-lock.json');
