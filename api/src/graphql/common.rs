@@ -218,8 +218,25 @@ pub(crate) fn projects_of_organisation(
     q.to_owned()
 }
 
-pub(crate) fn boxed_any(parts: Vec<Condition>) -> Condition {
-    parts.into_iter().fold(Condition::any(), Condition::add)
+/// Adds a filter's nested filters to `cond`: every one of `and` must hold,
+/// at least one of `or`. One body for every filter input.
+pub(crate) fn with_nested<F>(
+    mut cond: Condition,
+    and: &Option<Vec<F>>,
+    or: &Option<Vec<F>>,
+    condition: impl Fn(&F) -> ApiResult<Condition>,
+) -> ApiResult<Condition> {
+    for f in and.iter().flatten() {
+        cond = cond.add(condition(f)?);
+    }
+    if let Some(or) = or {
+        let mut any = Condition::any();
+        for f in or {
+            any = any.add(condition(f)?);
+        }
+        cond = cond.add(any);
+    }
+    Ok(cond)
 }
 
 // -------------------------------------------------------------- sort keys

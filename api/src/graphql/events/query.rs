@@ -68,19 +68,7 @@ impl EventFilter {
         if let Some(range) = &self.dates {
             cond = cond.add(range.overlaps(Expr::col(C::StartDate), Expr::col(C::EndDate)));
         }
-        if let Some(and) = &self.and {
-            for f in and {
-                cond = cond.add(f.condition(hide_sensitive)?);
-            }
-        }
-        if let Some(or) = &self.or {
-            cond = cond.add(boxed_any(
-                or.iter()
-                    .map(|f| f.condition(hide_sensitive))
-                    .collect::<ApiResult<_>>()?,
-            ));
-        }
-        Ok(cond)
+        with_nested(cond, &self.and, &self.or, |f| f.condition(hide_sensitive))
     }
 }
 

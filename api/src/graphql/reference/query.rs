@@ -54,19 +54,7 @@ impl OrganisationFilter {
             }
             cond = cond.add(C::Id.in_subquery(q.to_owned()));
         }
-        if let Some(and) = &self.and {
-            for f in and {
-                cond = cond.add(f.condition(viewer_projects)?);
-            }
-        }
-        if let Some(or) = &self.or {
-            cond = cond.add(boxed_any(
-                or.iter()
-                    .map(|f| f.condition(viewer_projects))
-                    .collect::<ApiResult<_>>()?,
-            ));
-        }
-        Ok(cond)
+        with_nested(cond, &self.and, &self.or, |f| f.condition(viewer_projects))
     }
 }
 
@@ -117,17 +105,7 @@ impl AreaFilter {
                 decode_as(NodeType::Area, within)?,
             ));
         }
-        if let Some(and) = &self.and {
-            for f in and {
-                cond = cond.add(f.condition()?);
-            }
-        }
-        if let Some(or) = &self.or {
-            cond = cond.add(boxed_any(
-                or.iter().map(Self::condition).collect::<ApiResult<_>>()?,
-            ));
-        }
-        Ok(cond)
+        with_nested(cond, &self.and, &self.or, |f| f.condition())
     }
 }
 

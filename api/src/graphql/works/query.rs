@@ -57,17 +57,7 @@ impl InfrastructureWorkFilter {
                 decode_as(NodeType::Area, area)?,
             ));
         }
-        if let Some(and) = &self.and {
-            for f in and {
-                cond = cond.add(f.condition()?);
-            }
-        }
-        if let Some(or) = &self.or {
-            cond = cond.add(boxed_any(
-                or.iter().map(Self::condition).collect::<ApiResult<_>>()?,
-            ));
-        }
-        Ok(cond)
+        with_nested(cond, &self.and, &self.or, |f| f.condition())
     }
 }
 
