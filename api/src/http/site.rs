@@ -78,7 +78,7 @@ impl Site {
         }
         let headers = response.headers_mut();
         if is_html {
-            let embed = path.starts_with("/embed/") || path.contains("/embed/");
+            let embed = path.contains("/embed/");
             headers.insert(
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static(if embed { EMBED_CSP } else { PAGE_CSP }),
