@@ -50,6 +50,10 @@ pub struct Config {
     /// `WEB_DIR`: the built web site (`web/build`), served at `/` for every
     /// path the API does not own (default: none, the API only).
     pub web_dir: Option<std::path::PathBuf>,
+    /// `API_DATALOADERS`: `on` (default) batches related rows per request;
+    /// `off` loads each one by itself (one statement per key), for the
+    /// benchmark that measures what the DataLoaders save.
+    pub dataloaders: bool,
 }
 
 impl Config {
@@ -99,6 +103,11 @@ impl Config {
             web_dir: std::env::var_os("WEB_DIR")
                 .filter(|v| !v.is_empty())
                 .map(std::path::PathBuf::from),
+            dataloaders: match std::env::var("API_DATALOADERS").unwrap_or_default().trim() {
+                "" | "on" => true,
+                "off" => false,
+                other => anyhow::bail!("API_DATALOADERS={other:?} is not valid: use on or off"),
+            },
             ..d
         }
         .validated()
@@ -125,6 +134,7 @@ impl Config {
             jwt_ttl_secs: 900,
             login_attempts_per_minute: 10,
             web_dir: None,
+            dataloaders: true,
         }
     }
 

@@ -19,6 +19,11 @@ pub(crate) fn scope<'a>(ctx: &'a Context<'_>) -> &'a RequestScope {
     ctx.data_unchecked::<RequestScope>()
 }
 
+/// Whether the loaders batch (`API_DATALOADERS`): off, every key is loaded
+/// by itself, one statement each, which is what the DataLoaders save.
+#[derive(Debug, Clone, Copy)]
+pub struct Batching(pub bool);
+
 pub(crate) async fn one<K>(
     ctx: &Context<'_>,
     key: K,
@@ -27,9 +32,12 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     Loaders: Loader<K, Error = AppError>,
 {
-    ctx.data_unchecked::<DataLoader<Loaders>>()
-        .load_one(key)
-        .await
+    let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+    if let Some(Batching(false)) = ctx.data_opt::<Batching>() {
+        let mut found = loader.loader().load(std::slice::from_ref(&key)).await?;
+        return Ok(found.remove(&key));
+    }
+    loader.load_one(key).await
 }
 
 pub(crate) async fn opt<K>(

@@ -52,6 +52,7 @@ pub fn build_schema(
     )
     .data(db)
     .data(keys)
+    .data(common::Batching(config.dataloaders))
     .data(crate::auth::LoginThrottle::new(
         config.login_attempts_per_minute,
     ))
