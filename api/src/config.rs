@@ -54,6 +54,12 @@ pub struct Config {
     /// `off` loads each one by itself (one statement per key), for the
     /// benchmark that measures what the DataLoaders save.
     pub dataloaders: bool,
+    /// `DATABASE_READ_URL`: a PostgreSQL streaming replica of `DATABASE_URL`
+    /// that serves requests which write nothing (default: none, all on the primary).
+    pub database_read_url: Option<String>,
+    /// `DATABASE_READ_PRIMARY_SECS`: after a write, how long the writer's own
+    /// reads stay on the primary (default 10; longer than the replica's lag).
+    pub read_primary_secs: u64,
 }
 
 impl Config {
@@ -103,6 +109,10 @@ impl Config {
             web_dir: std::env::var_os("WEB_DIR")
                 .filter(|v| !v.is_empty())
                 .map(std::path::PathBuf::from),
+            database_read_url: std::env::var("DATABASE_READ_URL")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            read_primary_secs: env_parse("DATABASE_READ_PRIMARY_SECS", d.read_primary_secs)?,
             dataloaders: match std::env::var("API_DATALOADERS").unwrap_or_default().trim() {
                 "" | "on" => true,
                 "off" => false,
@@ -135,6 +145,8 @@ impl Config {
             login_attempts_per_minute: 10,
             web_dir: None,
             dataloaders: true,
+            database_read_url: None,
+            read_primary_secs: 10,
         }
     }
 

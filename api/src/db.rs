@@ -1,12 +1,17 @@
 //! Database connection: SQLite with safe pragmas or PostgreSQL, plus a
 //! per-connection counter of executed SQL statements (used by the tests that
-//! prove the number of statements does not grow with the rows returned).
+//! prove the number of statements does not grow with the rows returned), and
+//! an optional PostgreSQL read replica (`DATABASE_READ_URL`) with the rule
+//! that picks it: requests that write nothing read from the replica, unless
+//! their caller wrote within the last moments ([`Db::for_request`]), so no
+//! one sees their own entry vanish while the replica catches up.
 
 pub mod filter;
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use migration::MigratorTrait;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -30,10 +35,73 @@ impl StatementCounter {
 /// An open database with its statement counter.
 #[derive(Debug, Clone)]
 pub struct Db {
-    /// The sea-orm connection pool.
+    /// The sea-orm connection pool (the primary: every write goes here).
     pub conn: DatabaseConnection,
     /// Statements executed through `conn`.
     pub statements: StatementCounter,
+    /// The read replica, when one is configured.
+    pub read: Option<ReadReplica>,
+}
+
+/// A streaming replica that serves reads, and who wrote recently.
+#[derive(Debug, Clone)]
+pub struct ReadReplica {
+    /// The replica's connection pool.
+    pub conn: DatabaseConnection,
+    /// Statements executed through the replica.
+    pub statements: StatementCounter,
+    /// How long a writer's reads stay on the primary after a write.
+    window: Duration,
+    /// Writer (actor key) → until when their reads stay on the primary.
+    writers: Arc<Mutex<HashMap<String, Instant>>>,
+}
+
+impl Db {
+    /// Adds a read replica at `url`; reads of a caller who wrote stay on the
+    /// primary for `window` after each write.
+    pub async fn with_read_replica(
+        mut self,
+        url: &str,
+        max_connections: u32,
+        window: Duration,
+    ) -> anyhow::Result<Self> {
+        let replica = connect(url, max_connections).await?;
+        self.read = Some(ReadReplica {
+            conn: replica.conn,
+            statements: replica.statements,
+            window,
+            writers: Arc::default(),
+        });
+        Ok(self)
+    }
+
+    /// The connection for a request of `writer` (its actor key; `None` for
+    /// anonymous callers): the primary when the request `writes` (which
+    /// starts the writer's window) or the writer's window is still open,
+    /// else the replica. Without a replica, always the primary.
+    pub fn for_request(&self, writer: Option<&str>, writes: bool) -> &DatabaseConnection {
+        let Some(replica) = &self.read else {
+            return &self.conn;
+        };
+        let now = Instant::now();
+        let mut writers = replica
+            .writers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if writes {
+            if let Some(w) = writer {
+                if writers.len() > 10_000 {
+                    writers.retain(|_, until| *until > now);
+                }
+                writers.insert(w.to_string(), now + replica.window);
+            }
+            return &self.conn;
+        }
+        match writer.and_then(|w| writers.get(w)) {
+            Some(until) if *until > now => &self.conn,
+            _ => &replica.conn,
+        }
+    }
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
@@ -69,7 +137,11 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
     let statements = StatementCounter::default();
     let counter = statements.clone();
     conn.set_metric_callback(move |_info| counter.bump());
-    Ok(Db { conn, statements })
+    Ok(Db {
+        conn,
+        statements,
+        read: None,
+    })
 }
 
 /// The file behind a `sqlite://` URL, if it names one.

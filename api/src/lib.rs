@@ -34,7 +34,20 @@ pub use http::build_router;
 /// dataset on first start. Otherwise the server refuses to start on a
 /// database with pending migrations rather than serve a schema it does not know.
 pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
-    let database = db::connect(&config.database_url, config.max_connections).await?;
+    let mut database = db::connect(&config.database_url, config.max_connections).await?;
+    if let Some(read_url) = &config.database_read_url {
+        anyhow::ensure!(
+            read_url.starts_with("postgres"),
+            "DATABASE_READ_URL must be a PostgreSQL streaming replica (postgres://…)"
+        );
+        database = database
+            .with_read_replica(
+                read_url,
+                config.max_connections,
+                std::time::Duration::from_secs(config.read_primary_secs),
+            )
+            .await?;
+    }
     if config.embedded_default || migrate {
         db::migrate(&database.conn).await?;
     } else {

@@ -19,6 +19,7 @@ mod mutation_inputs;
 mod nodes_and_visibility;
 mod pagination;
 mod read_demo_data;
+mod read_replica;
 mod schema_file;
 mod search_and_filters;
 mod seed_idempotency;

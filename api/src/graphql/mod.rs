@@ -76,8 +76,31 @@ pub fn sdl() -> String {
     schema.sdl()
 }
 
+/// The connection `request` of `viewer` runs on: the read replica for a
+/// request that writes nothing, unless the caller wrote moments ago (see
+/// [`crate::db::Db::for_request`]). A document that cannot be parsed, or
+/// holds a mutation, runs on the primary.
+pub fn connection_for(
+    db: &crate::db::Db,
+    request: &async_graphql::Request,
+    viewer: &crate::access::Viewer,
+) -> DatabaseConnection {
+    let writer = viewer.actor_key();
+    if db.read.is_none() {
+        return db.conn.clone();
+    }
+    let writes = match async_graphql::parser::parse_query(&request.query) {
+        Ok(doc) => doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation),
+        Err(_) => true,
+    };
+    db.for_request(writer.as_deref(), writes).clone()
+}
+
 /// Attaches what one request needs: its own loaders (never shared between
-/// users), the caller and language.
+/// users), the connection it runs on, the caller and language.
 pub fn request_data(
     request: async_graphql::Request,
     db: &DatabaseConnection,
@@ -99,6 +122,7 @@ pub fn request_data(
     .delay(std::time::Duration::from_millis(10));
     request
         .data(loaders)
+        .data(db.clone())
         .data(common::RequestScope {
             viewer,
             thresholds,

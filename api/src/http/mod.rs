@@ -164,9 +164,10 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         .and_then(|v| v.to_str().ok())
         .map(String::from);
     let batch = match batch {
-        async_graphql::BatchRequest::Single(r) => async_graphql::BatchRequest::Single(
-            graphql::request_data(r, db, viewer, lang, state.thresholds, request_id),
-        ),
+        async_graphql::BatchRequest::Single(r) => async_graphql::BatchRequest::Single({
+            let conn = graphql::connection_for(&state.db, &r, &viewer);
+            graphql::request_data(r, &conn, viewer, lang, state.thresholds, request_id)
+        }),
         async_graphql::BatchRequest::Batch(list) => {
             if list.len() > 10 {
                 return error_response(
@@ -178,9 +179,10 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             async_graphql::BatchRequest::Batch(
                 list.into_iter()
                     .map(|r| {
+                        let conn = graphql::connection_for(&state.db, &r, &viewer);
                         graphql::request_data(
                             r,
-                            db,
+                            &conn,
                             viewer.clone(),
                             lang,
                             state.thresholds,

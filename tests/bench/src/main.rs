@@ -313,7 +313,11 @@ async fn measure_engine(
         seed_line,
         ..Run::default()
     };
-    run.statements = count_statements(url, &inputs, &args.workloads).await?;
+    run.statements = count_statements(url, &inputs, &args.workloads, true).await?;
+    if args.workloads.contains(&2) {
+        let off = count_statements(url, &inputs, &[2], false).await?;
+        run.statements.extend(off);
+    }
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
@@ -560,13 +564,21 @@ fn global_id(type_name: &str, id: i32) -> String {
 }
 
 /// SQL statements per request of each workload, as admin and anonymous, on
-/// an in-process server over the same database (its statement counter).
+/// an in-process server over the same database (its statement counter),
+/// with the DataLoaders on or off.
 async fn count_statements(
     url: &str,
     inputs: &Inputs,
     workloads: &[u8],
-) -> anyhow::Result<Vec<(u8, bool, u64)>> {
+    dataloaders: bool,
+) -> anyhow::Result<Vec<(String, u8, bool, u64)>> {
+    let implementation = if dataloaders {
+        "API"
+    } else {
+        "API, DataLoaders off"
+    };
     let mut config = api::Config::for_database(url);
+    config.dataloaders = dataloaders;
     config.jwt_secret = JWT_SECRET.into();
     config.jwt_ttl_secs = 7200;
     config.login_attempts_per_minute = 1000;
@@ -599,7 +611,7 @@ async fn count_statements(
             if let Err(e) = r {
                 eprintln!("statement count of workload {w}: {e}");
             }
-            out.push((w, admin, used));
+            out.push((implementation.to_string(), w, admin, used));
         }
     }
     let _ = tx.send(());

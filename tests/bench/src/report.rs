@@ -51,8 +51,8 @@ pub struct Run {
     pub seed_line: String,
     /// Rows of the table.
     pub rows: Vec<Row>,
-    /// (workload, admin, statements) of one request each.
-    pub statements: Vec<(u8, bool, u64)>,
+    /// (implementation, workload, admin, statements) of one request each.
+    pub statements: Vec<(String, u8, bool, u64)>,
     /// Peak resident memory (VmHWM) per server, MiB.
     pub peak_mib: Vec<(String, f64)>,
     /// Anything left out and why.
@@ -83,7 +83,7 @@ pub fn markdown(runs: &[Run], command: &str, took: Duration) -> String {
         s,
         "Written by `{command}` on {} ({cores} cores) in {:.0} s. Load generator: the Rust harness in \
          `tests/bench/` on loopback; maximum throughput with a fixed number of clients after a warm-up, \
-         then p50/p95/p99 at half of it (open loop, latency from each request's scheduled start). \
+         `n` successful requests in that phase, then p50/p95/p99 at half of it (open loop, latency from each request's scheduled start). \
          A response with `errors`, without `data` or with `userErrors` counts as failed. CPU is the \
          server's user + system time per 1,000 requests in the throughput phase; memory is from \
          `/proc/<pid>/status`.\n",
@@ -95,25 +95,26 @@ pub fn markdown(runs: &[Run], command: &str, took: Duration) -> String {
         let _ = writeln!(s, "Data: `{}`\n", run.seed_line.trim());
         let _ = writeln!(
             s,
-            "| implementation | workload | caller | max req/s | p50 ms | p95 ms | p99 ms | failed | SQL stmts/req | CPU s / 1k req | RSS MiB |"
+            "| implementation | workload | caller | max req/s | n | p50 ms | p95 ms | p99 ms | failed | SQL stmts/req | CPU s / 1k req | RSS MiB |"
         );
-        let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            s,
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for r in &run.rows {
-            let stmts = if r.implementation == "API" {
-                run.statements
-                    .iter()
-                    .find(|(w, a, _)| *w == r.workload && *a == r.admin)
-                    .map_or("–".into(), |(_, _, n)| n.to_string())
-            } else {
-                "–".into()
-            };
+            let stmts = run
+                .statements
+                .iter()
+                .find(|(i, w, a, _)| *i == r.implementation && *w == r.workload && *a == r.admin)
+                .map_or("–".into(), |(_, _, _, n)| n.to_string());
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 r.implementation,
                 workloads::name(r.workload),
                 if r.admin { "admin" } else { "anonymous" },
                 num(r.m.max_rps, 1),
+                r.m.requests,
                 num(r.m.p50, 1),
                 num(r.m.p95, 1),
                 num(r.m.p99, 1),

@@ -100,9 +100,10 @@ async fn run(
     lang: Lang,
 ) -> Result<Value, ExportError> {
     let request = Request::new(query).variables(Variables::from_json(variables));
+    let conn = crate::graphql::connection_for(&state.db, &request, &Viewer::default());
     let request = crate::graphql::request_data(
         request,
-        &state.db.conn,
+        &conn,
         Viewer::default(),
         lang,
         state.thresholds,
