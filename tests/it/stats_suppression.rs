@@ -341,7 +341,92 @@ fn equation(
     (members, value, perturbed)
 }
 
+/// The attack from issue 10: a manager sees their own project's cells raw;
+/// if a cross-project figure were protected as if they did not, subtracting
+/// their own cells would recover another organisation's withheld count. Their
+/// own cells count as known, so the figure that would isolate the other
+/// organisation's 8 is withheld for them, while the public (who know neither)
+/// read it with noise.
+async fn a_managers_own_raw_cells_count_as_known(engine: Engine) {
+    use entities::codes::Sex;
+    use tests::accounts::{as_user, create_user, login, spawn};
+    use tests::fixtures;
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    let db = &app.db.conn;
+    let a = fixtures::project(db, "viewer-knowledge-a", "Own programme", true).await;
+    let b = fixtures::project(db, "viewer-knowledge-b", "Other programme", true).await;
+    let ea = fixtures::event(db, a, None, "Own training").await;
+    let eb = fixtures::event(db, b, None, "Other session").await;
+    fixtures::attendance(db, ea, Sex::Female, 4).await;
+    fixtures::attendance(db, ea, Sex::Male, 30).await;
+    fixtures::attendance(db, eb, Sex::Female, 8).await;
+    fixtures::attendance(db, eb, Sex::Male, 40).await;
+    for sql in [
+        format!("UPDATE projects SET sensitivity = 'sensitive' WHERE id = {b}"),
+        format!("UPDATE events SET start_date = '2030-05-10' WHERE id IN ({ea}, {eb})"),
+    ] {
+        db.execute_unprepared(&sql).await.unwrap();
+    }
+    create_user(
+        &app,
+        "own@undp.example",
+        "manager",
+        Some("UNDP"),
+        &["viewer-knowledge-a"],
+    )
+    .await;
+    let token = login(&app, "own@undp.example").await;
+    let q = r#"{ participantStats(groupBy: [SEX], filter: { month: "2030-05" }) {
+        rows { dimensions { code } value suppressed protection } } }"#;
+    let female = |resp: &Value| -> Value {
+        resp["data"]["participantStats"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["dimensions"][0]["code"] == "female")
+            .cloned()
+            .unwrap_or_else(|| panic!("{resp}"))
+    };
+    // 4 own + 8 other: for the manager the unknown part is the other's 8.
+    let mine = female(&as_user(&app, &token, q, json!({})).await);
+    assert_eq!(mine["protection"], "WITHHELD", "{mine}");
+    assert_eq!(mine["value"], Value::Null);
+    // For the public the 12 is unknown as a whole: published, with noise,
+    // never below the sensitive threshold.
+    let public = female(&app.graphql(q, json!({})).await);
+    assert_eq!(public["protection"], "PERTURBED", "{public}");
+    let v = public["value"].as_i64().unwrap();
+    assert!((10..=17).contains(&v), "12 published as {v}");
+    // The manager's own cells are exact.
+    let own = as_user(
+        &app,
+        &token,
+        r#"{ participantStats(groupBy: [PROJECT, SEX], filter: { month: "2030-05" }) {
+            rows { dimensions { code } value protection } } }"#,
+        json!({}),
+    )
+    .await;
+    let rows = own["data"]["participantStats"]["rows"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let exact: Vec<i64> = rows
+        .iter()
+        .filter(|r| r["protection"] == "EXACT")
+        .map(|r| r["value"].as_i64().unwrap())
+        .collect();
+    assert_eq!(exact.len(), 2, "{own}");
+    assert!(exact.contains(&4) && exact.contains(&30), "{own}");
+    assert!(
+        rows.iter().any(|r| r["protection"] == "WITHHELD"),
+        "the other's 8: {own}"
+    );
+}
+
 engine_tests!(
+    a_managers_own_raw_cells_count_as_known,
     an_anonymous_grouping_by_sex_of_the_trafficking_figures_is_suppressed,
     no_withheld_figure_can_be_recomputed_from_any_grouping,
 );
