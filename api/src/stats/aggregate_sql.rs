@@ -85,16 +85,61 @@ pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> (Strin
 }
 
 /// `FROM … WHERE` over the visible rows (and the area, if given).
-pub(crate) fn from_where(kind: Kind, q: &mut Sql, access: &Access, area: Option<i32>) {
+/// The joins a query needs beyond the facts themselves: placing events and
+/// centres in districts and projects under organisations costs a pass over
+/// every event or area, so it is joined only when a dimension reads it.
+#[derive(Clone, Copy)]
+pub(crate) struct Joins {
+    district: bool,
+    organisation: bool,
+}
+
+impl Joins {
+    pub(crate) fn of(dims: &[Dimension], select: &[(Dimension, Option<String>)]) -> Self {
+        let uses = |x: Dimension| dims.contains(&x) || select.iter().any(|(d, _)| *d == x);
+        Self {
+            district: uses(Dimension::District),
+            organisation: uses(Dimension::Organisation),
+        }
+    }
+
+    fn sql(self, kind: Kind) -> String {
+        let (district, org) = match kind {
+            Kind::Participants => (
+                " LEFT JOIN event_district ed ON ed.event_id = e.id",
+                " LEFT JOIN project_org po ON po.project_id = e.project_id",
+            ),
+            Kind::Services => (
+                " LEFT JOIN area_district cd ON cd.area_id = c.area_id",
+                " LEFT JOIN project_org po ON po.project_id = sc.project_id",
+            ),
+        };
+        let mut out = String::new();
+        if self.district {
+            out.push_str(district);
+        }
+        if self.organisation {
+            out.push_str(org);
+        }
+        out
+    }
+}
+
+pub(crate) fn from_where(
+    kind: Kind,
+    q: &mut Sql,
+    access: &Access,
+    area: Option<i32>,
+    joins: Joins,
+) {
     match kind {
         Kind::Participants => {
             q.push(
                 " FROM attendance at JOIN events e ON e.id = at.event_id \
-                 JOIN projects p ON p.id = e.project_id \
-                 LEFT JOIN event_district ed ON ed.event_id = e.id \
-                 LEFT JOIN project_org po ON po.project_id = e.project_id \
-                 WHERE e.status <> 'cancelled' AND ",
+                 JOIN projects p ON p.id = e.project_id",
             );
+            q.push(&joins.sql(kind));
+            q.push(" WHERE e.status <> 'cancelled' AND ");
             q.in_ids("e.project_id", &access.visible);
             if area.is_some() {
                 // Statistics place events the same way for every viewer, so a
@@ -107,10 +152,10 @@ pub(crate) fn from_where(kind: Kind, q: &mut Sql, access: &Access, area: Option<
         Kind::Services => {
             q.push(
                 " FROM service_counts sc JOIN projects p ON p.id = sc.project_id \
-                 LEFT JOIN centres c ON c.id = sc.centre_id \
-                 LEFT JOIN area_district cd ON cd.area_id = c.area_id \
-                 LEFT JOIN project_org po ON po.project_id = sc.project_id WHERE ",
+                 LEFT JOIN centres c ON c.id = sc.centre_id",
             );
+            q.push(&joins.sql(kind));
+            q.push(" WHERE ");
             q.in_ids("sc.project_id", &access.visible);
             if area.is_some() {
                 q.push(" AND ")
@@ -322,7 +367,7 @@ pub(crate) async fn grouped_query(
         .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
     q.push(&measures(kind, access, thresholds, whole_reports, backend));
-    from_where(kind, &mut q, access, area);
+    from_where(kind, &mut q, access, area, Joins::of(dims, select));
     for (d, value) in select {
         let (e, _) = expr(kind, *d, backend);
         q.push(" AND ");
@@ -383,11 +428,9 @@ fn per_event_query(
             .push(&places::events_in_area_tree(true))
             .push(")");
     }
-    q.push(
-        " GROUP BY at.event_id) ag JOIN events e ON e.id = ag.event_id \
-         LEFT JOIN event_district ed ON ed.event_id = e.id \
-         LEFT JOIN project_org po ON po.project_id = e.project_id WHERE 1 = 1",
-    );
+    q.push(" GROUP BY at.event_id) ag JOIN events e ON e.id = ag.event_id");
+    q.push(&Joins::of(dims, select).sql(kind));
+    q.push(" WHERE 1 = 1");
     for (d, value) in select {
         let (e, _) = expr(kind, *d, backend);
         q.push(" AND ");
@@ -405,11 +448,7 @@ fn per_event_query(
 }
 
 /// Reads the rows of a grouped query: `n` key columns, then the measures.
-async fn read_rows(
-    db: &impl ConnectionTrait,
-    q: Sql,
-    n: usize,
-) -> Result<Vec<SqlRow>, AppError> {
+async fn read_rows(db: &impl ConnectionTrait, q: Sql, n: usize) -> Result<Vec<SqlRow>, AppError> {
     let mut out = Vec::new();
     for row in q.all(db).await? {
         if int_at(&row, n + 6)? == 0 {
