@@ -126,10 +126,14 @@ async fn aggregates_download_with_the_same_suppression(engine: Engine) {
             "unit",
             "value",
             "suppressed",
+            "protection",
+            "class",
             "illustrative"
         ]
     );
     assert_eq!(rows[1][0], "#sector+code");
+    // Figures as reported in the source text: published exactly.
+    assert!(rows[2..].iter().all(|r| r[5] == "exact"), "{rows:?}");
     assert_eq!(rows[1][1], "#sector+name");
     let values: Vec<(&str, &str)> = rows[2..]
         .iter()

@@ -18,7 +18,8 @@
 //! `*`: a comma-separated list. IDs are the API's global IDs; code values are
 //! written as in GraphQL or in lower case (`TRAINING`, `training`). Every
 //! export also takes `lang=az|en`, `bom=1` and `hxl=1`. Withheld figures are
-//! empty cells with `suppressed` = `true`.
+//! empty cells with `suppressed` = `true`; statistics rows say how each value
+//! was protected (`protection`: exact, perturbed, withheld) and its `class`.
 
 use std::collections::HashMap;
 
@@ -313,7 +314,7 @@ async fn export_stats(
     let dims = group_by(params);
     let query = format!(
         "query($filter: StatsFilter, $groupBy: [StatsDimension!], $lang: Lang) {{ t: {field}(filter: $filter, groupBy: $groupBy, lang: $lang) {{ \
-         rows {{ dimensions {{ dimension code name }} value suppressed unit illustrative }} }} }}"
+         rows {{ dimensions {{ dimension code name }} value suppressed protection class unit illustrative }} }} }}"
     );
     let data = run(
         state,
@@ -346,6 +347,8 @@ async fn export_stats(
         ("unit", "#meta+unit".to_string()),
         ("value", format!("{base}{sex}+num")),
         ("suppressed", "#meta+suppressed".to_string()),
+        ("protection", "#meta+protection".to_string()),
+        ("class", "#meta+sensitivity".to_string()),
         ("illustrative", "#meta+illustrative".to_string()),
     ] {
         headers.push(h.to_string());
@@ -365,6 +368,8 @@ async fn export_stats(
             row.push(text_of(&r["unit"]).to_ascii_lowercase());
             row.push(text_of(&r["value"]));
             row.push(text_of(&r["suppressed"]));
+            row.push(text_of(&r["protection"]).to_ascii_lowercase());
+            row.push(text_of(&r["class"]).to_ascii_lowercase());
             row.push(text_of(&r["illustrative"]));
             row
         })
