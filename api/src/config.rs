@@ -301,15 +301,15 @@ pub struct RateLimits {
     /// `RATE_LIMIT_WINDOW_SECS`: length of a budget window (default 60).
     pub window_secs: u64,
     /// `RATE_LIMIT_ANONYMOUS`: points per window for each anonymous client
-    /// address (default 20000).
+    /// address (default 50000).
     pub anonymous: u64,
-    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 50000).
+    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 100000).
     pub user: u64,
     /// `RATE_LIMIT_API_KEY`: points per window for an API key of rate tier
-    /// `standard` (default 50000).
+    /// `standard` (default 100000).
     pub api_key_standard: u64,
     /// `RATE_LIMIT_API_KEY_HIGH`: points per window for an API key of rate
-    /// tier `high` (default 250000).
+    /// tier `high` (default 500000).
     pub api_key_high: u64,
 }
 
@@ -318,10 +318,10 @@ impl Default for RateLimits {
         Self {
             enabled: true,
             window_secs: 60,
-            anonymous: 20_000,
-            user: 50_000,
-            api_key_standard: 50_000,
-            api_key_high: 250_000,
+            anonymous: 50_000,
+            user: 100_000,
+            api_key_standard: 100_000,
+            api_key_high: 500_000,
         }
     }
 }
@@ -356,7 +356,7 @@ pub mod limits {
         pub max_directives: u64,
         /// `API_MAX_DEFINITIONS`: most operations and fragments in a document (default 100).
         pub max_definitions: usize,
-        /// `API_MAX_COST`: highest price of one request (default 25000).
+        /// `API_MAX_COST`: highest price of one request (default 10000).
         pub max_cost: u64,
         /// `API_MAX_ERRORS`: most errors sent in one response; the rest are
         /// replaced by one `TOO_MANY_ERRORS` (default 50).
@@ -394,7 +394,7 @@ pub mod limits {
                 max_directives_per_field: 4,
                 max_directives: 200,
                 max_definitions: 100,
-                max_cost: 25_000,
+                max_cost: 10_000,
                 max_errors: 50,
                 max_filter_branches: 50,
                 max_filter_nesting: 4,

@@ -23,7 +23,7 @@ use async_graphql::parser::types::{
 /// Items a plain (non-connection) list of objects is assumed to hold.
 pub const LIST_ESTIMATE: u64 = 5;
 /// Price of one statistics field per grouping (the query groups in SQL).
-pub const STATS_BASE: u64 = 25;
+pub const STATS_BASE: u64 = 50;
 /// Extra price of every mutation field (a write transaction and an audit row).
 pub const MUTATION_COST: u64 = 10;
 /// Price of `login` (argon2id verification, ~16 ms of CPU).

@@ -421,7 +421,9 @@ async fn run(
     } else {
         None
     };
-    state.metrics.cost(cost);
+    if prepared.iter().any(|p| matches!(p, Prepared::Ready { .. })) {
+        state.metrics.cost(cost);
+    }
 
     let mut bodies = Vec::with_capacity(prepared.len());
     let mut clean = true;
