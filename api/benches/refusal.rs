@@ -55,18 +55,36 @@ fn families() -> Vec<(&'static str, String, Value)> {
         "{ and: [".repeat(4000),
         "{ search: \"a\" }] }".repeat(4000)
     );
-    let or: Vec<Value> = (0..1000).map(|i| json!({ "search": format!("x{i}") })).collect();
+    let or: Vec<Value> = (0..1000)
+        .map(|i| json!({ "search": format!("x{i}") }))
+        .collect();
     vec![
-        ("fragment bomb, 24 levels (1 KB)", fragment_bomb(24), json!({})),
+        (
+            "fragment bomb, 24 levels (1 KB)",
+            fragment_bomb(24),
+            json!({}),
+        ),
         ("fragment bomb, 31 levels", fragment_bomb(31), json!({})),
         ("fragment bomb, 2000 levels", fragment_bomb(2000), json!({})),
         (
             "deep selection, 500 levels",
-            format!("{}__typename{}", "{ areas { edges { node { ".repeat(500), " } } } }".repeat(500)),
+            format!(
+                "{}__typename{}",
+                "{ areas { edges { node { ".repeat(500),
+                " } } } }".repeat(500)
+            ),
             json!({}),
         ),
-        ("3000 aliased __typename", aliases(3000, "__typename"), json!({})),
-        ("100,000 aliased __typename (1 MB)", aliases(100_000, "__typename"), json!({})),
+        (
+            "3000 aliased __typename",
+            aliases(3000, "__typename"),
+            json!({}),
+        ),
+        (
+            "100,000 aliased __typename (1 MB)",
+            aliases(100_000, "__typename"),
+            json!({}),
+        ),
         (
             "15,000 @skip on one field (234 KB)",
             format!("{{ __typename {} }}", "@skip(if: false) ".repeat(15_000)),
@@ -74,7 +92,10 @@ fn families() -> Vec<(&'static str, String, Value)> {
         ),
         (
             "300 aliased statistics fields",
-            aliases(300, "participantStats(groupBy: [SEX, AGE_BAND]) { rows { value } }"),
+            aliases(
+                300,
+                "participantStats(groupBy: [SEX, AGE_BAND]) { rows { value } }",
+            ),
             json!({}),
         ),
         (
@@ -132,12 +153,14 @@ fn run_guard(title: &str, limits: &Limits, schema: &SchemaInfo) {
     println!("\n== {title}");
     for (name, doc, vars) in families() {
         let vars = Variables::from_json(vars);
-        measure(&format!("{name} [{} B]", doc.len()), 20, || {
-            match limits::check(&doc, &vars, limits, schema) {
+        measure(
+            &format!("{name} [{} B]", doc.len()),
+            20,
+            || match limits::check(&doc, &vars, limits, schema) {
                 Ok(c) => format!("accepted, cost {}", c.analysis.cost),
                 Err(r) => format!("{} ({})", r.code, r.limit),
-            }
-        });
+            },
+        );
     }
 }
 

@@ -301,15 +301,15 @@ pub struct RateLimits {
     /// `RATE_LIMIT_WINDOW_SECS`: length of a budget window (default 60).
     pub window_secs: u64,
     /// `RATE_LIMIT_ANONYMOUS`: points per window for each anonymous client
-    /// address (default 50000).
+    /// address (default 100000).
     pub anonymous: u64,
-    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 100000).
+    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 200000).
     pub user: u64,
     /// `RATE_LIMIT_API_KEY`: points per window for an API key of rate tier
-    /// `standard` (default 100000).
+    /// `standard` (default 200000).
     pub api_key_standard: u64,
     /// `RATE_LIMIT_API_KEY_HIGH`: points per window for an API key of rate
-    /// tier `high` (default 500000).
+    /// tier `high` (default 1000000).
     pub api_key_high: u64,
 }
 
@@ -318,10 +318,10 @@ impl Default for RateLimits {
         Self {
             enabled: true,
             window_secs: 60,
-            anonymous: 50_000,
-            user: 100_000,
-            api_key_standard: 100_000,
-            api_key_high: 500_000,
+            anonymous: 100_000,
+            user: 200_000,
+            api_key_standard: 200_000,
+            api_key_high: 1_000_000,
         }
     }
 }
@@ -348,7 +348,7 @@ pub mod limits {
         pub max_fields: u64,
         /// `API_MAX_ALIASES`: most aliases, fragments expanded (default 500).
         pub max_aliases: u64,
-        /// `API_MAX_TYPENAME`: most `__typename` selections, fragments expanded (default 200).
+        /// `API_MAX_TYPENAME`: most `__typename` selections, fragments expanded (default 1000).
         pub max_typename: u64,
         /// `API_MAX_DIRECTIVES_PER_FIELD`: most directives on one selection (default 4).
         pub max_directives_per_field: usize,
@@ -356,7 +356,7 @@ pub mod limits {
         pub max_directives: u64,
         /// `API_MAX_DEFINITIONS`: most operations and fragments in a document (default 100).
         pub max_definitions: usize,
-        /// `API_MAX_COST`: highest price of one request (default 10000).
+        /// `API_MAX_COST`: highest price of one request (default 20000).
         pub max_cost: u64,
         /// `API_MAX_ERRORS`: most errors sent in one response; the rest are
         /// replaced by one `TOO_MANY_ERRORS` (default 50).
@@ -390,11 +390,11 @@ pub mod limits {
                 max_depth: 12,
                 max_fields: 2000,
                 max_aliases: 500,
-                max_typename: 200,
+                max_typename: 1000,
                 max_directives_per_field: 4,
                 max_directives: 200,
                 max_definitions: 100,
-                max_cost: 10_000,
+                max_cost: 20_000,
                 max_errors: 50,
                 max_filter_branches: 50,
                 max_filter_nesting: 4,

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use tests::accounts::{PASSWORD, create_user};
 use tests::{Engine, TestApp, engine_tests, first_error_code, in_ci};
 
-/// `{ projects(first: 2) … }` costs 1 + 1 + 2 × 2 = 6 points.
-const SIX_POINTS: &str = "{ projects(first: 2) { edges { node { slug } } } }";
+/// `{ projects(first: 2) … }` costs 1 + 1 + 2 × (node 1 + slug 0) = 4 points.
+const FOUR_POINTS: &str = "{ projects(first: 2) { edges { node { slug } } } }";
 
 async fn post(
     app: &TestApp,
@@ -41,8 +41,8 @@ fn client_from(last_octet: u8) -> reqwest::Client {
 
 async fn an_anonymous_budget_runs_out_with_429_retry_after_and_the_budget(engine: Engine) {
     let Some(app) = TestApp::spawn_seeded_with(engine, |c| {
-        c.limits.max_cost = 20;
-        c.rate.anonymous = 20;
+        c.limits.max_cost = 10;
+        c.rate.anonymous = 10;
     })
     .await
     else {
@@ -50,29 +50,29 @@ async fn an_anonymous_budget_runs_out_with_429_retry_after_and_the_budget(engine
     };
     let client = client_from(1);
     let mut remaining = Vec::new();
-    for _ in 0..3 {
-        let (status, headers, body) = post(&app, &client, SIX_POINTS, json!({}), None).await;
+    for _ in 0..2 {
+        let (status, headers, body) = post(&app, &client, FOUR_POINTS, json!({}), None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(headers["cache-control"], "no-store");
-        assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 6);
+        assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 4);
         remaining.push(
             body["extensions"]["cost"]["budget"]["remaining"]
                 .as_u64()
                 .unwrap(),
         );
     }
-    assert_eq!(remaining, [14, 8, 2]);
-    let (status, headers, body) = post(&app, &client, SIX_POINTS, json!({}), None).await;
+    assert_eq!(remaining, [6, 2]);
+    let (status, headers, body) = post(&app, &client, FOUR_POINTS, json!({}), None).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     assert_eq!(first_error_code(&body).as_deref(), Some("RATE_LIMITED"));
     assert_eq!(body["extensions"]["cost"]["budget"]["remaining"], 2);
-    assert_eq!(body["extensions"]["cost"]["budget"]["limit"], 20);
+    assert_eq!(body["extensions"]["cost"]["budget"]["limit"], 10);
     // A cheaper request still fits what is left; another address has its own budget.
     let (status, _, _) = post(&app, &client, "{ __typename }", json!({}), None).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, _) = post(&app, &client_from(2), SIX_POINTS, json!({}), None).await;
+    let (status, _, _) = post(&app, &client_from(2), FOUR_POINTS, json!({}), None).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -102,7 +102,7 @@ async fn api_keys_spend_the_budget_of_their_rate_tier_and_users_their_own(engine
     let (_, _, body) = post(
         &app,
         &client,
-        SIX_POINTS,
+        FOUR_POINTS,
         json!({}),
         Some(&format!("ApiKey {standard}")),
     )
@@ -111,19 +111,19 @@ async fn api_keys_spend_the_budget_of_their_rate_tier_and_users_their_own(engine
     let (_, _, body) = post(
         &app,
         &client,
-        SIX_POINTS,
+        FOUR_POINTS,
         json!({}),
         Some(&format!("ApiKey {high}")),
     )
     .await;
     assert_eq!(limit_of(&body), Some(60), "{body}");
-    assert_eq!(body["extensions"]["cost"]["budget"]["remaining"], 54);
+    assert_eq!(body["extensions"]["cost"]["budget"]["remaining"], 56);
     create_user(&app, "viewer@hub.example", "viewer", None, &[]).await;
     let token = tests::accounts::login(&app, "viewer@hub.example").await;
     let (status, headers, body) = post(
         &app,
         &client,
-        SIX_POINTS,
+        FOUR_POINTS,
         json!({}),
         Some(&format!("Bearer {token}")),
     )
@@ -229,8 +229,8 @@ async fn two_replicas_spend_one_budget_through_redis(engine: Engine) {
     let configure = |c: &mut api::Config| {
         c.redis_url = Some("redis://127.0.0.1:6379".into());
         c.redis_prefix = prefix.clone();
-        c.limits.max_cost = 30;
-        c.rate.anonymous = 30;
+        c.limits.max_cost = 20;
+        c.rate.anonymous = 20;
         // A long window, so the test never straddles a reset.
         c.rate.window_secs = 3600;
     };
@@ -243,7 +243,7 @@ async fn two_replicas_spend_one_budget_through_redis(engine: Engine) {
     let client = client_from(1);
     let mut seen = Vec::new();
     for app in [&a, &a, &b, &b, &a] {
-        let (status, _, body) = post(app, &client, SIX_POINTS, json!({}), None).await;
+        let (status, _, body) = post(app, &client, FOUR_POINTS, json!({}), None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         seen.push(
             body["extensions"]["cost"]["budget"]["remaining"]
@@ -253,10 +253,10 @@ async fn two_replicas_spend_one_budget_through_redis(engine: Engine) {
     }
     assert_eq!(
         seen,
-        [24, 18, 12, 6, 0],
+        [16, 12, 8, 4, 0],
         "each replica spends from the same budget"
     );
-    let (status, headers, body) = post(&b, &client, SIX_POINTS, json!({}), None).await;
+    let (status, headers, body) = post(&b, &client, FOUR_POINTS, json!({}), None).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert!(headers.contains_key("retry-after"));
 }

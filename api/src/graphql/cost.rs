@@ -7,6 +7,7 @@
 //! | selection | points |
 //! | --- | --- |
 //! | `__typename` | 0 |
+//! | a scalar or enum field | 0 (their number is capped by `API_MAX_FIELDS`) |
 //! | any other field | 1, plus what its selection costs |
 //! | a connection (`first`/`last` page) | 1 + the page size (default 20, at most 100) × what one `edges`/`nodes` item costs; `totalCount` and `pageInfo` once |
 //! | a plain list of objects (`centres`, `attendance`, …) | 1 + [`LIST_ESTIMATE`] × what one item costs |
@@ -23,7 +24,7 @@ use async_graphql::parser::types::{
 /// Items a plain (non-connection) list of objects is assumed to hold.
 pub const LIST_ESTIMATE: u64 = 5;
 /// Price of one statistics field per grouping (the query groups in SQL).
-pub const STATS_BASE: u64 = 50;
+pub const STATS_BASE: u64 = 100;
 /// Extra price of every mutation field (a write transaction and an audit row).
 pub const MUTATION_COST: u64 = 10;
 /// Price of `login` (argon2id verification, ~16 ms of CPU).

@@ -575,7 +575,9 @@ impl<'a> Walker<'a> {
             } else {
                 1
             };
-            let mut own = 1u64;
+            // Scalars and enums are free (their width is capped by
+            // `max_fields`); objects, lists and unknown fields cost 1.
+            let mut own = u64::from(!(is_leaf && info.is_some()));
             if info.is_some_and(|i| i.stats) {
                 let dims = self.list_len(field, "groupBy");
                 own = own.saturating_add(cost::STATS_BASE.saturating_mul(1 + dims));
@@ -678,11 +680,14 @@ mod tests {
     fn a_connection_costs_its_page_times_its_items() {
         let small = analyse_doc("{ projects(first: 10) { edges { node { slug } } } }").unwrap();
         let large = analyse_doc("{ projects(first: 100) { edges { node { slug } } } }").unwrap();
-        // projects 1 + edges 1 + the page × (node 1 + slug 1)
-        assert_eq!(small.cost, 1 + 1 + 10 * 2);
-        assert_eq!(large.cost, 1 + 1 + 100 * 2);
+        // projects 1 + edges 1 + the page × (node 1 + slug 0)
+        assert_eq!(small.cost, 1 + 1 + 10);
+        assert_eq!(large.cost, 1 + 1 + 100);
         let default = analyse_doc("{ projects { totalCount } }").unwrap();
-        assert_eq!(default.cost, 2);
+        assert_eq!(default.cost, 1);
+        let nested = analyse_doc("{ projects { edges { node { centres { name } } } } }").unwrap();
+        // 1 + 1 + 20 (default page) × (node 1 + centres 1 + 5 × 0)
+        assert_eq!(nested.cost, 2 + 20 * 2);
     }
 
     #[test]

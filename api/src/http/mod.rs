@@ -262,10 +262,11 @@ async fn schema_file(State(state): State<AppState>) -> Response {
 
 /// Liveness: the process answers. It does not touch the database, so a
 /// database outage does not get healthy replicas restarted; see [`ready`].
-async fn health() -> Response {
+async fn health(State(state): State<AppState>) -> Response {
+    let engine = crate::db::engine_name(&state.db.conn);
     (
         [(header::CACHE_CONTROL, "no-store")],
-        Json(serde_json::json!({ "status": "ok" })),
+        Json(serde_json::json!({ "status": "ok", "database": engine })),
     )
         .into_response()
 }
