@@ -301,15 +301,15 @@ pub struct RateLimits {
     /// `RATE_LIMIT_WINDOW_SECS`: length of a budget window (default 60).
     pub window_secs: u64,
     /// `RATE_LIMIT_ANONYMOUS`: points per window for each anonymous client
-    /// address (default 100000).
+    /// address (default 300000).
     pub anonymous: u64,
-    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 200000).
+    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 500000).
     pub user: u64,
     /// `RATE_LIMIT_API_KEY`: points per window for an API key of rate tier
-    /// `standard` (default 200000).
+    /// `standard` (default 500000).
     pub api_key_standard: u64,
     /// `RATE_LIMIT_API_KEY_HIGH`: points per window for an API key of rate
-    /// tier `high` (default 1000000).
+    /// tier `high` (default 2000000).
     pub api_key_high: u64,
 }
 
@@ -318,10 +318,10 @@ impl Default for RateLimits {
         Self {
             enabled: true,
             window_secs: 60,
-            anonymous: 100_000,
-            user: 200_000,
-            api_key_standard: 200_000,
-            api_key_high: 1_000_000,
+            anonymous: 300_000,
+            user: 500_000,
+            api_key_standard: 500_000,
+            api_key_high: 2_000_000,
         }
     }
 }

@@ -46,11 +46,13 @@ return {1, used}
 
 enum Store {
     Memory(Mutex<HashMap<String, (u64, u64)>>),
-    Redis {
-        client: redis::Client,
-        conn: OnceCell<redis::aio::ConnectionManager>,
-        script: redis::Script,
-    },
+    Redis(Box<RedisStore>),
+}
+
+struct RedisStore {
+    client: redis::Client,
+    conn: OnceCell<redis::aio::ConnectionManager>,
+    script: redis::Script,
 }
 
 /// A set of budgets, named by key, in one store.
@@ -82,11 +84,11 @@ impl Budgets {
     /// use (and reconnects by itself).
     pub fn redis(url: &str, prefix: &str) -> anyhow::Result<Self> {
         Ok(Self {
-            store: Store::Redis {
+            store: Store::Redis(Box::new(RedisStore {
                 client: redis::Client::open(url)?,
                 conn: OnceCell::new(),
                 script: redis::Script::new(SPEND_SCRIPT),
-            },
+            })),
             prefix: prefix.to_string(),
             store_errors: AtomicU64::new(0),
         })
@@ -96,7 +98,7 @@ impl Budgets {
     pub fn backend(&self) -> &'static str {
         match self.store {
             Store::Memory(_) => "memory",
-            Store::Redis { .. } => "redis",
+            Store::Redis(_) => "redis",
         }
     }
 
@@ -124,11 +126,12 @@ impl Budgets {
                     (true, entry.1)
                 }
             }
-            Store::Redis {
-                client,
-                conn,
-                script,
-            } => {
+            Store::Redis(redis) => {
+                let RedisStore {
+                    client,
+                    conn,
+                    script,
+                } = redis.as_ref();
                 let redis_key = format!("{}{key}:{window}", self.prefix);
                 let result: Result<(u64, u64), redis::RedisError> = async {
                     let conn = conn

@@ -473,3 +473,35 @@ engine_tests!(
     the_standard_introspection_query_is_answered_and_can_be_switched_off,
     responses_carry_their_cost_and_large_pages_cost_more
 );
+
+async fn a_batch_is_one_request_for_logins_and_cost(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded_with(engine, |c| c.limits.max_cost = 150).await else {
+        return;
+    };
+    let login =
+        json!({ "query": "mutation { login(email: \"a@x.example\", password: \"p\") { token } }" });
+    let resp = post_raw(&app, json!([login, login]).to_string()).await;
+    let body: Value = resp.json().await.unwrap();
+    for item in body.as_array().unwrap() {
+        assert_eq!(
+            first_error_code(item).as_deref(),
+            Some("LOGIN_LIMIT"),
+            "{body}"
+        );
+    }
+    // 102 points each: one fits, two do not.
+    let page = json!({ "query": "{ projects(first: 100) { edges { node { slug } } } }" });
+    let resp = post_raw(&app, json!([page]).to_string()).await;
+    let body: Value = resp.json().await.unwrap();
+    assert!(body[0].get("errors").is_none(), "{body}");
+    let resp = post_raw(&app, json!([page, page]).to_string()).await;
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        first_error_code(&body[0]).as_deref(),
+        Some("QUERY_TOO_COMPLEX"),
+        "{body}"
+    );
+    assert_eq!(body[1]["errors"][0]["extensions"]["cost"], 204);
+}
+
+engine_tests!(a_batch_is_one_request_for_logins_and_cost);

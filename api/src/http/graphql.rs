@@ -348,7 +348,46 @@ async fn run(
     over_get: bool,
 ) -> Result<Ran, Response> {
     let guard = &state.guard;
-    let prepared: Vec<Prepared> = ops.into_iter().map(|op| prepare(guard, op)).collect();
+    let mut prepared: Vec<Prepared> = ops.into_iter().map(|op| prepare(guard, op)).collect();
+    // A batch is one request: its logins and its price add up.
+    let ready = |p: &Prepared| match p {
+        Prepared::Ready { checked, .. } => Some((checked.analysis.logins, checked.analysis.cost)),
+        Prepared::Refused(_) => None,
+    };
+    let (logins, total) = prepared
+        .iter()
+        .filter_map(ready)
+        .fold((0u64, 0u64), |(l, c), (l2, c2)| {
+            (l + l2, c.saturating_add(c2))
+        });
+    let batch_refusal = if logins > 1 {
+        Some(Refusal::new(
+            "LOGIN_LIMIT",
+            "logins",
+            format!("`login` may appear once per request, not {logins} times in this batch"),
+        ))
+    } else if total > guard.limits.max_cost {
+        Some(Refusal {
+            cost: Some(total),
+            ..Refusal::new(
+                "QUERY_TOO_COMPLEX",
+                "cost",
+                format!(
+                    "the batch costs {total} points; at most {} are accepted per request",
+                    guard.limits.max_cost
+                ),
+            )
+        })
+    } else {
+        None
+    };
+    if let Some(r) = batch_refusal {
+        for p in &mut prepared {
+            if matches!(p, Prepared::Ready { .. }) {
+                *p = Prepared::Refused(r.clone());
+            }
+        }
+    }
     if over_get
         && prepared
             .iter()
@@ -587,8 +626,7 @@ pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
 /// a mutation). `None` when the request has neither (the help page answers).
 pub async fn get(state: AppState, req: axum::extract::Request) -> Option<Response> {
     let (parts, _) = req.into_parts();
-    let params: HashMap<String, String> =
-        parts.uri.query().map(|q| url_pairs(q)).unwrap_or_default();
+    let params: HashMap<String, String> = parts.uri.query().map(url_pairs).unwrap_or_default();
     if !params.contains_key("query") && !params.contains_key("extensions") {
         return None;
     }
