@@ -141,3 +141,63 @@ engine_tests!(
     every_answer_carries_the_security_headers,
     csv_cells_that_look_like_formulas_are_neutralised
 );
+
+async fn export_filters_with_control_characters_are_refused_before_the_database(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let statements = app.statements();
+    let resp = app.get("/export/projects.csv?search=a%00b").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(resp.text().await.unwrap().contains("control character"));
+    let resp = app
+        .get(&format!("/export/projects.csv?search={}", "a".repeat(300)))
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.statements(), statements, "nothing reached the database");
+    let resp = app.get("/export/projects.csv?search=Fuzuli").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+engine_tests!(export_filters_with_control_characters_are_refused_before_the_database);
+
+async fn shutdown_finishes_the_request_in_flight(engine: Engine) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(database) = tests::TestDatabase::with(engine, tests::Contents::Migrated).await else {
+        return;
+    };
+    let config = api::Config::for_database(&database.url);
+    let db = api::prepare(&config, true).await.expect("prepare");
+    let router = api::build_router(db, &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(api::serve(listener, router, async {
+        let _ = stopped.await;
+    }));
+    // A request whose body is still arriving when the server is told to stop.
+    let body = r#"{"query":"{ __typename }"}"#;
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(&body.as_bytes()[..5]).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.send(()).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // The request in flight is still answered.
+    conn.write_all(&body.as_bytes()[5..]).await.unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("QueryRoot"), "{answer}");
+    tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the request is answered")
+        .unwrap()
+        .unwrap();
+}
+
+engine_tests!(shutdown_finishes_the_request_in_flight);

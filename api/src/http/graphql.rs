@@ -417,7 +417,12 @@ async fn run(
         })
         .collect();
     let span = tracing::Span::current();
-    span.record("operation", names.join(",").as_str());
+    let names = if names.is_empty() {
+        "-".to_string()
+    } else {
+        names.join(",")
+    };
+    span.record("operation", names.as_str());
     span.record("cost", cost);
 
     let spend = if guard.rate.enabled {

@@ -99,7 +99,15 @@ async fn run(
     variables: Value,
     lang: Lang,
 ) -> Result<Value, ExportError> {
-    let request = Request::new(query).variables(Variables::from_json(variables));
+    // The filters come from the URL: the same input hygiene as GraphQL
+    // requests (no NUL or control characters, search length, and/or size)
+    // before anything reaches the database.
+    let variables = Variables::from_json(variables);
+    let document = async_graphql::parser::parse_query(query).map_err(ExportError::internal)?;
+    crate::graphql::input_hygiene::check(&document, &variables, &state.guard.limits)
+        .map_err(|r| ExportError::bad(r.message))?;
+    let mut request = Request::new(query).variables(variables);
+    request.set_parsed_query(document);
     let request = crate::graphql::request_data(
         request,
         &state.db.conn,
