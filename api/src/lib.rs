@@ -47,6 +47,10 @@ pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
             pending.len()
         );
     }
+    let respelled = search::add_schwa_spellings(&database.conn).await?;
+    if respelled > 0 {
+        tracing::info!(rows = respelled, "search keys now also match ə typed as e");
+    }
     if config.embedded_default && !seed::demo_is_loaded(&database.conn).await? {
         tracing::info!("first start on the embedded database: loading the demo dataset");
         let report = seed::seed_demo(&database.conn, &|_, _, _| {}).await?;

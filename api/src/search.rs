@@ -1,10 +1,11 @@
 //! Folding of Azerbaijani (and English) names into a search key, so "Fuzuli"
 //! finds "Füzuli", "Tartar" finds "Tərtər" and "Aghjabadi" finds "Ağcabədi".
 //!
-//! Every searchable row stores `search_key`: each of its names folded twice,
-//! once letter for letter (ə→a, ğ→g, ş→s …) and once by the usual English
-//! transliteration (ğ→gh, c→j, ş→sh, x→kh …). A query is folded letter for
-//! letter only and matched with `LIKE`, so a query in either spelling hits.
+//! Every searchable row stores `search_key`: each of its names folded three
+//! times: letter for letter (ə→a, ğ→g, ş→s …), letter for letter with ə typed
+//! as e (as on a Turkish keyboard: "Agcabedi", "Mingecevir"), and by the usual
+//! English transliteration (ğ→gh, c→j, ş→sh, x→kh …). A query is folded letter
+//! for letter only and matched with `LIKE`, so a query in any spelling hits.
 
 /// Folds a text letter for letter: lower case, Azerbaijani and other Latin
 /// diacritics removed, punctuation turned into single spaces.
@@ -58,11 +59,73 @@ pub fn transliterate(text: &str) -> String {
     fold(&buf)
 }
 
+/// The name with ə written as e.
+fn schwa_as_e(text: &str) -> String {
+    text.replace('ə', "e").replace('Ə', "E")
+}
+
+/// Adds the "ə typed as e" spelling to the stored keys of rows written before
+/// it existed (names with ə only; aliases already in a key are kept). Cheap
+/// when there is nothing to do: one indexed-free scan of the rows whose name
+/// holds ə, run at start.
+pub async fn add_schwa_spellings(
+    db: &impl sea_orm::ConnectionTrait,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::{Statement, Value};
+    const TABLES: [(&str, &str); 6] = [
+        ("areas", "name_az"),
+        ("organisations", "name_az"),
+        ("projects", "title_az"),
+        ("centres", "name_az"),
+        ("events", "title_az"),
+        ("infrastructure_works", "title_az"),
+    ];
+    let backend = db.get_database_backend();
+    let param = |n: usize| match backend {
+        sea_orm::DatabaseBackend::Postgres => format!("${n}"),
+        _ => "?".to_string(),
+    };
+    let mut updated = 0;
+    for (table, column) in TABLES {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!(
+                    "SELECT id, {column}, search_key FROM {table} \
+                     WHERE {column} LIKE '%ə%' OR {column} LIKE '%Ə%'"
+                ),
+            ))
+            .await?;
+        for row in rows {
+            let id: i32 = row.try_get_by_index(0)?;
+            let name: String = row.try_get_by_index(1)?;
+            let key: String = row.try_get_by_index(2)?;
+            let variant = fold(&schwa_as_e(&name));
+            if variant.is_empty() || key.contains(&format!("|{variant}|")) {
+                continue;
+            }
+            let new_key = format!("{key}{variant}|");
+            db.execute_raw(Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "UPDATE {table} SET search_key = {} WHERE id = {}",
+                    param(1),
+                    param(2)
+                ),
+                [Value::from(new_key), Value::from(id)],
+            ))
+            .await?;
+            updated += 1;
+        }
+    }
+    Ok(updated)
+}
+
 /// Builds the stored search key of a row from all its names.
 pub fn search_key<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     let mut parts: Vec<String> = Vec::new();
     for name in names {
-        for variant in [fold(name), transliterate(name)] {
+        for variant in [fold(name), fold(&schwa_as_e(name)), transliterate(name)] {
             if !variant.is_empty() && !parts.contains(&variant) {
                 parts.push(variant);
             }

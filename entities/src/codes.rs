@@ -93,6 +93,9 @@ code_list! {
 code_list! {
     /// Sensitivity class of a population or figure; decides the small-cell threshold.
     Sensitivity {
+        /// Counts that protect no one (officials and staff trained, state
+        /// bodies, organisations, centres): published as recorded.
+        Public = "public",
         /// Ordinary population (default threshold 5).
         Ordinary = "ordinary",
         /// Sensitive population: trafficking victims, children, families of martyrs (default threshold 10).

@@ -29,6 +29,11 @@ pub struct Model {
     pub version: i32,
     /// True when the figure is illustrative (a breakdown the sources do not give).
     pub illustrative: bool,
+    /// Secret record key of the cell key method (random, 1..2^31-1): the
+    /// noise of a published aggregate derives from its rows' keys. Never
+    /// sent to a client, never written to the audit log.
+    #[serde(skip)]
+    pub cell_key: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

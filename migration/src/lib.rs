@@ -12,6 +12,7 @@ mod m20261121_000002_create_programme_tables;
 mod m20261121_000003_create_delivery_tables;
 mod m20261121_000004_create_governance_tables;
 mod m20261122_000001_add_illustrative_flags;
+mod m20261201_000001_add_cell_keys;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_delivery_tables::Migration),
             Box::new(m20261121_000004_create_governance_tables::Migration),
             Box::new(m20261122_000001_add_illustrative_flags::Migration),
+            Box::new(m20261201_000001_add_cell_keys::Migration),
         ]
     }
 }

@@ -26,6 +26,7 @@ mod read_demo_data;
 mod schema_file;
 mod search_and_filters;
 mod seed_idempotency;
+mod seed_synthetic;
 mod smoke;
 mod stats_aggregates;
 mod stats_progress;

@@ -1,7 +1,9 @@
-//! Small-cell suppression as an attacker sees it: every grouping of the
+//! Protection of small counts as an attacker sees it: every grouping of the
 //! service figures, filtered and unfiltered, plus the read API's per-project
 //! service counts, are collected as linear equations over the recorded
-//! counts; no withheld value may be a linear combination of published ones.
+//! counts. Exact figures are equations as they are; a perturbed figure is an
+//! equation with an unknown noise of its own (the same for the same records,
+//! which the test checks). No withheld or perturbed record may be determined.
 
 use std::collections::HashMap;
 
@@ -110,7 +112,8 @@ async fn an_anonymous_grouping_by_sex_of_the_trafficking_figures_is_suppressed(e
     let data = app
         .data(
             "query($p: ID!) { serviceStats(groupBy: [SEX], filter: { project: $p }) {
-                rows { dimensions { code } value suppressed illustrative } totals { value suppressed } } }",
+                rows { dimensions { code } value suppressed illustrative protection class }
+                totals { value suppressed protection } } }",
             json!({ "p": p }),
         )
         .await;
@@ -129,14 +132,22 @@ async fn an_anonymous_grouping_by_sex_of_the_trafficking_figures_is_suppressed(e
         .iter()
         .find(|r| r["dimensions"][0]["code"] == "female")
         .unwrap();
-    assert_eq!(
-        female["suppressed"], true,
-        "with the total 130 published, 121 women would give away the 9 men"
+    // With the reported total 130 published, an exact 121 women would give
+    // away the 9 men: the women's figure carries the noise of a sensitive
+    // count (at most 5 either way) instead.
+    assert_eq!(female["suppressed"], false);
+    assert_eq!(female["protection"], "PERTURBED");
+    assert_eq!(female["class"], "SENSITIVE");
+    let women = female["value"].as_i64().unwrap();
+    assert!(
+        (116..=126).contains(&women),
+        "121 women published as {women}"
     );
     assert!(rows.iter().all(|r| r["illustrative"] == true));
     assert_eq!(
         data["serviceStats"]["totals"],
-        json!([{ "value": 130, "suppressed": false }])
+        json!([{ "value": 130, "suppressed": false, "protection": "EXACT" }]),
+        "the reported figure that the breakdown adds up to"
     );
 }
 
@@ -156,8 +167,8 @@ async fn no_withheld_figure_can_be_recomputed_from_any_grouping(engine: Engine) 
         .unwrap()
         .to_string();
 
-    // (members, published value or None)
-    let mut equations: Vec<(Vec<usize>, Option<i64>)> = Vec::new();
+    // (members, published value or None, perturbed)
+    let mut equations: Vec<(Vec<usize>, Option<i64>, bool)> = Vec::new();
     let dims = [
         "PROJECT",
         "SEX",
@@ -177,8 +188,8 @@ async fn no_withheld_figure_can_be_recomputed_from_any_grouping(engine: Engine) 
             };
             let q = format!(
                 "{{ serviceStats(groupBy: {group}, filter: {filter}) {{
-                    rows {{ dimensions {{ dimension code }} value suppressed unit }}
-                    totals {{ unit value suppressed }} }} }}"
+                    rows {{ dimensions {{ dimension code }} value suppressed unit protection }}
+                    totals {{ unit value suppressed protection }} }} }}"
             );
             let data = app.data(&q, json!({})).await;
             queries += 1;
@@ -204,18 +215,13 @@ async fn no_withheld_figure_can_be_recomputed_from_any_grouping(engine: Engine) 
                 let members: Vec<usize> = (0..n)
                     .filter(|&i| matches(&cells[i], &dims_of, unit))
                     .collect();
-                let value = row["value"].as_i64();
-                if let Some(v) = value {
-                    let truth: i64 = members.iter().map(|&i| cells[i].value).sum();
-                    assert_eq!(v, truth, "published values are true sums: {row}");
-                }
-                equations.push((members, value));
+                equations.push(equation(&cells, members, row));
             }
             for total in t["totals"].as_array().unwrap() {
                 let unit = total["unit"].as_str().unwrap();
                 let members: Vec<usize> =
                     (0..n).filter(|&i| matches(&cells[i], &[], unit)).collect();
-                equations.push((members, total["value"].as_i64()));
+                equations.push(equation(&cells, members, total));
             }
         }
     }
@@ -223,7 +229,7 @@ async fn no_withheld_figure_can_be_recomputed_from_any_grouping(engine: Engine) 
     let data = app
         .data(
             "{ projects(first: 10) { edges { node { slug serviceCounts {
-                value suppressed unit stage category supportType } } } } }",
+                value suppressed unit stage category supportType protection } } } } }",
             json!({}),
         )
         .await;
@@ -241,39 +247,61 @@ async fn no_withheld_figure_can_be_recomputed_from_any_grouping(engine: Engine) 
                         && d["SUPPORT_TYPE"] == code("supportType")
                 })
                 .collect();
-            equations.push((members, c["value"].as_i64()));
+            equations.push(equation(&cells, members, c));
         }
     }
 
-    let vector = |m: &[usize]| {
-        let mut v = vec![0.0; n];
+    // The same records read the same wherever they are published.
+    let mut seen: HashMap<&Vec<usize>, Option<i64>> = HashMap::new();
+    for (members, value, _) in &equations {
+        let before = seen.entry(members).or_insert(*value);
+        assert_eq!(before, value, "cells {members:?} read differently");
+    }
+    // One noise unknown per distinct perturbed set of records.
+    let noisy: Vec<&Vec<usize>> = {
+        let mut v: Vec<&Vec<usize>> = equations
+            .iter()
+            .filter(|(_, _, p)| *p)
+            .map(|(m, _, _)| m)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let width = n + noisy.len();
+    let vector = |m: &[usize], perturbed: bool| {
+        let mut v = vec![0.0; width];
         m.iter().for_each(|&i| v[i] = 1.0);
+        if perturbed {
+            let k = noisy.iter().position(|x| x.as_slice() == m).unwrap();
+            v[n + k] = 1.0;
+        }
         v
     };
     let published: Vec<Vec<f64>> = equations
         .iter()
-        .filter(|(_, v)| v.is_some())
-        .map(|(m, _)| vector(m))
+        .filter(|(_, v, _)| v.is_some())
+        .map(|(m, _, p)| vector(m, *p))
         .collect();
     assert!(
-        !published.is_empty(),
-        "an empty span would make every withheld figure look safe"
+        !published.is_empty() && !noisy.is_empty(),
+        "the demo data publishes exact and perturbed figures"
     );
-    let withheld: Vec<&(Vec<usize>, Option<i64>)> =
-        equations.iter().filter(|(_, v)| v.is_none()).collect();
+    let withheld: Vec<&(Vec<usize>, Option<i64>, bool)> =
+        equations.iter().filter(|(_, v, _)| v.is_none()).collect();
     assert!(
         !withheld.is_empty(),
         "the trafficking breakdown must withhold something"
     );
-    for (members, _) in &withheld {
+    for (members, _, _) in &withheld {
         let truth: i64 = members.iter().map(|&i| cells[i].value).sum();
         assert!(
-            !in_span(&published, &vector(members)),
+            !in_span(&published, &vector(members, false)),
             "a withheld figure ({truth}, cells {members:?}) can be recomputed from {queries} queries"
         );
     }
     // And every small figure that was published would be a leak.
-    for (members, value) in &equations {
+    for (members, value, _) in &equations {
         if let Some(v) = value {
             let sensitive = members.iter().any(|&i| {
                 cells[i].dims["PROJECT"].as_deref()
@@ -283,6 +311,34 @@ async fn no_withheld_figure_can_be_recomputed_from_any_grouping(engine: Engine) 
             assert!(!(*v > 0 && *v < threshold), "published small figure {v}");
         }
     }
+}
+
+/// A published figure as an equation: exact ones are true sums, perturbed
+/// ones are within the largest noise (5) of the truth.
+fn equation(
+    cells: &[Cell],
+    members: Vec<usize>,
+    figure: &Value,
+) -> (Vec<usize>, Option<i64>, bool) {
+    let value = figure["value"].as_i64();
+    let truth: i64 = members.iter().map(|&i| cells[i].value).sum();
+    let perturbed = match figure["protection"].as_str() {
+        Some("EXACT") => {
+            assert_eq!(value, Some(truth), "exact figures are true sums: {figure}");
+            false
+        }
+        Some("PERTURBED") => {
+            let v = value.unwrap();
+            assert!((v - truth).abs() <= 5, "{truth} perturbed to {v}: {figure}");
+            true
+        }
+        Some("WITHHELD") => {
+            assert_eq!(value, None);
+            false
+        }
+        other => panic!("no protection: {other:?} in {figure}"),
+    };
+    (members, value, perturbed)
 }
 
 engine_tests!(

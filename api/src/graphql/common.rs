@@ -68,6 +68,49 @@ pub(crate) fn opt_text(
     resolve(ctx, lang).pick(az, en).clone()
 }
 
+/// How a published count was protected (the method is explained on the
+/// site's method page and in `docs/disclosure.md`).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::disclosure::Protection")]
+pub enum Protection {
+    /// Published as recorded: it protects no one, the reader may see it raw,
+    /// or it is a figure as reported in a public source.
+    Exact,
+    /// Published with a small noise (at most half the threshold of its class,
+    /// the same wherever the same records are counted).
+    Perturbed,
+    /// Withheld: it would reveal a count below the threshold of its class.
+    Withheld,
+}
+
+/// How a published count was protected, beside its value.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct Disclosure {
+    /// How the count was protected.
+    pub protection: Protection,
+    /// The most protected class of the people counted (PUBLIC counts protect no one).
+    pub class: Sensitivity,
+}
+
+impl Disclosure {
+    /// Nothing counted: exact, public.
+    pub(crate) fn none() -> Self {
+        Self {
+            protection: Protection::Exact,
+            class: Sensitivity::Public,
+        }
+    }
+}
+
+impl From<Figure> for Disclosure {
+    fn from(f: Figure) -> Self {
+        Self {
+            protection: f.protection.into(),
+            class: f.class,
+        }
+    }
+}
+
 /// A published count: the value, or null with `suppressed: true` when it is
 /// too small to publish without risking identifying someone.
 #[derive(SimpleObject, Debug, Clone, Copy)]
@@ -76,6 +119,9 @@ pub struct Count {
     pub value: Option<i64>,
     /// True when the count was withheld by small-cell suppression.
     pub suppressed: bool,
+    /// How it was protected and its class.
+    #[graphql(flatten)]
+    pub disclosure: Disclosure,
 }
 
 impl From<Figure> for Count {
@@ -83,6 +129,7 @@ impl From<Figure> for Count {
         Self {
             value: f.value,
             suppressed: f.suppressed,
+            disclosure: f.into(),
         }
     }
 }

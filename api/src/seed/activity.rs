@@ -13,6 +13,16 @@ use super::resolve::Programme;
 use super::{Seeder, all, eq_opt};
 use crate::search::search_key;
 
+/// The record key of a demo row: fixed by what the row is (not random, so the
+/// demo's published figures read the same on every engine and every run; the
+/// demo data is public anyway). Entered rows get random keys from the database.
+fn demo_key(what: &str) -> i64 {
+    let hash = what.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    1 + (hash % (crate::disclosure::KEY_MODULUS as u64 - 1)) as i64
+}
+
 /// Ids the activity rows point at.
 pub(super) struct Context<'a> {
     pub project: i32,
@@ -99,6 +109,13 @@ impl Context<'_> {
                         category: Set(cell.category.0),
                         count: Set(cell.count),
                         illustrative: Set(e.attendance_illustrative),
+                        cell_key: Set(demo_key(&format!(
+                            "attendance|{id}|{}|{}|{}|{}",
+                            cell.sex.0.code(),
+                            cell.age_band.0.code(),
+                            cell.disability.0.code(),
+                            cell.category.0.code()
+                        ))),
                     },
                     |m| m.id,
                 )
@@ -233,6 +250,12 @@ impl Context<'_> {
                         source_document_id: Set(self.source(refs.source)),
                         version: Set(1),
                         illustrative: Set(illustrative),
+                        cell_key: Set(demo_key(&format!(
+                            "service_count|{project}|{centre:?}|{:?}|{}|{}|{value}|{sex:?}|{age_band:?}",
+                            c.period_start,
+                            c.stage.0.code(),
+                            c.unit.0.code()
+                        ))),
                     },
                     |m| m.id,
                 )

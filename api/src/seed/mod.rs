@@ -1,6 +1,7 @@
-//! Loading data: the demo dataset drawn from the seed texts.
+//! Loading data: the demo dataset drawn from the seed texts, and a synthetic
+//! dataset at scale for benchmarks ([`synthetic`]).
 //!
-//! Every row is looked up by its natural key before it is inserted, so
+//! Every demo row is looked up by its natural key before it is inserted, so
 //! seeding twice changes nothing, and a newer dataset only adds what is new.
 //! The whole load runs in one transaction: it lands completely or not at all.
 
@@ -9,6 +10,7 @@ mod check;
 mod demo;
 mod format;
 mod resolve;
+pub mod synthetic;
 #[cfg(test)]
 mod tests;
 mod write;
@@ -18,6 +20,8 @@ use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     IntoActiveModel, QueryFilter, TransactionTrait,
 };
+
+pub use synthetic::{SyntheticOptions, SyntheticReport, seed_synthetic};
 
 /// What a seed run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,141 +1,54 @@
 //! Participants (attendance) and service counts grouped by any dimensions.
 //!
-//! The figures a reader gets come from a SQL `GROUP BY` of the dimensions
-//! asked. For readers who do not see raw figures, the suppression decision
-//! comes from the *cube* of the same data: every visible row's dimension
-//! values (attendance: one cell per event × sex × age band × disability ×
-//! category; service counts: one per recorded count), protected once for
-//! every possible grouping by [`Protected`]. Filters on a dimension (project,
-//! year, sex, …) select cells of that same cube, so filtering by a project and
-//! grouping by project publish the same, consistently suppressed figures. The
-//! `area` filter restricts the rows and is protected as a cube of its own.
+//! Each published row comes from one SQL `GROUP BY` of the dimensions asked,
+//! which also computes what publication needs: the part of the count the
+//! viewer does not know, the classes of the people counted and the sum of
+//! the rows' record keys ([`crate::disclosure`]). So protection costs nothing
+//! beyond the grouping, reads the same for the same rows on every surface (a
+//! statistics row, an event's total, a CSV cell, a derived indicator), and an
+//! anonymous reader's query is as fast as an admin's.
 //!
 //! Units are never added together: service statistics are always grouped by
 //! unit (persons and appeals are separate rows and separate totals).
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use sea_orm::ConnectionTrait;
 
-use entities::codes::{CountUnit, Sensitivity};
+use entities::codes::{BeneficiaryCategory, CountUnit, Sensitivity};
 use entities::{attendance, service_count};
 
 use super::{Access, Dimension};
-use crate::disclosure::lattice::{CubeCell, DEFAULT_BUDGET, Mode, Protected};
-use crate::disclosure::{Figure, Thresholds};
+use crate::disclosure::{Figure, Parts, Row, Thresholds};
 use crate::error::AppError;
 
-pub use super::aggregate_sql::Kind;
 use super::aggregate_sql::*;
+pub use super::aggregate_sql::{Kind, OFFICIAL_CATEGORIES};
 
-/// The protected cube of one kind of facts, for one reader.
-pub struct Cube {
-    cols: Vec<Col>,
-    protected: Protected,
-}
-
-impl Cube {
-    fn index(&self, col: Col) -> usize {
-        self.cols
-            .iter()
-            .position(|c| *c == col)
-            .expect("every column is in the cube")
-    }
-
-    /// How the cube was protected.
-    pub fn mode(&self) -> Mode {
-        self.protected.mode()
-    }
-}
-
-async fn build_cube(
-    db: &impl ConnectionTrait,
-    kind: Kind,
-    access: &Access,
-    thresholds: Thresholds,
-    area: Option<i32>,
-) -> Result<Cube, AppError> {
-    let cols = columns(kind);
-    let rows = grouped_query(db, kind, access, &cols, &[], area).await?;
-    let cells: Vec<CubeCell> = rows
-        .into_iter()
-        .map(|r| CubeCell {
-            keys: r.keys,
-            value: r.value,
-            threshold: thresholds.of(if r.sensitive {
-                Sensitivity::Sensitive
-            } else {
-                Sensitivity::Ordinary
-            }),
-        })
-        .collect();
-    let mandatory: Vec<usize> = match kind {
-        Kind::Participants => Vec::new(),
-        Kind::Services => vec![
-            cols.iter()
-                .position(|c| *c == Col::Dim(Dimension::Unit))
-                .expect("unit column"),
-        ],
-    };
-    // Figures as reported (an event's cells and total; a reported service
-    // count) are withheld as complements only when no aggregate will do.
-    let at = |c: Col| cols.iter().position(|x| *x == c).expect("column");
-    let keep: Vec<Vec<usize>> = match kind {
-        Kind::Participants => vec![
-            vec![at(Col::Dim(Dimension::Event))],
-            [
-                Dimension::Event,
-                Dimension::Sex,
-                Dimension::AgeBand,
-                Dimension::Disability,
-                Dimension::Category,
-            ]
-            .iter()
-            .map(|d| at(Col::Dim(*d)))
-            .collect(),
-        ],
-        Kind::Services => vec![vec![at(Col::Report)]],
-    };
-    let protected = Protected::new(cells, cols.len(), &mandatory, &keep, false, DEFAULT_BUDGET);
-    Ok(Cube { cols, protected })
-}
-
-/// A cube is computed per kind of facts and area restriction.
-type CubeKey = (Kind, Option<i32>);
-
-/// Published figures by group keys.
-type Published = HashMap<Vec<Option<String>>, Figure>;
-
-/// Cubes computed during one request (a request reads the same cube for many
-/// fields: every event's attendance, every project's service counts).
+/// What a request reads once and shares between fields.
 #[derive(Default)]
 pub struct Cache {
-    cubes: tokio::sync::Mutex<HashMap<CubeKey, Arc<Cube>>>,
     /// The caller's access, read once per request.
     pub access: tokio::sync::OnceCell<Access>,
 }
 
-async fn cube(
-    db: &impl ConnectionTrait,
-    kind: Kind,
-    access: &Access,
-    thresholds: Thresholds,
-    area: Option<i32>,
-    cache: Option<&Cache>,
-) -> Result<Arc<Cube>, AppError> {
-    let Some(cache) = cache else {
-        return Ok(Arc::new(
-            build_cube(db, kind, access, thresholds, area).await?,
-        ));
-    };
-    let mut map = cache.cubes.lock().await;
-    if let Some(c) = map.get(&(kind, area)) {
-        return Ok(c.clone());
+/// The class of a stored row, as the SQL of the aggregates decides it: public
+/// for people counted in an official capacity or a count marked public,
+/// sensitive when the row or its project is, else ordinary.
+pub fn row_class(
+    category: Option<BeneficiaryCategory>,
+    own: Option<Sensitivity>,
+    project_sensitive: bool,
+) -> Sensitivity {
+    if own == Some(Sensitivity::Public)
+        || category.is_some_and(|c| OFFICIAL_CATEGORIES.contains(&c))
+    {
+        Sensitivity::Public
+    } else if own == Some(Sensitivity::Sensitive) || project_sensitive {
+        Sensitivity::Sensitive
+    } else {
+        Sensitivity::Ordinary
     }
-    let c = Arc::new(build_cube(db, kind, access, thresholds, area).await?);
-    map.insert((kind, area), c.clone());
-    Ok(c)
 }
 
 /// A statistics question.
@@ -202,7 +115,6 @@ pub async fn aggregate(
     access: &Access,
     thresholds: Thresholds,
     query: &StatsQuery,
-    cache: Option<&Cache>,
 ) -> Result<StatsTable, AppError> {
     let kind = query.kind;
     for d in query
@@ -232,233 +144,185 @@ pub async fn aggregate(
     if kind == Kind::Services && !by.contains(&Dimension::Unit) {
         by.push(Dimension::Unit);
     }
-    let by_cols: Vec<Col> = by.iter().map(|d| Col::Dim(*d)).collect();
-    let select: Vec<(Col, Option<String>)> = query
-        .select
-        .iter()
-        .map(|(d, v)| (Col::Dim(*d), v.clone()))
-        .collect();
+    let select = &query.select;
     let unit_at = by.iter().position(|d| *d == Dimension::Unit);
     let touches_breakdown = by
         .iter()
-        .chain(query.select.iter().map(|(d, _)| d))
+        .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
 
-    let rows = grouped_query(db, kind, access, &by_cols, &select, query.area).await?;
-
-    let selected_projects: Vec<i32> = query
-        .select
-        .iter()
-        .filter(|(d, _)| *d == Dimension::Project)
-        .filter_map(|(_, v)| v.as_deref().and_then(|v| v.parse().ok()))
-        .collect();
-    let raw = if selected_projects.is_empty() {
-        access.all_raw(access.visible.iter().copied())
-    } else {
-        access.all_raw(selected_projects)
-    };
-
-    let published: Option<(Published, Arc<Cube>)> = if raw {
-        None
-    } else {
-        let cube = cube(db, kind, access, thresholds, query.area, cache).await?;
-        let by_idx: Vec<usize> = by_cols.iter().map(|c| cube.index(*c)).collect();
-        let sel_idx: Vec<(usize, Option<String>)> = select
-            .iter()
-            .map(|(c, v)| (cube.index(*c), v.clone()))
-            .collect();
-        let map = cube
-            .protected
-            .group(&by_idx, &sel_idx)
-            .into_iter()
-            .map(|g| {
-                debug_assert!(g.figure.value.is_none_or(|v| v == g.raw));
-                (g.keys, g.figure)
-            })
-            .collect();
-        Some((map, cube))
-    };
-
+    let rows = grouped_query(db, kind, access, &thresholds, &by, select, query.area).await?;
     let mut out_rows: Vec<StatsRow> = rows
         .iter()
-        .map(|r| {
-            let figure = match &published {
-                None => Figure::shown(r.value),
-                Some((map, _)) => map.get(&r.keys).copied().unwrap_or(Figure::withheld()),
-            };
-            StatsRow {
-                keys: group_by
-                    .iter()
-                    .map(|d| {
-                        let i = by.iter().position(|b| b == d).expect("grouped");
-                        (*d, r.keys[i].clone())
-                    })
-                    .collect(),
-                unit: unit_of(kind, unit_at.map(|i| &r.keys[i])),
-                figure,
-                illustrative: r.illustrative && touches_breakdown,
-            }
+        .map(|r| StatsRow {
+            keys: group_by
+                .iter()
+                .map(|d| {
+                    let i = by.iter().position(|b| b == d).expect("grouped");
+                    (*d, r.keys[i].clone())
+                })
+                .collect(),
+            unit: unit_of(kind, unit_at.map(|i| &r.keys[i])),
+            figure: r.parts.publish(&thresholds),
+            illustrative: r.illustrative && touches_breakdown,
         })
         .collect();
     out_rows.sort_by(|a, b| (&a.keys, a.unit.code()).cmp(&(&b.keys, b.unit.code())));
 
-    // Totals per unit: the aggregate of the selection, from the same lattice.
+    // Totals per unit: the aggregate of the selection, published by the same rule.
+    let total_dims: &[Dimension] = match kind {
+        Kind::Participants => &[],
+        Kind::Services => &[Dimension::Unit],
+    };
     let mut totals: Vec<StatsTotal> = Vec::new();
-    let mut units: Vec<CountUnit> = out_rows.iter().map(|r| r.unit).collect();
-    units.sort_by_key(|u| u.code());
-    units.dedup();
-    for unit in units {
-        let members: Vec<&SqlRow> = rows
-            .iter()
-            .filter(|r| unit_of(kind, unit_at.map(|i| &r.keys[i])) == unit)
-            .collect();
-        let raw_total: i64 = members.iter().map(|r| r.value).sum();
-        let figure = match &published {
-            None => Figure::shown(raw_total),
-            Some((_, cube)) => {
-                let mut by_idx = Vec::new();
-                let mut sel_idx: Vec<(usize, Option<String>)> = select
-                    .iter()
-                    .map(|(c, v)| (cube.index(*c), v.clone()))
-                    .collect();
-                if kind == Kind::Services {
-                    by_idx.push(cube.index(Col::Dim(Dimension::Unit)));
-                    sel_idx.push((
-                        cube.index(Col::Dim(Dimension::Unit)),
-                        Some(unit.code().to_string()),
-                    ));
-                }
-                cube.protected
-                    .group(&by_idx, &sel_idx)
-                    .into_iter()
-                    .next()
-                    .map(|g| g.figure)
-                    .unwrap_or(Figure::withheld())
-            }
-        };
-        totals.push(StatsTotal {
-            unit,
-            figure,
-            illustrative: touches_breakdown && members.iter().any(|r| r.illustrative),
-        });
+    if !rows.is_empty() {
+        for r in grouped_query(
+            db,
+            kind,
+            access,
+            &thresholds,
+            total_dims,
+            select,
+            query.area,
+        )
+        .await?
+        {
+            totals.push(StatsTotal {
+                unit: unit_of(kind, r.keys.first()),
+                figure: r.parts.publish(&thresholds),
+                illustrative: touches_breakdown && r.illustrative,
+            });
+        }
+        totals.sort_by_key(|t| t.unit.code());
     }
     Ok(StatsTable {
         rows: out_rows,
         totals,
-        suppression_applied: !raw,
+        suppression_applied: !access.all_raw(access.visible.iter().copied()),
+    })
+}
+
+/// The rows of one report: an illustrative breakdown's cells share it.
+type ReportKey = (
+    i32,
+    Option<i32>,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDate>,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+fn report_key(m: &service_count::Model) -> Option<ReportKey> {
+    m.illustrative.then(|| {
+        (
+            m.project_id,
+            m.centre_id,
+            m.period_start,
+            m.period_end,
+            m.support_type.map(|s| s.code()),
+            m.channel.map(|c| c.code()),
+            m.stage.code(),
+            m.unit.code(),
+            m.category.map(|c| c.code()),
+        )
     })
 }
 
 /// A project's service counts as reported, with their published figures:
 /// the cells of an illustrative breakdown are shown as the one reported
 /// figure they add up to (the breakdown itself is in the statistics).
-pub async fn reported_service_counts(
-    db: &impl ConnectionTrait,
+pub fn reported_service_counts(
     access: &Access,
     thresholds: Thresholds,
     project_id: i32,
+    project_sensitive: bool,
     rows: Vec<service_count::Model>,
-    cache: Option<&Cache>,
-) -> Result<Vec<(service_count::Model, Figure)>, AppError> {
-    let rows: HashMap<i32, service_count::Model> = rows.into_iter().map(|m| (m.id, m)).collect();
+) -> Vec<(service_count::Model, Figure)> {
     if rows.is_empty() || !access.visible.contains(&project_id) {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let raw = access.raw.contains(&project_id);
-    let cube = cube(db, Kind::Services, access, thresholds, None, cache).await?;
-    let report = cube.index(Col::Report);
-    let row_col = cube.index(Col::Row);
-    let project = cube.index(Col::Dim(Dimension::Project));
-    let mut out = Vec::new();
-    for g in cube
-        .protected
-        .group(&[report], &[(project, Some(project_id.to_string()))])
-    {
-        let mut models: Vec<&service_count::Model> = g
-            .members
-            .iter()
-            .filter_map(|&m| cube.protected.cells()[m as usize].keys[row_col].as_deref())
-            .filter_map(|id| id.parse::<i32>().ok())
-            .filter_map(|id| rows.get(&id))
-            .collect();
-        models.sort_by_key(|m| m.id);
-        let Some(first) = models.first() else {
-            continue;
-        };
-        let figure = if raw { Figure::shown(g.raw) } else { g.figure };
-        let model = if models.len() == 1 && !first.illustrative {
-            (*first).clone()
-        } else {
-            service_count::Model {
-                sex: None,
-                age_band: None,
-                disability: None,
-                value: g.raw,
-                illustrative: false,
-                ..(*first).clone()
-            }
-        };
-        out.push((model, figure));
+    let mut reports: BTreeMap<ReportKey, Vec<service_count::Model>> = BTreeMap::new();
+    let mut groups = Vec::new();
+    for m in rows {
+        match report_key(&m) {
+            Some(k) => reports.entry(k).or_default().push(m),
+            None => groups.push(vec![m]),
+        }
     }
-    out.sort_by_key(|(m, _)| m.id);
-    Ok(out)
+    groups.extend(reports.into_values());
+    let mut published: Vec<(service_count::Model, Figure)> = groups
+        .into_iter()
+        .filter_map(|mut models| {
+            models.sort_by_key(|m| m.id);
+            let first = models.first()?.clone();
+            // A report is one figure as reported: a row of its own, or the
+            // sum of its illustrative cells.
+            let value: i64 = models.iter().map(|m| m.value).sum();
+            let class = models
+                .iter()
+                .map(|m| row_class(m.category, Some(m.sensitivity), project_sensitive))
+                .max()
+                .unwrap_or(Sensitivity::Ordinary);
+            let reported = first.source_document_id.is_some();
+            let row = Row {
+                value,
+                key: models.iter().map(|m| m.cell_key).sum(),
+                class,
+                known: Row::is_known(value, class, raw, reported, &thresholds),
+            };
+            let figure = Parts::of([row]).publish(&thresholds);
+            let model = if models.len() == 1 && !first.illustrative {
+                first
+            } else {
+                service_count::Model {
+                    sex: None,
+                    age_band: None,
+                    disability: None,
+                    value,
+                    illustrative: false,
+                    ..first
+                }
+            };
+            Some((model, figure))
+        })
+        .collect();
+    published.sort_by_key(|(m, _)| m.id);
+    published
 }
 
-/// An event's attendance cells (in the order given) and total, as published.
-pub async fn published_attendance(
-    db: &impl ConnectionTrait,
+/// An event's attendance cells (in the order given) and total, as published:
+/// each cell and the total by the same rule as every statistics row, so the
+/// total reads the same as `participantStats` grouped by event.
+pub fn published_attendance(
     access: &Access,
     thresholds: Thresholds,
     project_id: i32,
+    project_sensitive: bool,
+    as_reported: bool,
     cells: &[attendance::Model],
-    cache: Option<&Cache>,
-) -> Result<(Vec<Figure>, Figure), AppError> {
-    let total: i64 = cells.iter().map(|c| i64::from(c.count)).sum();
-    if access.raw.contains(&project_id) {
-        return Ok((
-            cells
-                .iter()
-                .map(|c| Figure::shown(i64::from(c.count)))
-                .collect(),
-            Figure::shown(total),
-        ));
-    }
-    let Some(event_id) = cells.first().map(|c| c.event_id) else {
-        return Ok((Vec::new(), Figure::shown(0)));
-    };
-    let cube = cube(db, Kind::Participants, access, thresholds, None, cache).await?;
-    let at = |d: Dimension| cube.index(Col::Dim(d));
-    let event = (at(Dimension::Event), Some(event_id.to_string()));
-    let by = [
-        at(Dimension::Sex),
-        at(Dimension::AgeBand),
-        at(Dimension::Disability),
-        at(Dimension::Category),
-    ];
-    let published: HashMap<Vec<Option<String>>, Figure> = cube
-        .protected
-        .group(&by, std::slice::from_ref(&event))
-        .into_iter()
-        .map(|g| (g.keys, g.figure))
-        .collect();
-    let figures = cells
+) -> (Vec<Figure>, Figure) {
+    let raw = access.raw.contains(&project_id);
+    let rows: Vec<Row> = cells
         .iter()
         .map(|c| {
-            let keys = vec![
-                Some(c.sex.code().to_string()),
-                Some(c.age_band.code().to_string()),
-                Some(c.disability.code().to_string()),
-                Some(c.category.code().to_string()),
-            ];
-            published.get(&keys).copied().unwrap_or(Figure::withheld())
+            let value = i64::from(c.count);
+            let class = row_class(Some(c.category), None, project_sensitive);
+            let reported = as_reported && !c.illustrative;
+            Row {
+                value,
+                key: c.cell_key,
+                class,
+                known: Row::is_known(value, class, raw, reported, &thresholds),
+            }
         })
         .collect();
-    let total_figure = cube
-        .protected
-        .group(&[], &[event])
-        .into_iter()
-        .next()
-        .map(|g| g.figure)
-        .unwrap_or(Figure::withheld());
-    Ok((figures, total_figure))
+    let figures = rows
+        .iter()
+        .map(|r| Parts::of([*r]).publish(&thresholds))
+        .collect();
+    (figures, Parts::of(rows).publish(&thresholds))
 }

@@ -1,11 +1,17 @@
-//! The SQL of the aggregates: the columns of each kind, their expressions
-//! per engine, the visible rows and the grouped query itself.
+//! The SQL of the aggregates: the dimensions of each kind, their expressions
+//! per engine, the visible rows, the measures that publication needs (the
+//! viewer's unknown part, the classes, the cell key) and the grouped query.
+
+use entities::codes::{BeneficiaryCategory, Sensitivity};
+use sea_orm::{ConnectionTrait, DatabaseBackend};
 
 use super::sql::{self, Sql, int_at, text_at, text_of};
 use super::{Access, Dimension};
+#[cfg(doc)]
+use crate::disclosure::Row;
+use crate::disclosure::{KEY_MODULUS, Parts, Thresholds};
 use crate::error::AppError;
 use crate::queries::places;
-use sea_orm::{ConnectionTrait, DatabaseBackend};
 
 /// Which facts are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,66 +35,8 @@ impl Kind {
     }
 }
 
-/// A column of a cube: a public dimension or an internal one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Col {
-    Dim(Dimension),
-    /// One service count row.
-    Row,
-    /// The figure as reported: an illustrative breakdown's cells share one.
-    Report,
-}
-
-pub(crate) fn columns(kind: Kind) -> Vec<Col> {
-    use Dimension::*;
-    let dims: &[Dimension] = match kind {
-        // Finest first: the event determines the event-level dimensions, so
-        // the lattice enumeration prunes them under it.
-        Kind::Participants => &[
-            Event,
-            Sex,
-            AgeBand,
-            Disability,
-            Category,
-            Project,
-            Organisation,
-            Centre,
-            District,
-            EventKind,
-            Month,
-            Quarter,
-            Year,
-            Unit,
-        ],
-        Kind::Services => &[
-            Unit,
-            Sex,
-            AgeBand,
-            Disability,
-            Category,
-            Project,
-            Organisation,
-            Centre,
-            District,
-            SupportType,
-            Channel,
-            Stage,
-            Month,
-            Quarter,
-            Year,
-        ],
-    };
-    let mut cols: Vec<Col> = Vec::new();
-    if kind == Kind::Services {
-        cols.push(Col::Row);
-        cols.push(Col::Report);
-    }
-    cols.extend(dims.iter().map(|d| Col::Dim(*d)));
-    cols
-}
-
-/// SQL of a column; `None` for a constant (not grouped by).
-pub(crate) fn expr(kind: Kind, col: Col, backend: DatabaseBackend) -> (String, bool) {
+/// SQL of a dimension; `true` beside a constant (not grouped by).
+pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> (String, bool) {
     use Dimension::*;
     let period = |part: fn(DatabaseBackend, &str) -> String| match kind {
         Kind::Participants => sql::period_part(
@@ -101,12 +49,12 @@ pub(crate) fn expr(kind: Kind, col: Col, backend: DatabaseBackend) -> (String, b
     };
     let constant = |text: &str| (text.to_string(), true);
     let grouped = |text: String| (text, false);
-    match (kind, col) {
-        (_, Col::Dim(Month)) => grouped(period(sql::month)),
-        (_, Col::Dim(Quarter)) => grouped(period(sql::quarter)),
-        (_, Col::Dim(Year)) => grouped(period(sql::year)),
-        (_, Col::Dim(Organisation)) => grouped(text_of("po.organisation_id")),
-        (Kind::Participants, Col::Dim(d)) => match d {
+    match (kind, d) {
+        (_, Month) => grouped(period(sql::month)),
+        (_, Quarter) => grouped(period(sql::quarter)),
+        (_, Year) => grouped(period(sql::year)),
+        (_, Organisation) => grouped(text_of("po.organisation_id")),
+        (Kind::Participants, d) => match d {
             Event => grouped(text_of("e.id")),
             Project => grouped(text_of("e.project_id")),
             Centre => grouped(text_of("e.centre_id")),
@@ -119,7 +67,7 @@ pub(crate) fn expr(kind: Kind, col: Col, backend: DatabaseBackend) -> (String, b
             Unit => constant("'persons'"),
             _ => constant("NULL"),
         },
-        (Kind::Services, Col::Dim(d)) => match d {
+        (Kind::Services, d) => match d {
             Project => grouped(text_of("sc.project_id")),
             Centre => grouped(text_of("sc.centre_id")),
             District => grouped(text_of("cd.district_id")),
@@ -133,18 +81,6 @@ pub(crate) fn expr(kind: Kind, col: Col, backend: DatabaseBackend) -> (String, b
             Category => grouped("sc.category".into()),
             _ => constant("NULL"),
         },
-        (Kind::Services, Col::Row) => grouped(text_of("sc.id")),
-        (Kind::Services, Col::Report) => grouped(
-            "(CASE WHEN sc.illustrative THEN 'g' || CAST(sc.project_id AS TEXT) \
-             || '|' || COALESCE(CAST(sc.centre_id AS TEXT), '') \
-             || '|' || COALESCE(CAST(sc.period_start AS TEXT), '') \
-             || '|' || COALESCE(CAST(sc.period_end AS TEXT), '') \
-             || '|' || COALESCE(sc.support_type, '') || '|' || COALESCE(sc.channel, '') \
-             || '|' || sc.stage || '|' || sc.unit || '|' || COALESCE(sc.category, '') \
-             ELSE 'r' || CAST(sc.id AS TEXT) END)"
-                .into(),
-        ),
-        (Kind::Participants, _) => constant("NULL"),
     }
 }
 
@@ -192,50 +128,171 @@ pub(crate) fn prelude(kind: Kind, q: &mut Sql, area: Option<i32>) {
     }
 }
 
-pub(crate) fn measures(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Participants => {
-            "CAST(SUM(at.count) AS BIGINT), \
-             MAX(CASE WHEN p.sensitivity = 'sensitive' THEN 1 ELSE 0 END), \
-             MAX(CASE WHEN at.illustrative THEN 1 ELSE 0 END), COUNT(*)"
-        }
-        Kind::Services => {
-            "CAST(SUM(sc.value) AS BIGINT), \
-             MAX(CASE WHEN sc.sensitivity = 'sensitive' OR p.sensitivity = 'sensitive' THEN 1 ELSE 0 END), \
-             MAX(CASE WHEN sc.illustrative THEN 1 ELSE 0 END), COUNT(*)"
-        }
+/// Categories of people counted in an official capacity (staff of executive
+/// authorities and centres, municipality members, village representatives):
+/// their counts protect no one ([`Sensitivity::Public`]).
+pub const OFFICIAL_CATEGORIES: [BeneficiaryCategory; 4] = [
+    BeneficiaryCategory::ExecutiveAuthorityStaff,
+    BeneficiaryCategory::MunicipalityMember,
+    BeneficiaryCategory::VillageRepresentative,
+    BeneficiaryCategory::CentreStaff,
+];
+
+/// SQL of a row's class rank (0 public, 1 ordinary, 2 sensitive), its value,
+/// and whether the viewer knows it (the rule of [`Row::is_known`]).
+///
+/// `whole_reports`: the query neither groups nor filters by a breakdown
+/// dimension (sex, age band, disability), so every group holds whole reports;
+/// the cells of an illustrative breakdown then count as the one figure as
+/// reported that they add up to, known when that figure is not small.
+fn row_terms(
+    kind: Kind,
+    access: &Access,
+    thresholds: &Thresholds,
+    whole_reports: bool,
+    backend: DatabaseBackend,
+) -> (String, &'static str, String) {
+    let officials = OFFICIAL_CATEGORIES
+        .iter()
+        .map(|c| format!("'{}'", c.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (category, value, public, sensitive, project, reported) = match kind {
+        Kind::Participants => (
+            "at.category",
+            "at.count",
+            "1 = 0",
+            "p.sensitivity = 'sensitive'",
+            "e.project_id",
+            "NOT at.illustrative AND e.source_document_id IS NOT NULL",
+        ),
+        Kind::Services => (
+            "sc.category",
+            "sc.value",
+            "sc.sensitivity = 'public'",
+            "(sc.sensitivity = 'sensitive' OR p.sensitivity = 'sensitive')",
+            "sc.project_id",
+            "NOT sc.illustrative AND sc.source_document_id IS NOT NULL",
+        ),
+    };
+    let class = format!(
+        "(CASE WHEN {public} OR {category} IN ({officials}) THEN 0 \
+         WHEN {sensitive} THEN 2 ELSE 1 END)"
+    );
+    let mut raw: Vec<i32> = access.raw.iter().copied().collect();
+    raw.sort_unstable();
+    let raw = if raw.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        let ids: Vec<String> = raw.iter().map(i32::to_string).collect();
+        format!("{project} IN ({})", ids.join(", "))
+    };
+    let (to, ts) = (
+        thresholds.of(Sensitivity::Ordinary),
+        thresholds.of(Sensitivity::Sensitive),
+    );
+    let threshold = format!("CASE WHEN {sensitive} THEN {ts} ELSE {to} END");
+    let mut known = format!(
+        "({class} = 0 OR {raw} OR ({reported} AND ({value} = 0 OR {value} >= {threshold}))"
+    );
+    if whole_reports && kind == Kind::Services {
+        let same = |col: &str| match backend {
+            DatabaseBackend::Postgres => format!("r.{col} IS NOT DISTINCT FROM sc.{col}"),
+            _ => format!("r.{col} IS sc.{col}"),
+        };
+        let report: Vec<String> = REPORT_COLUMNS.iter().map(|c| same(c)).collect();
+        known.push_str(&format!(
+            // CASE: the report's sum is looked up for illustrative cells only.
+            " OR (CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
+             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END) >= {threshold}",
+            report.join(" AND ")
+        ));
+    }
+    known.push(')');
+    (class, value, known)
+}
+
+/// The columns that make a service count one report: the cells of an
+/// illustrative breakdown share them and differ only by sex, age band and
+/// disability.
+const REPORT_COLUMNS: [&str; 9] = [
+    "project_id",
+    "centre_id",
+    "period_start",
+    "period_end",
+    "support_type",
+    "channel",
+    "stage",
+    "unit",
+    "category",
+];
+
+/// The measures of a group: total, unknown part, classes, cell key, flags.
+pub(crate) fn measures(
+    kind: Kind,
+    access: &Access,
+    thresholds: &Thresholds,
+    whole_reports: bool,
+    backend: DatabaseBackend,
+) -> String {
+    let (class, value, known) = row_terms(kind, access, thresholds, whole_reports, backend);
+    let (key, illustrative) = match kind {
+        Kind::Participants => ("at.cell_key", "at.illustrative"),
+        Kind::Services => ("sc.cell_key", "sc.illustrative"),
+    };
+    format!(
+        "CAST(SUM({value}) AS BIGINT), \
+         CAST(SUM(CASE WHEN {known} THEN 0 ELSE {value} END) AS BIGINT), \
+         MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), \
+         MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END), \
+         CAST(SUM({key}) % {KEY_MODULUS} AS BIGINT), \
+         MAX(CASE WHEN {illustrative} THEN 1 ELSE 0 END), COUNT(*)"
+    )
+}
+
+/// The class of a rank read back from SQL (-1: no row counts anyone).
+pub(crate) fn class_of(rank: i64) -> Option<Sensitivity> {
+    match rank {
+        0 => Some(Sensitivity::Public),
+        1 => Some(Sensitivity::Ordinary),
+        2 => Some(Sensitivity::Sensitive),
+        _ => None,
     }
 }
 
 /// One grouped row read from SQL.
 pub(crate) struct SqlRow {
     pub(crate) keys: Vec<Option<String>>,
-    pub(crate) value: i64,
-    pub(crate) sensitive: bool,
+    pub(crate) parts: Parts,
     pub(crate) illustrative: bool,
 }
 
-/// `SELECT cols, measures … GROUP BY cols` with the selection applied.
+/// `SELECT dims, measures … GROUP BY dims` with the selection applied.
 pub(crate) async fn grouped_query(
     db: &impl ConnectionTrait,
     kind: Kind,
     access: &Access,
-    cols: &[Col],
-    select: &[(Col, Option<String>)],
+    thresholds: &Thresholds,
+    dims: &[Dimension],
+    select: &[(Dimension, Option<String>)],
     area: Option<i32>,
 ) -> Result<Vec<SqlRow>, AppError> {
     let backend = db.get_database_backend();
     let mut q = Sql::new(backend);
     prelude(kind, &mut q, area);
     q.push(" SELECT ");
-    let exprs: Vec<(String, bool)> = cols.iter().map(|c| expr(kind, *c, backend)).collect();
+    let exprs: Vec<(String, bool)> = dims.iter().map(|d| expr(kind, *d, backend)).collect();
     for (e, _) in &exprs {
         q.push(e).push(", ");
     }
-    q.push(measures(kind));
+    let whole_reports = !dims
+        .iter()
+        .chain(select.iter().map(|(d, _)| d))
+        .any(|d| d.is_breakdown());
+    q.push(&measures(kind, access, thresholds, whole_reports, backend));
     from_where(kind, &mut q, access, area);
-    for (col, value) in select {
-        let (e, _) = expr(kind, *col, backend);
+    for (d, value) in select {
+        let (e, _) = expr(kind, *d, backend);
         q.push(" AND ");
         q.eq_opt(&e, value);
     }
@@ -247,17 +304,22 @@ pub(crate) async fn grouped_query(
     if !grouped.is_empty() {
         q.push(" GROUP BY ").push(&grouped.join(", "));
     }
-    let n = cols.len();
+    let n = dims.len();
     let mut out = Vec::new();
     for row in q.all(db).await? {
-        if int_at(&row, n + 3)? == 0 {
+        if int_at(&row, n + 6)? == 0 {
             continue; // an aggregate over no rows
         }
         out.push(SqlRow {
             keys: (0..n).map(|i| text_at(&row, i)).collect::<Result<_, _>>()?,
-            value: int_at(&row, n)?,
-            sensitive: int_at(&row, n + 1)? != 0,
-            illustrative: int_at(&row, n + 2)? != 0,
+            parts: Parts {
+                total: int_at(&row, n)?,
+                unknown: int_at(&row, n + 1)?,
+                class: class_of(int_at(&row, n + 2)?),
+                unknown_class: class_of(int_at(&row, n + 3)?),
+                key: int_at(&row, n + 4)?,
+            },
+            illustrative: int_at(&row, n + 5)? != 0,
         });
     }
     Ok(out)

@@ -27,11 +27,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use entities::codes::{Aggregation, EventKind, ServiceStage};
 use entities::{indicator, indicator_value};
 
-use super::aggregate::{Cache, Kind, StatsQuery, aggregate};
+use super::aggregate::{Kind, StatsQuery, aggregate};
 use super::sql::{Sql, int_at};
 use super::{Access, Dimension};
-use crate::disclosure::{Figure, Thresholds, protect_table};
+use crate::disclosure::{Figure, Thresholds, protect_single, protect_table};
 use crate::error::AppError;
+use entities::codes::Sensitivity;
 
 /// Where an actual value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +100,6 @@ pub async fn project_progress(
     access: &Access,
     thresholds: Thresholds,
     project_id: i32,
-    cache: Option<&Cache>,
 ) -> Result<Vec<Progress>, AppError> {
     if !access.visible.contains(&project_id) {
         return Ok(Vec::new());
@@ -121,9 +121,7 @@ pub async fn project_progress(
         let mine: Vec<&indicator_value::Model> =
             values.iter().filter(|v| v.indicator_id == ind.id).collect();
         let progress = match ind.derived_from.clone() {
-            Some(rule) if mine.is_empty() => {
-                derived(db, access, thresholds, ind, &rule, cache).await?
-            }
+            Some(rule) if mine.is_empty() => derived(db, access, thresholds, ind, &rule).await?,
             _ => entered(ind, &mine, thresholds, raw),
         };
         out.push(progress);
@@ -138,9 +136,11 @@ fn combine(
     aggregation: Aggregation,
     periods: &mut [PeriodValue],
     raw_values: &[i64],
-    threshold: i64,
+    class: Sensitivity,
+    thresholds: &Thresholds,
     raw: bool,
 ) -> Option<Figure> {
+    let threshold = thresholds.of(class);
     if periods.is_empty() {
         return None;
     }
@@ -149,18 +149,18 @@ fn combine(
         Aggregation::Sum => {
             let total: i64 = raw_values.iter().sum();
             if raw {
-                return Some(Figure::shown(total));
+                return Some(Figure::exact(total, class));
             }
             if crate::disclosure::is_small(total, threshold) {
                 periods
                     .iter_mut()
-                    .for_each(|p| p.figure = Figure::withheld());
-                return Some(Figure::withheld());
+                    .for_each(|p| p.figure = Figure::withheld(class));
+                return Some(Figure::withheld(class));
             }
-            let (cells, _) = protect_table(raw_values, total, threshold, false);
+            let (cells, _) = protect_table(raw_values, total, class, thresholds, false);
             for (p, c) in periods.iter_mut().zip(&cells) {
                 if c.suppressed {
-                    p.figure = Figure::withheld();
+                    p.figure = Figure::withheld(class);
                 }
             }
             let hidden = periods.iter().filter(|p| p.figure.suppressed).count();
@@ -172,11 +172,11 @@ fn combine(
                     .min_by_key(|(i, _)| (raw_values[*i], *i))
                     .map(|(i, _)| i);
                 match other {
-                    Some(i) => periods[i].figure = Figure::withheld(),
-                    None => return Some(Figure::withheld()),
+                    Some(i) => periods[i].figure = Figure::withheld(class),
+                    None => return Some(Figure::withheld(class)),
                 }
             }
-            Some(Figure::shown(total))
+            Some(Figure::exact(total, class))
         }
     }
 }
@@ -199,7 +199,7 @@ fn entered(
     thresholds: Thresholds,
     raw: bool,
 ) -> Progress {
-    let threshold = thresholds.of(ind.sensitivity);
+    let class = ind.sensitivity;
     type Period = (Option<NaiveDate>, Option<NaiveDate>);
     type Values<'a> = (
         Option<&'a indicator_value::Model>,
@@ -232,13 +232,13 @@ fn entered(
                 .next()
                 .map_or(0, |v| v.iter().map(|p| p.value).sum())
         });
-        let mut whole_figure = crate::disclosure::protect_single(whole_value, threshold, raw);
+        let mut whole_figure = protect_single(whole_value, class, &thresholds, raw);
         let mut disaggregations = Vec::new();
         for (dim, cells) in by_dim {
             let counts: Vec<i64> = cells.iter().map(|c| c.value).collect();
-            let (figures, total) = protect_table(&counts, whole_value, threshold, raw);
+            let (figures, total) = protect_table(&counts, whole_value, class, &thresholds, raw);
             if total.suppressed {
-                whole_figure = Figure::withheld();
+                whole_figure = Figure::withheld(class);
             }
             for (c, f) in cells.iter().zip(figures) {
                 disaggregations.push(Disaggregation {
@@ -270,7 +270,14 @@ fn entered(
             disaggregations,
         });
     }
-    let actual = combine(ind.aggregation, &mut periods, &raw_values, threshold, raw);
+    let actual = combine(
+        ind.aggregation,
+        &mut periods,
+        &raw_values,
+        class,
+        &thresholds,
+        raw,
+    );
     let as_of = periods.iter().filter_map(|p| p.as_of.or(p.end)).max();
     Progress {
         percent_of_target: percent(&ind, actual),
@@ -327,7 +334,6 @@ async fn derived(
     thresholds: Thresholds,
     ind: indicator::Model,
     rule: &str,
-    cache: Option<&Cache>,
 ) -> Result<Progress, AppError> {
     let project = ind.project_id;
     let mut sources: BTreeSet<i32> = ind.source_document_id.into_iter().collect();
@@ -361,12 +367,17 @@ async fn derived(
         let period = PeriodValue {
             start: None,
             end: None,
-            figure: Figure::shown(count),
+            figure: Figure::exact(count, Sensitivity::Public),
             as_of,
             illustrative: false,
             disaggregations: Vec::new(),
         };
-        (vec![period], Some(Figure::shown(count)), as_of, false)
+        (
+            vec![period],
+            Some(Figure::exact(count, Sensitivity::Public)),
+            as_of,
+            false,
+        )
     } else {
         let mut select = vec![(Dimension::Project, Some(project.to_string()))];
         let kind = match (kind_of_rule, arg) {
@@ -393,7 +404,7 @@ async fn derived(
             select: select.clone(),
             area: None,
         };
-        let table = aggregate(db, access, thresholds, &by_year, cache).await?;
+        let table = aggregate(db, access, thresholds, &by_year).await?;
         let mut periods: Vec<PeriodValue> = table
             .rows
             .iter()
@@ -418,7 +429,7 @@ async fn derived(
             select,
             area: None,
         };
-        let sexes = aggregate(db, access, thresholds, &by_sex, cache).await?;
+        let sexes = aggregate(db, access, thresholds, &by_sex).await?;
         for p in &mut periods {
             for r in &sexes.rows {
                 if year_period(r.keys[0].1.as_deref()) == (p.start, p.end)
@@ -436,7 +447,7 @@ async fn derived(
         }
         let total = table.totals.first().map(|t| t.figure);
         let actual = match ind.aggregation {
-            Aggregation::Sum => total.or(Some(Figure::shown(0))),
+            Aggregation::Sum => total.or(Some(Figure::exact(0, Sensitivity::Public))),
             Aggregation::Latest => periods.last().map(|p| p.figure),
         };
         // The event kind was checked against the code list above.

@@ -1,9 +1,9 @@
 //! How a published figure reads. A withheld (suppressed) count reads "fewer than
 //! N" with N the threshold of its sensitivity class, never 0 and never blank; a
-//! missing one reads "not reported"; an illustrative one is marked. The API may
-//! also withhold a larger neighbouring cell so that a small one cannot be worked
-//! out by subtraction: the wording carries an asterisk that the method page
-//! explains, because the API does not say which of the two a cell is.
+//! missing one reads "not reported"; an illustrative one is marked. Figures the
+//! API worked out from entered records may carry a small noise (the cell key
+//! method, `protection: PERTURBED`) so that no small count can be worked out by
+//! subtraction; the method page explains it.
 import config from 'virtual:site-config';
 import { formatNumber } from './format';
 import type { Lang } from './i18n';

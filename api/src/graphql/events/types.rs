@@ -90,7 +90,7 @@ impl Event {
         // Published through the same suppression as `participantStats`, so no
         // cell can be recovered by comparing the two.
         let (cells, total) =
-            crate::graphql::stats::published_attendance(ctx, self.0.project_id, &rows).await?;
+            crate::graphql::stats::published_attendance(ctx, &self.0, &rows).await?;
         Ok(Some(Attendance {
             cells: rows
                 .into_iter()
@@ -102,6 +102,7 @@ impl Event {
                     category: r.category,
                     count: f.value,
                     suppressed: f.suppressed,
+                    disclosure: f.into(),
                 })
                 .collect(),
             total: total.into(),
@@ -139,4 +140,7 @@ pub struct AttendanceCell {
     pub count: Option<i64>,
     /// True when the count was withheld by small-cell suppression.
     pub suppressed: bool,
+    /// How it was protected and its class.
+    #[graphql(flatten)]
+    pub disclosure: Disclosure,
 }

@@ -59,14 +59,15 @@ impl Indicator {
         let rows = many(ctx, ValuesByIndicator(self.0.id)).await?;
         let scope = scope(ctx);
         let raw = scope.viewer.sees_raw_figures(self.0.project_id);
-        let threshold = scope.thresholds.of(self.0.sensitivity);
-        Ok(protect_breakdown(rows, threshold, raw)
-            .into_iter()
-            .map(|(row, figure)| IndicatorValue {
-                row,
-                figure: figure.into(),
-            })
-            .collect())
+        Ok(
+            protect_breakdown(rows, self.0.sensitivity, &scope.thresholds, raw)
+                .into_iter()
+                .map(|(row, figure)| IndicatorValue {
+                    row,
+                    figure: figure.into(),
+                })
+                .collect(),
+        )
     }
     /// The project.
     async fn project(&self, ctx: &Context<'_>) -> ApiResult<Option<Project>> {
@@ -84,7 +85,8 @@ impl Indicator {
 /// the cells and the value without dimension is their total.
 pub(crate) fn protect_breakdown(
     rows: Vec<indicator_value::Model>,
-    threshold: i64,
+    class: Sensitivity,
+    thresholds: &Thresholds,
     raw: bool,
 ) -> Vec<(indicator_value::Model, Figure)> {
     use std::collections::BTreeMap;
@@ -107,20 +109,21 @@ pub(crate) fn protect_breakdown(
         let total = total_index
             .map(|t| rows[t].value)
             .unwrap_or_else(|| cells.iter().sum());
-        let (published, total_figure) = protect_table(&cells, total, threshold, raw);
+        let (published, total_figure) = protect_table(&cells, total, class, thresholds, raw);
         for (&i, fig) in members.iter().zip(published) {
             figures[i] = Some(fig);
         }
         if let Some(t) = total_index
             && total_figure.suppressed
         {
-            figures[t] = Some(Figure::withheld());
+            figures[t] = Some(Figure::withheld(class));
         }
     }
     rows.into_iter()
         .enumerate()
         .map(|(i, row)| {
-            let figure = figures[i].unwrap_or_else(|| protect_single(row.value, threshold, raw));
+            let figure =
+                figures[i].unwrap_or_else(|| protect_single(row.value, class, thresholds, raw));
             (row, figure)
         })
         .collect()
@@ -238,6 +241,14 @@ impl ServiceCount {
     /// True when the count was withheld by small-cell suppression.
     async fn suppressed(&self) -> bool {
         self.figure.suppressed
+    }
+    /// How the count was protected.
+    async fn protection(&self) -> Protection {
+        self.figure.protection.into()
+    }
+    /// The class the count was protected as (PUBLIC counts protect no one).
+    async fn class(&self) -> Sensitivity {
+        self.figure.class
     }
     /// Centre the count belongs to; null when it covers several.
     async fn centre(&self, ctx: &Context<'_>) -> ApiResult<Option<Centre>> {

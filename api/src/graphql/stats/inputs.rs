@@ -196,6 +196,9 @@ pub struct StatsRow {
     pub value: Option<i64>,
     /// True when the value was withheld by small-cell suppression.
     pub suppressed: bool,
+    /// How it was protected and its class.
+    #[graphql(flatten)]
+    pub disclosure: Disclosure,
     /// Unit counted (persons and appeals are never added together).
     pub unit: CountUnit,
     /// True when the value depends on an illustrative breakdown (not given by the sources).
@@ -207,10 +210,13 @@ pub struct StatsRow {
 pub struct StatsTotal {
     /// Unit counted.
     pub unit: CountUnit,
-    /// The total, suppressed rows included; null when it would reveal one of them.
+    /// The total, withheld rows included (published by the same rule as every row).
     pub value: Option<i64>,
     /// True when the total was withheld.
     pub suppressed: bool,
+    /// How it was protected and its class.
+    #[graphql(flatten)]
+    pub disclosure: Disclosure,
     /// True when the total depends on an illustrative breakdown.
     pub illustrative: bool,
 }

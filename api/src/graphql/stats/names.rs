@@ -38,42 +38,48 @@ pub(crate) async fn access(ctx: &Context<'_>) -> ApiResult<Access> {
     }
 }
 
-/// A project's service counts as published: the same suppression as
-/// `serviceStats`, with illustrative breakdowns shown as the reported figure.
+/// True when the project serves a sensitive population (a loaded project).
+async fn project_sensitive(ctx: &Context<'_>, project_id: i32) -> ApiResult<bool> {
+    Ok(one(ctx, ProjectById(project_id))
+        .await?
+        .is_some_and(|p| p.sensitivity == Sensitivity::Sensitive))
+}
+
+/// A project's service counts as published: the same rule as `serviceStats`,
+/// with illustrative breakdowns shown as the reported figure.
 pub(crate) async fn published_service_counts(
     ctx: &Context<'_>,
     project_id: i32,
     rows: Vec<service_count::Model>,
 ) -> ApiResult<Vec<(service_count::Model, Figure)>> {
     let access = access(ctx).await?;
-    aggregate::reported_service_counts(
-        db(ctx),
+    let sensitive = project_sensitive(ctx, project_id).await?;
+    Ok(aggregate::reported_service_counts(
         &access,
         scope(ctx).thresholds,
         project_id,
+        sensitive,
         rows,
-        ctx.data_opt::<Cache>(),
-    )
-    .await
+    ))
 }
 
-/// An event's attendance cells and total as published: the same suppression
-/// as `participantStats`.
+/// An event's attendance cells and total as published: the same rule as
+/// `participantStats`.
 pub(crate) async fn published_attendance(
     ctx: &Context<'_>,
-    project_id: i32,
+    event: &event::Model,
     rows: &[attendance::Model],
 ) -> ApiResult<(Vec<Figure>, Figure)> {
     let access = access(ctx).await?;
-    aggregate::published_attendance(
-        db(ctx),
+    let sensitive = project_sensitive(ctx, event.project_id).await?;
+    Ok(aggregate::published_attendance(
         &access,
         scope(ctx).thresholds,
-        project_id,
+        event.project_id,
+        sensitive,
+        event.source_document_id.is_some(),
         rows,
-        ctx.data_opt::<Cache>(),
-    )
-    .await
+    ))
 }
 
 /// Names and codes of entity dimension values, loaded in one query per table.
@@ -258,6 +264,7 @@ pub(crate) fn total_of(t: &aggregate::StatsTotal) -> StatsTotal {
         unit: t.unit,
         value: t.figure.value,
         suppressed: t.figure.suppressed,
+        disclosure: t.figure.into(),
         illustrative: t.illustrative,
     }
 }
@@ -287,14 +294,7 @@ pub(crate) async fn stats_table(
         area,
     };
     let access = access(ctx).await?;
-    let table = aggregate::aggregate(
-        db(ctx),
-        &access,
-        scope(ctx).thresholds,
-        &question,
-        ctx.data_opt::<Cache>(),
-    )
-    .await?;
+    let table = aggregate::aggregate(db(ctx), &access, scope(ctx).thresholds, &question).await?;
     let keys: Vec<(Dimension, Option<String>)> = table
         .rows
         .iter()
@@ -323,6 +323,7 @@ pub(crate) async fn stats_table(
                     .collect(),
                 value: r.figure.value,
                 suppressed: r.figure.suppressed,
+                disclosure: r.figure.into(),
                 unit: r.unit,
                 illustrative: r.illustrative,
             })

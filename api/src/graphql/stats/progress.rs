@@ -65,6 +65,7 @@ impl IndicatorProgress {
             None => Count {
                 value: None,
                 suppressed: false,
+                disclosure: Disclosure::none(),
             },
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::graphql::prelude::*;
 use crate::stats::Dimension;
-use crate::stats::aggregate::{self, Cache, Kind, StatsQuery as Question};
+use crate::stats::aggregate::{self, Kind, StatsQuery as Question};
 use crate::stats::facilities::{self, Facility, FacilityQuery};
 use crate::stats::progress;
 
@@ -96,14 +96,9 @@ impl StatsQuery {
             return Ok(None);
         };
         let access = access(ctx).await?;
-        let all = progress::project_progress(
-            db(ctx),
-            &access,
-            scope(ctx).thresholds,
-            ind.project_id,
-            ctx.data_opt::<Cache>(),
-        )
-        .await?;
+        let all =
+            progress::project_progress(db(ctx), &access, scope(ctx).thresholds, ind.project_id)
+                .await?;
         Ok(all
             .into_iter()
             .find(|p| p.indicator.id == id)
@@ -129,9 +124,7 @@ impl StatsQuery {
         };
         let access = access(ctx).await?;
         let thresholds = scope(ctx).thresholds;
-        let cache = ctx.data_opt::<Cache>();
-        let progress =
-            progress::project_progress(db(ctx), &access, thresholds, project.id, cache).await?;
+        let progress = progress::project_progress(db(ctx), &access, thresholds, project.id).await?;
         let by_status = |id| FacilityQuery {
             group_by: vec![facilities::FacilityDimension::Status],
             project: Some(id),
@@ -145,25 +138,19 @@ impl StatsQuery {
             select: vec![(Dimension::Project, Some(project.id.to_string()))],
             area: None,
         };
-        let participants = aggregate::aggregate(
-            db(ctx),
-            &access,
-            thresholds,
-            &totals(Kind::Participants),
-            cache,
-        )
-        .await?
-        .totals
-        .iter()
-        .map(total_of)
-        .collect();
-        let services =
-            aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Services), cache)
+        let participants =
+            aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Participants))
                 .await?
                 .totals
                 .iter()
                 .map(total_of)
                 .collect();
+        let services = aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Services))
+            .await?
+            .totals
+            .iter()
+            .map(total_of)
+            .collect();
         let areas = area::Entity::find()
             .filter(places::areas_of_project(
                 project.id,

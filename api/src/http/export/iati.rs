@@ -161,7 +161,6 @@ async fn load(
         .all(db)
         .await
         .map_err(ExportError::internal)?;
-    let cache = crate::stats::aggregate::Cache::default();
     let mut activities = Vec::new();
     let mut skipped = Vec::new();
     for p in projects {
@@ -192,7 +191,7 @@ async fn load(
                     .flatten()
             })
             .unwrap_or_else(|| DEFAULT_COUNTRY.to_string());
-        let progress = progress::project_progress(db, &access, thresholds, p.id, Some(&cache))
+        let progress = progress::project_progress(db, &access, thresholds, p.id)
             .await
             .map_err(|e| ExportError::internal(format!("{e:?}")))?;
         activities.push(Activity {
