@@ -222,6 +222,12 @@ impl Config {
             self.rate.window_secs >= 1,
             "RATE_LIMIT_WINDOW_SECS must be at least 1"
         );
+        // The parser recurses once per bracket level, on a worker thread's
+        // 2 MiB stack: past a few thousand levels it would overflow and abort.
+        anyhow::ensure!(
+            (1..=256).contains(&self.limits.max_nesting),
+            "API_MAX_NESTING must be between 1 and 256"
+        );
         if self.persisted_queries == PersistedQueries::AllowList {
             anyhow::ensure!(
                 self.persisted_queries_file.is_some(),
@@ -334,11 +340,13 @@ pub mod limits {
     /// The limits of one document; each has a variable, read by [`Limits::from_env`].
     #[derive(Debug, Clone)]
     pub struct Limits {
-        /// `API_MAX_DOCUMENT_BYTES`: longest document text (default 65536).
+        /// `API_MAX_DOCUMENT_BYTES`: longest document text (default 32768).
         pub max_document_bytes: usize,
-        /// `API_MAX_TOKENS`: most lexical tokens in a document (default 10000).
+        /// `API_MAX_TOKENS`: most lexical tokens in a document (default 3000; the
+        /// parser takes about a microsecond a token, so this bounds its time).
         pub max_tokens: usize,
-        /// `API_MAX_NESTING`: deepest nesting of `{`, `[` and `(` in the text (default 32).
+        /// `API_MAX_NESTING`: deepest nesting of `{`, `[` and `(` in the text
+        /// (default 32, at most 256: the parser recurses once per level).
         pub max_nesting: usize,
         /// `API_MAX_DEPTH`: deepest field selection, standard introspection
         /// exempt (default 12).
@@ -384,8 +392,8 @@ pub mod limits {
     impl Default for Limits {
         fn default() -> Self {
             Self {
-                max_document_bytes: 64 * 1024,
-                max_tokens: 10_000,
+                max_document_bytes: 32 * 1024,
+                max_tokens: 3_000,
                 max_nesting: 32,
                 max_depth: 12,
                 max_fields: 2000,
