@@ -20,13 +20,32 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `API_MAX_BODY_BYTES`: largest accepted request body (default 256 KiB).
     pub max_body_bytes: usize,
-    /// `API_MAX_DEPTH`: deepest accepted GraphQL selection (default 12).
-    pub max_depth: usize,
-    /// `API_MAX_COMPLEXITY`: highest accepted query complexity (default 5000).
-    pub max_complexity: usize,
-    /// `API_MAX_FIELDS`: most field selections in one document, aliases and
-    /// `__typename` included (default 2000).
-    pub max_fields: usize,
+    /// The limits of one GraphQL document (`API_MAX_DEPTH`, `API_MAX_FIELDS`,
+    /// `API_MAX_COST`, …; see [`Limits`]).
+    pub limits: Limits,
+    /// Budgets of cost points per client and window (`RATE_LIMIT_*`).
+    pub rate: RateLimits,
+    /// `REDIS_URL`: where rate-limit budgets are shared between replicas
+    /// (default: none, each process counts in its own memory).
+    pub redis_url: Option<String>,
+    /// `REDIS_PREFIX`: prefix of every Redis key (default `hub:`).
+    pub redis_prefix: String,
+    /// `API_PERSISTED_QUERIES`: `apq` (default: automatic persisted queries,
+    /// any document), `allowlist` (only the documents of
+    /// `API_PERSISTED_QUERIES_FILE`) or `off`.
+    pub persisted_queries: PersistedQueries,
+    /// `API_PERSISTED_QUERIES_FILE`: a persisted-query manifest (Apollo's
+    /// `{"operations":[{"id","body"}]}` or a `{"sha256": "document"}` map)
+    /// loaded at start; required with `allowlist`.
+    pub persisted_queries_file: Option<std::path::PathBuf>,
+    /// `API_CACHE_MAX_AGE_SECS`: `max-age` of public persisted reads over GET
+    /// (default 60; `s-maxage` is the same, `stale-while-revalidate` twice it).
+    pub cache_max_age_secs: u64,
+    /// `API_HSTS`: send `Strict-Transport-Security` (set it behind TLS; default off).
+    pub hsts: bool,
+    /// `API_TRUST_FORWARDED_FOR`: take the client's address from the last
+    /// `X-Forwarded-For` entry (set it behind a proxy that appends it; default off).
+    pub trust_forwarded_for: bool,
     /// `API_CORS_ORIGINS`: comma-separated exact origins allowed to call the API (default none).
     pub cors_origins: Vec<String>,
     /// `API_REQUEST_TIMEOUT_SECS`: whole-request time limit (default 30).
@@ -45,8 +64,12 @@ pub struct Config {
     /// `JWT_TTL_SECS`: lifetime of access tokens (default 900 = 15 minutes; 5 to
     /// 86400 seconds, at least 60 in production).
     pub jwt_ttl_secs: i64,
-    /// `LOGIN_ATTEMPTS_PER_MINUTE`: log-in attempts allowed per email and minute (default 10).
+    /// `LOGIN_ATTEMPTS_PER_MINUTE`: failed log-ins allowed per client
+    /// address and e-mail per minute (default 10; three times that per hour).
     pub login_attempts_per_minute: u32,
+    /// `LOGIN_ATTEMPTS_PER_IP_PER_MINUTE`: log-in attempts allowed per
+    /// client address and minute, whatever the e-mail (default 30).
+    pub login_attempts_per_ip_per_minute: u32,
     /// `WEB_DIR`: the built web site (`web/build`), served at `/` for every
     /// path the API does not own (default: none, the API only).
     pub web_dir: Option<std::path::PathBuf>,
@@ -77,9 +100,29 @@ impl Config {
             embedded_default,
             bind: env_parse("API_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             max_body_bytes: env_parse("API_MAX_BODY_BYTES", d.max_body_bytes)?,
-            max_depth: env_parse("API_MAX_DEPTH", d.max_depth)?,
-            max_complexity: env_parse("API_MAX_COMPLEXITY", d.max_complexity)?,
-            max_fields: env_parse("API_MAX_FIELDS", d.max_fields)?,
+            limits: Limits::from_env(&d.limits)?,
+            rate: RateLimits {
+                enabled: env_parse("RATE_LIMIT_ENABLED", d.rate.enabled)?,
+                window_secs: env_parse("RATE_LIMIT_WINDOW_SECS", d.rate.window_secs)?,
+                anonymous: env_parse("RATE_LIMIT_ANONYMOUS", d.rate.anonymous)?,
+                user: env_parse("RATE_LIMIT_USER", d.rate.user)?,
+                api_key_standard: env_parse("RATE_LIMIT_API_KEY", d.rate.api_key_standard)?,
+                api_key_high: env_parse("RATE_LIMIT_API_KEY_HIGH", d.rate.api_key_high)?,
+            },
+            redis_url: std::env::var("REDIS_URL")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            redis_prefix: std::env::var("REDIS_PREFIX")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or(d.redis_prefix.clone()),
+            persisted_queries: env_parse("API_PERSISTED_QUERIES", d.persisted_queries)?,
+            persisted_queries_file: std::env::var_os("API_PERSISTED_QUERIES_FILE")
+                .filter(|v| !v.is_empty())
+                .map(std::path::PathBuf::from),
+            cache_max_age_secs: env_parse("API_CACHE_MAX_AGE_SECS", d.cache_max_age_secs)?,
+            hsts: env_parse("API_HSTS", d.hsts)?,
+            trust_forwarded_for: env_parse("API_TRUST_FORWARDED_FOR", d.trust_forwarded_for)?,
             cors_origins: std::env::var("API_CORS_ORIGINS")
                 .unwrap_or_default()
                 .split(',')
@@ -105,6 +148,10 @@ impl Config {
             login_attempts_per_minute: env_parse(
                 "LOGIN_ATTEMPTS_PER_MINUTE",
                 d.login_attempts_per_minute,
+            )?,
+            login_attempts_per_ip_per_minute: env_parse(
+                "LOGIN_ATTEMPTS_PER_IP_PER_MINUTE",
+                d.login_attempts_per_ip_per_minute,
             )?,
             web_dir: std::env::var_os("WEB_DIR")
                 .filter(|v| !v.is_empty())
@@ -132,9 +179,15 @@ impl Config {
             embedded_default: false,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             max_body_bytes: 256 * 1024,
-            max_depth: 12,
-            max_complexity: 5000,
-            max_fields: 2000,
+            limits: Limits::default(),
+            rate: RateLimits::default(),
+            redis_url: None,
+            redis_prefix: "hub:".into(),
+            persisted_queries: PersistedQueries::Apq,
+            persisted_queries_file: None,
+            cache_max_age_secs: 60,
+            hsts: false,
+            trust_forwarded_for: false,
             cors_origins: Vec::new(),
             request_timeout_secs: 30,
             max_connections: 10,
@@ -143,6 +196,7 @@ impl Config {
             jwt_secret: String::new(),
             jwt_ttl_secs: 900,
             login_attempts_per_minute: 10,
+            login_attempts_per_ip_per_minute: 30,
             web_dir: None,
             dataloaders: true,
             database_read_url: None,
@@ -173,6 +227,35 @@ impl Config {
             self.max_body_bytes >= 1024,
             "API_MAX_BODY_BYTES must be at least 1024"
         );
+        anyhow::ensure!(
+            !self.rate.enabled
+                || [
+                    self.rate.anonymous,
+                    self.rate.user,
+                    self.rate.api_key_standard,
+                    self.rate.api_key_high
+                ]
+                .iter()
+                .all(|b| *b >= self.limits.max_cost),
+            "every RATE_LIMIT_* budget must be at least API_MAX_COST ({}), or no request of the largest allowed cost could ever run",
+            self.limits.max_cost
+        );
+        anyhow::ensure!(
+            self.rate.window_secs >= 1,
+            "RATE_LIMIT_WINDOW_SECS must be at least 1"
+        );
+        // The parser recurses once per bracket level, on a worker thread's
+        // 2 MiB stack: past a few thousand levels it would overflow and abort.
+        anyhow::ensure!(
+            (1..=256).contains(&self.limits.max_nesting),
+            "API_MAX_NESTING must be between 1 and 256"
+        );
+        if self.persisted_queries == PersistedQueries::AllowList {
+            anyhow::ensure!(
+                self.persisted_queries_file.is_some(),
+                "API_PERSISTED_QUERIES=allowlist needs API_PERSISTED_QUERIES_FILE"
+            );
+        }
         // Short lifetimes outside production let tests wait for a real expiry.
         let min_ttl = if self.production { 60 } else { 5 };
         anyhow::ensure!(
@@ -209,5 +292,180 @@ where
             .parse()
             .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
         _ => Ok(default),
+    }
+}
+
+pub use limits::Limits;
+
+/// How persisted queries are served (`API_PERSISTED_QUERIES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersistedQueries {
+    /// Automatic persisted queries: a client may register any document by
+    /// its SHA-256 and then send the hash alone.
+    Apq,
+    /// Only the documents of the manifest run, sent by hash or in full.
+    AllowList,
+    /// Hashes are not understood; every request sends its document.
+    Off,
+}
+
+impl std::str::FromStr for PersistedQueries {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "apq" | "on" | "auto" => Ok(Self::Apq),
+            "allowlist" | "allow-list" => Ok(Self::AllowList),
+            "off" | "none" => Ok(Self::Off),
+            other => Err(format!("{other:?}: use apq, allowlist or off")),
+        }
+    }
+}
+
+/// Budgets of cost points per client and window (`RATE_LIMIT_*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    /// `RATE_LIMIT_ENABLED` (default true).
+    pub enabled: bool,
+    /// `RATE_LIMIT_WINDOW_SECS`: length of a budget window (default 60).
+    pub window_secs: u64,
+    /// `RATE_LIMIT_ANONYMOUS`: points per window for each anonymous client
+    /// address (default 300000).
+    pub anonymous: u64,
+    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 500000).
+    pub user: u64,
+    /// `RATE_LIMIT_API_KEY`: points per window for an API key of rate tier
+    /// `standard` (default 500000).
+    pub api_key_standard: u64,
+    /// `RATE_LIMIT_API_KEY_HIGH`: points per window for an API key of rate
+    /// tier `high` (default 2000000).
+    pub api_key_high: u64,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            window_secs: 60,
+            anonymous: 300_000,
+            user: 500_000,
+            api_key_standard: 500_000,
+            api_key_high: 2_000_000,
+        }
+    }
+}
+
+/// The limits of one GraphQL document, in their own module so that the
+/// configuration names no GraphQL type.
+pub mod limits {
+    use super::env_parse;
+
+    /// The limits of one document; each has a variable, read by [`Limits::from_env`].
+    #[derive(Debug, Clone)]
+    pub struct Limits {
+        /// `API_MAX_DOCUMENT_BYTES`: longest document text (default 32768).
+        pub max_document_bytes: usize,
+        /// `API_MAX_TOKENS`: most lexical tokens in a document (default 3000; the
+        /// parser takes about a microsecond a token, so this bounds its time).
+        pub max_tokens: usize,
+        /// `API_MAX_NESTING`: deepest nesting of `{`, `[` and `(` in the text
+        /// (default 32, at most 256: the parser recurses once per level).
+        pub max_nesting: usize,
+        /// `API_MAX_DEPTH`: deepest field selection, standard introspection
+        /// exempt (default 12).
+        pub max_depth: usize,
+        /// `API_MAX_FIELDS`: most field selections, fragments expanded,
+        /// aliases and `__typename` included (default 2000).
+        pub max_fields: u64,
+        /// `API_MAX_ALIASES`: most aliases, fragments expanded (default 500).
+        pub max_aliases: u64,
+        /// `API_MAX_TYPENAME`: most `__typename` selections, fragments expanded (default 1000).
+        pub max_typename: u64,
+        /// `API_MAX_DIRECTIVES_PER_FIELD`: most directives on one selection (default 4).
+        pub max_directives_per_field: usize,
+        /// `API_MAX_DIRECTIVES`: most directives in a document, fragments expanded (default 200).
+        pub max_directives: u64,
+        /// `API_MAX_DEFINITIONS`: most operations and fragments in a document (default 100).
+        pub max_definitions: usize,
+        /// `API_MAX_COST`: highest price of one request (default 20000).
+        pub max_cost: u64,
+        /// `API_MAX_ERRORS`: most errors sent in one response; the rest are
+        /// replaced by one `TOO_MANY_ERRORS` (default 50).
+        pub max_errors: usize,
+        /// `API_MAX_FILTER_BRANCHES`: most `and`/`or` branches in one request (default 50).
+        pub max_filter_branches: usize,
+        /// `API_MAX_FILTER_NESTING`: deepest nesting of `and`/`or` (default 4).
+        pub max_filter_nesting: usize,
+        /// `API_MAX_SEARCH_CHARS`: longest `search` text (default 200).
+        pub max_search_chars: usize,
+        /// `API_MAX_TEXT_CHARS`: longest text of any other input (default 20000).
+        pub max_text_chars: usize,
+        /// `API_MAX_LIST_ITEMS`: most items in one list input (default 500).
+        pub max_list_items: usize,
+        /// `API_MAX_INPUT_VALUES`: most input values in one request (default 5000).
+        pub max_input_values: usize,
+        /// `API_MAX_BATCH`: most operations in one batch (default 10).
+        pub max_batch: usize,
+        /// `API_INTROSPECTION`: whether `__schema` and `__type` are answered
+        /// (default true; switch it off in production if you like: the
+        /// schema stays at `/schema.graphql`).
+        pub introspection: bool,
+    }
+
+    impl Default for Limits {
+        fn default() -> Self {
+            Self {
+                max_document_bytes: 32 * 1024,
+                max_tokens: 3_000,
+                max_nesting: 32,
+                max_depth: 12,
+                max_fields: 2000,
+                max_aliases: 500,
+                max_typename: 1000,
+                max_directives_per_field: 4,
+                max_directives: 200,
+                max_definitions: 100,
+                max_cost: 20_000,
+                max_errors: 50,
+                max_filter_branches: 50,
+                max_filter_nesting: 4,
+                max_search_chars: 200,
+                max_text_chars: 20_000,
+                max_list_items: 500,
+                max_input_values: 5_000,
+                max_batch: 10,
+                introspection: true,
+            }
+        }
+    }
+
+    impl Limits {
+        /// The limits from the environment, `d` for every unset variable.
+        pub fn from_env(d: &Self) -> anyhow::Result<Self> {
+            Ok(Self {
+                max_document_bytes: env_parse("API_MAX_DOCUMENT_BYTES", d.max_document_bytes)?,
+                max_tokens: env_parse("API_MAX_TOKENS", d.max_tokens)?,
+                max_nesting: env_parse("API_MAX_NESTING", d.max_nesting)?,
+                max_depth: env_parse("API_MAX_DEPTH", d.max_depth)?,
+                max_fields: env_parse("API_MAX_FIELDS", d.max_fields)?,
+                max_aliases: env_parse("API_MAX_ALIASES", d.max_aliases)?,
+                max_typename: env_parse("API_MAX_TYPENAME", d.max_typename)?,
+                max_directives_per_field: env_parse(
+                    "API_MAX_DIRECTIVES_PER_FIELD",
+                    d.max_directives_per_field,
+                )?,
+                max_directives: env_parse("API_MAX_DIRECTIVES", d.max_directives)?,
+                max_definitions: env_parse("API_MAX_DEFINITIONS", d.max_definitions)?,
+                max_cost: env_parse("API_MAX_COST", d.max_cost)?,
+                max_errors: env_parse("API_MAX_ERRORS", d.max_errors)?,
+                max_filter_branches: env_parse("API_MAX_FILTER_BRANCHES", d.max_filter_branches)?,
+                max_filter_nesting: env_parse("API_MAX_FILTER_NESTING", d.max_filter_nesting)?,
+                max_search_chars: env_parse("API_MAX_SEARCH_CHARS", d.max_search_chars)?,
+                max_text_chars: env_parse("API_MAX_TEXT_CHARS", d.max_text_chars)?,
+                max_list_items: env_parse("API_MAX_LIST_ITEMS", d.max_list_items)?,
+                max_input_values: env_parse("API_MAX_INPUT_VALUES", d.max_input_values)?,
+                max_batch: env_parse("API_MAX_BATCH", d.max_batch)?,
+                introspection: env_parse("API_INTROSPECTION", d.introspection)?,
+            })
+        }
     }
 }

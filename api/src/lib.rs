@@ -8,12 +8,14 @@ pub mod access;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod data_version;
 pub mod db;
 pub mod disclosure;
 pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod queries;
+pub mod ratelimit;
 pub mod search;
 pub mod seed;
 pub mod services;
@@ -73,13 +75,19 @@ pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
     Ok(database)
 }
 
-/// Serves the router on a bound listener until `shutdown` resolves.
+/// Serves the router on a bound listener until `shutdown` resolves, then
+/// stops accepting connections and waits for the requests in flight to
+/// finish (each is bounded by `API_REQUEST_TIMEOUT_SECS`). Handlers see the
+/// peer's address (`ConnectInfo`), for per-client limits.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

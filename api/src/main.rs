@@ -158,7 +158,7 @@ async fn main() -> anyhow::Result<()> {
                 config.bind.set_port(port);
             }
             let database = api::prepare(&config, migrate).await?;
-            let router = api::build_router(database, &config);
+            let router = api::http::try_build_router(database, &config)?;
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("cannot bind {}", config.bind))?;

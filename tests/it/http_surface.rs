@@ -530,10 +530,12 @@ async fn an_unreachable_database_answers_503_not_401(engine: Engine) {
         Some("SERVICE_UNAVAILABLE"),
         "{anonymous}"
     );
+    // Readiness follows the database; liveness does not.
     assert_eq!(
-        app.get("/health").await.status(),
+        app.get("/ready").await.status(),
         StatusCode::SERVICE_UNAVAILABLE
     );
+    assert_eq!(app.get("/health").await.status(), StatusCode::OK);
 
     // Let the test database be dropped normally.
     admin

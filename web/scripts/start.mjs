@@ -19,7 +19,9 @@ const origin = `http://${bind.replace(/^0\.0\.0\.0/, '127.0.0.1')}`;
 const api = spawn('cargo', ['run', '-p', 'api', '--', 'serve'], {
 	cwd: REPO_DIR,
 	stdio: 'inherit',
-	env: { ...process.env, WEB_DIR: buildDir }
+	// The prerender below reads every page from this address at once: give
+	// anonymous loopback readers a budget that fits it (README "Rate limits").
+	env: { RATE_LIMIT_ANONYMOUS: '100000000', ...process.env, WEB_DIR: buildDir }
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => api.kill(sig));
 api.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

@@ -6,27 +6,75 @@ pub mod api_keys;
 pub mod jwt;
 pub mod password;
 
-/// Limits log-in attempts per email address: argon2id verification costs
-/// ~16 ms of CPU, so unthrottled guessing would also be a denial of service.
-/// Kept in memory, so each replica counts on its own.
-pub struct LoginThrottle(governor::DefaultKeyedRateLimiter<String>);
+/// The address a request came from (the socket's, or the proxy's
+/// `X-Forwarded-For` when trusted), for log-in throttling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub String);
+
+/// Log-in throttling that cannot be turned against a real user.
+///
+/// argon2id verification costs ~16 ms of CPU, so unthrottled guessing is
+/// also a denial of service. Two limits, neither of them per e-mail alone
+/// (which would let anyone lock a user out by failing with their e-mail):
+/// - failures per client address *and* e-mail: `per_pair` a minute and three
+///   times that an hour (a back-off that lengthens as failures go on); the
+///   user logging in from their own address is not affected;
+/// - attempts per client address, whatever the e-mail: `per_ip` a minute,
+///   so one client cannot try many accounts.
+///
+/// The counts live in [`crate::ratelimit::Budgets`]: shared between
+/// replicas with `REDIS_URL`. E-mails are hashed in the keys.
+pub struct LoginThrottle {
+    budgets: Arc<crate::ratelimit::Budgets>,
+    per_pair: u64,
+    per_ip: u64,
+}
 
 impl LoginThrottle {
-    /// `per_minute` attempts per email and minute, with that many in a burst.
-    pub fn new(per_minute: u32) -> Self {
-        let quota = governor::Quota::per_minute(
-            std::num::NonZeroU32::new(per_minute.max(1)).expect("non-zero"),
-        );
-        Self(governor::RateLimiter::keyed(quota))
+    /// Throttling with these limits, counted in `budgets`.
+    pub fn new(budgets: Arc<crate::ratelimit::Budgets>, per_pair: u32, per_ip: u32) -> Self {
+        Self {
+            budgets,
+            per_pair: u64::from(per_pair.max(1)),
+            per_ip: u64::from(per_ip.max(1)),
+        }
     }
 
-    /// True when another attempt for this email is allowed now.
-    pub fn allow(&self, email: &str) -> bool {
-        let allowed = self.0.check_key(&email.to_string()).is_ok();
-        if self.0.len() > 100_000 {
-            self.0.retain_recent();
+    fn pair_key(ip: &str, email: &str, window: &str) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(email.as_bytes());
+        let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        format!("login:pair:{window}:{ip}:{hex}")
+    }
+
+    /// Whether an attempt from `ip` for `email` may be verified now;
+    /// `Err(seconds)` to wait when not. Counts the attempt against the
+    /// address's ceiling.
+    pub async fn admit(&self, ip: &str, email: &str) -> Result<(), u64> {
+        for (window, secs, max) in [("m", 60, self.per_pair), ("h", 3600, self.per_pair * 3)] {
+            let key = Self::pair_key(ip, email, window);
+            let s = self.budgets.spend(&key, 0, u64::MAX, secs).await;
+            if u64::MAX - s.remaining >= max {
+                return Err(s.reset_secs.max(1));
+            }
         }
-        allowed
+        let s = self
+            .budgets
+            .spend(&format!("login:ip:{ip}"), 1, self.per_ip, 60)
+            .await;
+        if s.allowed {
+            Ok(())
+        } else {
+            Err(s.reset_secs.max(1))
+        }
+    }
+
+    /// Records a failed attempt from `ip` for `email`.
+    pub async fn failed(&self, ip: &str, email: &str) {
+        for (window, secs) in [("m", 60), ("h", 3600)] {
+            let key = Self::pair_key(ip, email, window);
+            self.budgets.spend(&key, 1, u64::MAX, secs).await;
+        }
     }
 }
 
@@ -100,8 +148,18 @@ pub async fn authenticate(
     db: &DatabaseConnection,
     keys: &jwt::JwtKeys,
 ) -> Result<Viewer, AuthFailure> {
+    authenticate_caller(headers, db, keys).await.map(|(v, _)| v)
+}
+
+/// Resolves the caller of a request, with the rate tier of an API key
+/// (`standard` or `high`; `None` for users and anonymous callers).
+pub async fn authenticate_caller(
+    headers: &HeaderMap,
+    db: &DatabaseConnection,
+    keys: &jwt::JwtKeys,
+) -> Result<(Viewer, Option<String>), AuthFailure> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Viewer::Anonymous);
+        return Ok((Viewer::Anonymous, None));
     };
     let value = value.to_str().map_err(|_| AuthFailure::Malformed)?.trim();
     let (scheme, credential) = value.split_once(' ').ok_or(AuthFailure::Malformed)?;
@@ -113,13 +171,18 @@ pub async fn authenticate(
         let user_id: i32 = claims.sub.parse().map_err(|_| AuthFailure::InvalidToken)?;
         load_user(db, user_id)
             .await?
-            .map(Viewer::User)
+            .map(|u| (Viewer::User(u), None))
             .ok_or(AuthFailure::InvalidToken)
     } else if scheme.eq_ignore_ascii_case("apikey") {
         let key = api_keys::verify(db, credential).await?;
-        key.map(|k| Viewer::ApiKey {
-            id: k.id,
-            organisation_id: k.organisation_id,
+        key.map(|k| {
+            (
+                Viewer::ApiKey {
+                    id: k.id,
+                    organisation_id: k.organisation_id,
+                },
+                Some(k.rate_tier),
+            )
         })
         .ok_or(AuthFailure::InvalidApiKey)
     } else {

@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod centres;
 pub mod common;
+pub mod cost;
 pub mod events;
 pub mod ids;
+pub mod input_hygiene;
 pub mod lang;
 pub mod limits;
 pub mod loaders;
@@ -38,14 +40,33 @@ pub struct QueryRoot(
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
-/// Builds the schema with its limits. Request-specific data (caller, language,
-/// loaders) is attached per request by [`request_data`].
+/// Builds the schema with its limits, counting log-in attempts in memory.
+/// Request-specific data (caller, language, loaders) is attached per
+/// request by [`request_data`].
 pub fn build_schema(
     db: DatabaseConnection,
     config: &Config,
     keys: crate::auth::jwt::JwtKeys,
 ) -> AppSchema {
-    Schema::build(
+    let budgets = std::sync::Arc::new(crate::ratelimit::Budgets::in_memory());
+    build_schema_with(db, config, keys, budgets)
+}
+
+/// Builds the schema, counting log-in attempts in `budgets` (shared between
+/// replicas when they are in Redis).
+///
+/// The document limits themselves run before the schema sees a request
+/// (see [`limits`]): async-graphql's depth and complexity limits are not
+/// used (they skip `__typename` and walk fragments without memoising). Its
+/// recursion and directive checks stay as a second line, on documents whose
+/// expanded size [`limits::check`] has already bounded.
+pub fn build_schema_with(
+    db: DatabaseConnection,
+    config: &Config,
+    keys: crate::auth::jwt::JwtKeys,
+    budgets: std::sync::Arc<crate::ratelimit::Budgets>,
+) -> AppSchema {
+    let builder = Schema::build(
         QueryRoot::default(),
         mutation::MutationRoot::default(),
         EmptySubscription,
@@ -54,15 +75,17 @@ pub fn build_schema(
     .data(keys)
     .data(common::Batching(config.dataloaders))
     .data(crate::auth::LoginThrottle::new(
+        budgets,
         config.login_attempts_per_minute,
+        config.login_attempts_per_ip_per_minute,
     ))
-    .limit_depth(config.max_depth)
-    .limit_complexity(config.max_complexity)
-    .limit_recursive_depth(32)
-    .extension(limits::FieldLimit {
-        max: config.max_fields,
-    })
-    .finish()
+    .limit_recursive_depth(64)
+    .limit_directives(config.limits.max_directives_per_field);
+    if config.limits.introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The SDL of the schema, as committed in `api/schema.graphql`.

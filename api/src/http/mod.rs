@@ -1,12 +1,14 @@
-//! The HTTP surface: `POST /graphql`, a small self-contained page at
-//! `GET /graphql`, `GET /schema.graphql`, `GET /health`; limits, CORS,
-//! security headers, request ids and tracing around all of it.
+//! The HTTP surface: `POST /graphql` and `GET /graphql` ([`graphql`]; a
+//! small self-contained page when GET has no query), `GET /schema.graphql`,
+//! `GET /health` (alive), `GET /ready` (database reachable, migrations
+//! applied), `GET /metrics` (Prometheus); limits, CORS, security headers on
+//! every response (errors and 413s included), request ids, metrics and one
+//! log line per request around all of it.
 
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -19,27 +21,48 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub mod export;
+pub mod graphql;
+pub mod metrics;
+pub mod persisted;
 pub mod site;
 pub mod state;
 
-use crate::auth::{self, jwt::JwtKeys};
+use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::db::Db;
-use crate::graphql::{self, lang::Lang};
 pub use state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Builds the router with all middleware.
+///
+/// Panics when the persisted-query manifest cannot be read or the Redis
+/// URL is malformed (see [`try_build_router`]).
 pub fn build_router(db: Db, config: &Config) -> Router {
+    try_build_router(db, config).unwrap_or_else(|e| panic!("cannot build the router: {e:#}"))
+}
+
+/// Builds the router with all middleware; fails on a persisted-query
+/// manifest that cannot be read or a malformed `REDIS_URL`.
+pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
     let keys = JwtKeys::new(&config.signing_secret(), config.jwt_ttl_secs);
-    let schema = graphql::build_schema(db.conn.clone(), config, keys.clone());
+    let budgets = std::sync::Arc::new(match &config.redis_url {
+        Some(url) => crate::ratelimit::Budgets::redis(url, &config.redis_prefix)?,
+        None => crate::ratelimit::Budgets::in_memory(),
+    });
+    let schema =
+        crate::graphql::build_schema_with(db.conn.clone(), config, keys.clone(), budgets.clone());
+    let sdl: std::sync::Arc<str> = schema.sdl().into();
+    let guard = graphql::Guard::new(config, &sdl, budgets)?;
+    let metrics = std::sync::Arc::new(metrics::Metrics::default());
     let state = AppState {
-        sdl: schema.sdl().into(),
+        sdl,
         schema,
         db,
         thresholds: config.thresholds,
         keys,
+        guard: std::sync::Arc::new(guard),
+        metrics: metrics.clone(),
     };
 
     let cors = CorsLayer::new()
@@ -58,9 +81,11 @@ pub fn build_router(db: Db, config: &Config) -> Router {
         .max_age(Duration::from_secs(600));
 
     let api = Router::new()
-        .route("/graphql", get(explorer_page).post(graphql_post))
+        .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/schema.graphql", get(schema_file))
         .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics_text))
         .merge(export::routes())
         .with_state(state)
         // The API's own answers are never framed and load nothing; the site's
@@ -84,18 +109,38 @@ pub fn build_router(db: Db, config: &Config) -> Router {
         None => api,
     };
 
-    app.layer(CompressionLayer::new())
+    let hsts = config.hsts;
+    let router = app
+        .layer(CompressionLayer::new())
         .layer(cors)
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
+        // Outside the body limit and the timeout, so their 413 and 408 carry
+        // the same headers as every other answer.
+        .layer(axum::middleware::map_response(
+            move |resp: Response| async move { security_headers(resp, hsts) },
+        ))
+        .layer(axum::middleware::from_fn_with_state(metrics, track))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<_>| {
-                    let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
+                    let request_id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        request_id,
+                        operation = tracing::field::Empty,
+                        cost = tracing::field::Empty,
+                    )
                 })
                 // One line per request at the default level, with its status and latency.
                 .on_response(
@@ -103,98 +148,107 @@ pub fn build_router(db: Db, config: &Config) -> Router {
                         .level(tracing::Level::INFO)
                         .latency_unit(tower_http::LatencyUnit::Millis),
                 )
-                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::ERROR)),
+                .on_failure(
+                    tower_http::trace::DefaultOnFailure::new().level(tracing::Level::ERROR),
+                ),
         )
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    Ok(router)
 }
 
-fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (status, Json(body)).into_response()
-}
-
-/// Executes a GraphQL request (or a batch). Only `application/json` bodies
-/// are accepted, so a form post from another site cannot run a query.
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
-        return error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "send GraphQL requests as POST with content-type: application/json",
+/// The headers every response carries, errors included: `nosniff`,
+/// `Referrer-Policy`, a `Content-Security-Policy` when the response has none
+/// (HTML pages set their own), and `Strict-Transport-Security` behind TLS.
+fn security_headers(mut resp: Response, hsts: bool) -> Response {
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         );
     }
-    let batch: async_graphql::BatchRequest = match serde_json::from_slice(&body) {
-        Ok(batch) => batch,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("the body is not a GraphQL JSON request: {e}"),
-            );
-        }
-    };
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::from_accept_language)
-        .unwrap_or_default();
-    let db = &state.db.conn;
-    let viewer = match auth::authenticate(&headers, db, &state.keys).await {
-        Ok(viewer) => viewer,
-        Err(failure) => {
-            let mut resp = error_response(failure.status(), failure.code(), failure.message());
-            if failure.status() == StatusCode::UNAUTHORIZED {
-                resp.headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            } else {
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            }
-            return resp;
-        }
-    };
-    let request_id = headers
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
-    let batch = match batch {
-        async_graphql::BatchRequest::Single(r) => async_graphql::BatchRequest::Single({
-            let conn = graphql::connection_for(&state.db, &r, &viewer);
-            graphql::request_data(r, &conn, viewer, lang, state.thresholds, request_id)
-        }),
-        async_graphql::BatchRequest::Batch(list) => {
-            if list.len() > 10 {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    "BATCH_TOO_LARGE",
-                    "at most 10 operations per batch",
-                );
-            }
-            async_graphql::BatchRequest::Batch(
-                list.into_iter()
-                    .map(|r| {
-                        let conn = graphql::connection_for(&state.db, &r, &viewer);
-                        graphql::request_data(
-                            r,
-                            &conn,
-                            viewer.clone(),
-                            lang,
-                            state.thresholds,
-                            request_id.clone(),
-                        )
-                    })
-                    .collect(),
-            )
-        }
-    };
-    let response = state.schema.execute_batch(batch).await;
-    Json(response).into_response()
+    if hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    resp
+}
+
+/// The route label of a path for metrics: the API's own routes, else
+/// `/export` or `site`, so the series stay few.
+fn route_label(path: &str) -> &'static str {
+    match path {
+        "/graphql" => "/graphql",
+        "/schema.graphql" => "/schema.graphql",
+        "/health" => "/health",
+        "/ready" => "/ready",
+        "/metrics" => "/metrics",
+        p if p.starts_with("/export/") => "/export",
+        _ => "site",
+    }
+}
+
+/// Counts every request by route, method and status, with its latency.
+async fn track(
+    State(metrics): State<std::sync::Arc<metrics::Metrics>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = route_label(req.uri().path());
+    let method = req.method().clone();
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    metrics.request(
+        route,
+        method.as_str(),
+        resp.status().as_u16(),
+        started.elapsed(),
+    );
+    resp
+}
+
+/// `POST /graphql` (see [`graphql::post`]).
+async fn graphql_post(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    graphql::post(state, req).await
+}
+
+/// `GET /graphql`: a query or persisted query when the URL has one (see
+/// [`graphql::get`]), else the help page.
+async fn graphql_get(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    match graphql::get(state, req).await {
+        Some(resp) => resp,
+        None => explorer_page().await.into_response(),
+    }
+}
+
+/// `GET /metrics`: the Prometheus text format.
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(
+        metrics::pool_stats(&state.db.conn),
+        state
+            .guard
+            .budgets
+            .store_errors
+            .load(std::sync::atomic::Ordering::Relaxed),
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// The schema as SDL, for code generators and dashboards.
@@ -206,13 +260,44 @@ async fn schema_file(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Liveness and database reachability.
+/// Liveness: the process answers. It does not touch the database, so a
+/// database outage does not get healthy replicas restarted; see [`ready`].
 async fn health(State(state): State<AppState>) -> Response {
     let engine = crate::db::engine_name(&state.db.conn);
-    match state.db.conn.ping().await {
-        Ok(()) => Json(serde_json::json!({ "status": "ok", "database": engine })).into_response(),
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "status": "ok", "database": engine })),
+    )
+        .into_response()
+}
+
+/// Readiness: the database answers and has no pending migration.
+async fn ready(State(state): State<AppState>) -> Response {
+    use migration::MigratorTrait;
+    let engine = crate::db::engine_name(&state.db.conn);
+    let checked = match state.db.conn.ping().await {
+        Ok(()) => migration::Migrator::get_pending_migrations(&state.db.conn)
+            .await
+            .map(|p| p.len()),
+        Err(e) => Err(e),
+    };
+    match checked {
+        Ok(0) => {
+            Json(serde_json::json!({ "status": "ok", "database": engine, "migrations": "applied" }))
+                .into_response()
+        }
+        Ok(pending) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({
+                "status": "unavailable",
+                "database": engine,
+                "pendingMigrations": pending,
+                "code": "MIGRATIONS_PENDING",
+            })),
+        )
+            .into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
+            tracing::error!(error = %e, "readiness check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(serde_json::json!({

@@ -22,4 +22,8 @@ pub struct AppState {
     pub sdl: Arc<str>,
     /// Token keys, to authenticate requests.
     pub keys: JwtKeys,
+    /// Limits, persisted queries and budgets of the GraphQL endpoint.
+    pub guard: Arc<crate::http::graphql::Guard>,
+    /// Counters served at `/metrics`.
+    pub metrics: Arc<crate::http::metrics::Metrics>,
 }

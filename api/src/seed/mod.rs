@@ -45,6 +45,24 @@ pub async fn seed_demo(
     };
     demo::load(&mut seeder, progress).await?;
     let report = seeder.report;
+    if report.inserted > 0 {
+        // The data version (`crate::data_version`) moves with the seed too.
+        use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, Set};
+        entities::audit_entry::ActiveModel {
+            id: NotSet,
+            actor_user_id: Set(None),
+            actor_api_key_id: Set(None),
+            action: Set("seed.demo".to_string()),
+            entity_type: Set("dataset".to_string()),
+            entity_id: Set(None),
+            before: Set(None),
+            after: Set(Some(serde_json::json!({ "inserted": report.inserted }))),
+            request_id: Set(None),
+            created_at: Set(chrono::Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+    }
     txn.commit().await?;
     Ok(report)
 }

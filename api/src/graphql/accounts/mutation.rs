@@ -93,16 +93,18 @@ impl AccountMutation {
         password: String,
     ) -> ApiResult<LoginPayload> {
         let email = admin::normalise_email(&email);
-        if !ctx
-            .data_unchecked::<crate::auth::LoginThrottle>()
-            .allow(&email)
-        {
+        let throttle = ctx.data_unchecked::<crate::auth::LoginThrottle>();
+        let ip = ctx
+            .data_opt::<crate::auth::ClientIp>()
+            .map_or("unknown", |c| c.0.as_str());
+        if let Err(wait) = throttle.admit(ip, &email).await {
             return Ok(LoginPayload::refused(
                 UserErrorCode::TooManyAttempts,
-                "too many log-in attempts for this email; wait a minute",
+                &format!("too many log-in attempts; try again in {wait} s"),
             ));
         }
         let Some(found) = accounts::authenticate(db(ctx), &email, password).await? else {
+            throttle.failed(ip, &email).await;
             return Ok(LoginPayload::refused(
                 UserErrorCode::InvalidCredentials,
                 "wrong email or password",

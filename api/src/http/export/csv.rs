@@ -100,7 +100,15 @@ async fn run(
     variables: Value,
     lang: Lang,
 ) -> Result<Value, ExportError> {
-    let request = Request::new(query).variables(Variables::from_json(variables));
+    // The filters come from the URL: the same input hygiene as GraphQL
+    // requests (no NUL or control characters, search length, and/or size)
+    // before anything reaches the database.
+    let variables = Variables::from_json(variables);
+    let document = async_graphql::parser::parse_query(query).map_err(ExportError::internal)?;
+    crate::graphql::input_hygiene::check(&document, &variables, &state.guard.limits)
+        .map_err(|r| ExportError::bad(r.message))?;
+    let mut request = Request::new(query).variables(variables);
+    request.set_parsed_query(document);
     let conn = crate::graphql::connection_for(&state.db, &request, &Viewer::default());
     let request = crate::graphql::request_data(
         request,
@@ -164,6 +172,26 @@ fn text_of(v: &Value) -> String {
     }
 }
 
+/// A cell as it is safe to open in a spreadsheet (OWASP CSV injection): text
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be read
+/// as a formula, so it gets a leading `'` (shown by spreadsheets as text, and
+/// easy to strip). Numbers, negative ones included, are left as they are.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    let number = cell.parse::<f64>().is_ok()
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Writes header, optional HXL row and rows; with `bom` a byte-order mark first.
 fn write_csv(
     headers: &[String],
@@ -183,7 +211,9 @@ fn write_csv(
         writer.write_record(tags).map_err(ExportError::internal)?;
     }
     for row in rows {
-        writer.write_record(row).map_err(ExportError::internal)?;
+        writer
+            .write_record(row.iter().map(|cell| neutralise(cell).into_owned()))
+            .map_err(ExportError::internal)?;
     }
     writer.into_inner().map_err(ExportError::internal)
 }
@@ -427,4 +457,25 @@ async fn export_facilities(
         })
         .collect();
     write_csv(&headers, hxl.then_some(&tags[..]), &rows, bom)
+}
+
+#[cfg(test)]
+mod neutralise_tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_are_not() {
+        assert_eq!(
+            neutralise("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
+        assert_eq!(neutralise("+1+2"), "'+1+2");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("-cmd"), "'-cmd");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("-5"), "-5");
+        assert_eq!(neutralise("-0.25"), "-0.25");
+        assert_eq!(neutralise("Füzuli"), "Füzuli");
+        assert_eq!(neutralise("-inf"), "'-inf");
+    }
 }

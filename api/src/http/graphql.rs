@@ -1,0 +1,776 @@
+//! `POST /graphql` and `GET /graphql`: everything between the HTTP request
+//! and the schema.
+//!
+//! In order, each step cheaper than the next: content type; the JSON body
+//! (refused with its line and column, never a type name); the batch size;
+//! credentials; persisted queries ([`super::persisted`]); the document
+//! limits and input hygiene ([`crate::graphql::limits::check`], before
+//! async-graphql parses or validates anything); the cost budget of the
+//! caller ([`crate::ratelimit`]: per IP, API key with its `rate_tier`, or
+//! user; `429` with `Retry-After`); then execution. Every response carries
+//! `extensions.cost` (the request's price and the budget left, as GitHub's
+//! and Shopify's APIs do), at most `API_MAX_ERRORS` errors, and an
+//! `extensions.code` on every error.
+//!
+//! `GET /graphql?query=…` or `?extensions={"persistedQuery":…}` runs
+//! queries (never mutations). Anonymous reads over GET are public: they
+//! answer with `Cache-Control: public`, an `ETag` built from the data version
+//! and the request, and `304 Not Modified` to a matching `If-None-Match`, so
+//! a CDN can serve them. Everything authenticated, and every POST, is
+//! `Cache-Control: no-store`.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use async_graphql::Variables;
+use axum::body::Bytes;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::access::Viewer;
+use crate::auth::{self, ClientIp};
+use crate::config::{Config, Limits, RateLimits};
+use crate::graphql::cost::SchemaInfo;
+use crate::graphql::lang::Lang;
+use crate::graphql::limits::{self, Checked, Refusal};
+use crate::ratelimit::{Budgets, Spend};
+
+use super::metrics::Metrics;
+use super::persisted::{Persisted, sha256_hex};
+use super::{AppState, REQUEST_ID};
+
+/// What the GraphQL handlers share besides the schema.
+pub struct Guard {
+    /// Document limits.
+    pub limits: Limits,
+    /// The schema's shape, for pricing.
+    pub schema_info: SchemaInfo,
+    /// Persisted documents.
+    pub persisted: Persisted,
+    /// Cost budgets (and log-in counts).
+    pub budgets: Arc<Budgets>,
+    /// Budget sizes.
+    pub rate: RateLimits,
+    /// `max-age` of public GET reads.
+    pub cache_max_age_secs: u64,
+    /// Take the client's address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
+    /// Hash of the schema and the settings that shape answers, part of every ETag.
+    pub fingerprint: String,
+}
+
+impl Guard {
+    /// The guard for a configuration and the schema's SDL.
+    pub fn new(config: &Config, sdl: &str, budgets: Arc<Budgets>) -> anyhow::Result<Self> {
+        Ok(Self {
+            limits: config.limits.clone(),
+            schema_info: SchemaInfo::from_sdl(sdl),
+            persisted: Persisted::load(
+                config.persisted_queries,
+                config.persisted_queries_file.as_deref(),
+            )?,
+            budgets,
+            rate: config.rate.clone(),
+            cache_max_age_secs: config.cache_max_age_secs,
+            trust_forwarded_for: config.trust_forwarded_for,
+            fingerprint: sha256_hex(&format!(
+                "{sdl}|{}|{}",
+                config.thresholds.ordinary, config.thresholds.sensitive
+            ))[..16]
+                .to_string(),
+        })
+    }
+}
+
+/// One operation of a request, as sent.
+struct Operation {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Map<String, Value>,
+    hash: Option<String>,
+}
+
+/// A refusal of the whole HTTP request (not of one operation).
+fn http_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+fn parse_operation(value: Value) -> Result<Operation, String> {
+    let Value::Object(mut obj) = value else {
+        return Err("each GraphQL request must be a JSON object".into());
+    };
+    let text = |obj: &mut Map<String, Value>, key: &str| match obj.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(format!("`{key}` must be a string")),
+    };
+    let query = text(&mut obj, "query")?;
+    let operation_name = text(&mut obj, "operationName")?;
+    let variables = match obj.remove("variables") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(m)) => m,
+        Some(_) => return Err("`variables` must be a JSON object".into()),
+    };
+    let hash = match obj.remove("extensions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(ext)) => match ext.get("persistedQuery") {
+            None | Some(Value::Null) => None,
+            Some(pq) => match (pq.get("version"), pq.get("sha256Hash")) {
+                (Some(v), Some(Value::String(h))) if v == 1 => Some(h.clone()),
+                _ => {
+                    return Err(
+                        "`extensions.persistedQuery` must be { version: 1, sha256Hash: \"…\" }"
+                            .into(),
+                    );
+                }
+            },
+        },
+        Some(_) => return Err("`extensions` must be a JSON object".into()),
+    };
+    Ok(Operation {
+        query,
+        operation_name,
+        variables,
+        hash,
+    })
+}
+
+fn json_error_message(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Eof => "the body ends before its JSON does".to_string(),
+        serde_json::error::Category::Io => "the body could not be read".to_string(),
+        _ => format!(
+            "the body is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ),
+    }
+}
+
+/// The client's address: the socket's, or the last `X-Forwarded-For` entry
+/// when a trusted proxy sets it.
+fn client_ip(guard: &Guard, headers: &HeaderMap, connect: Option<SocketAddr>) -> String {
+    if guard.trust_forwarded_for
+        && let Some(last) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+    {
+        return last.to_string();
+    }
+    connect.map_or_else(|| "unknown".to_string(), |a| a.ip().to_string())
+}
+
+/// The budget a caller spends from: its kind (a metrics label), key and size.
+fn budget_of(
+    rate: &RateLimits,
+    viewer: &Viewer,
+    tier: Option<&str>,
+    ip: &str,
+) -> (&'static str, String, u64) {
+    match viewer {
+        Viewer::User(u) => ("user", format!("rl:user:{}", u.id), rate.user),
+        Viewer::ApiKey { id, .. } => (
+            "api_key",
+            format!("rl:key:{id}"),
+            if tier == Some("high") {
+                rate.api_key_high
+            } else {
+                rate.api_key_standard
+            },
+        ),
+        _ => ("anonymous", format!("rl:ip:{ip}"), rate.anonymous),
+    }
+}
+
+fn cost_json(requested: u64, max: u64, spend: Option<&Spend>, window_secs: u64) -> Value {
+    let mut cost = json!({ "requestedQueryCost": requested, "maximumQueryCost": max });
+    if let Some(s) = spend {
+        cost["budget"] = json!({
+            "limit": s.limit,
+            "remaining": s.remaining,
+            "resetSeconds": s.reset_secs,
+            "windowSeconds": window_secs,
+        });
+    }
+    cost
+}
+
+/// Where a request came from and who sent it.
+struct Caller {
+    viewer: Viewer,
+    tier: Option<String>,
+    ip: String,
+    lang: Lang,
+    request_id: Option<String>,
+}
+
+async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    connect: Option<SocketAddr>,
+) -> Result<Caller, Response> {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default();
+    let (viewer, tier) = match auth::authenticate_caller(headers, &state.db.conn, &state.keys).await
+    {
+        Ok(found) => found,
+        Err(failure) => {
+            state.metrics.error(failure.code());
+            let mut resp = http_error(failure.status(), failure.code(), failure.message());
+            if failure.status() == StatusCode::UNAUTHORIZED {
+                resp.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            } else {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            return Err(resp);
+        }
+    };
+    Ok(Caller {
+        viewer,
+        tier,
+        ip: client_ip(&state.guard, headers, connect),
+        lang,
+        request_id: headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from),
+    })
+}
+
+/// An operation after the limits: ready to run, or refused.
+enum Prepared {
+    Ready {
+        query: Arc<str>,
+        checked: Box<Checked>,
+        variables: Variables,
+        operation_name: Option<String>,
+    },
+    Refused(Refusal),
+}
+
+fn prepare(guard: &Guard, op: Operation) -> Prepared {
+    let query = match guard
+        .persisted
+        .resolve(op.query.as_deref(), op.hash.as_deref())
+    {
+        Ok(q) => q,
+        Err(r) => return Prepared::Refused(r),
+    };
+    let variables = Variables::from_json(Value::Object(op.variables));
+    match limits::check(&query, &variables, &guard.limits, &guard.schema_info) {
+        Ok(checked) => Prepared::Ready {
+            query,
+            checked: Box::new(checked),
+            variables,
+            operation_name: op.operation_name,
+        },
+        Err(r) => Prepared::Refused(r),
+    }
+}
+
+/// Error codes async-graphql leaves out, and the cap on errors.
+fn finish_errors(limits: &Limits, metrics: &Metrics, resp: &mut async_graphql::Response) {
+    let before_execution = matches!(resp.data, async_graphql::Value::Null);
+    for e in &mut resp.errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set(
+                "code",
+                if before_execution {
+                    "GRAPHQL_VALIDATION_FAILED"
+                } else {
+                    "BAD_USER_INPUT"
+                },
+            );
+        }
+    }
+    if resp.errors.len() > limits.max_errors {
+        let left_out = resp.errors.len() - limits.max_errors;
+        resp.errors.truncate(limits.max_errors);
+        resp.errors.push(
+            Refusal::new(
+                "TOO_MANY_ERRORS",
+                "errors",
+                format!(
+                    "{left_out} more errors were left out; at most {} are sent",
+                    limits.max_errors
+                ),
+            )
+            .to_server_error(),
+        );
+    }
+    for e in &resp.errors {
+        if let Some(async_graphql::Value::String(code)) =
+            e.extensions.as_ref().and_then(|x| x.get("code"))
+        {
+            metrics.error(code);
+        }
+    }
+}
+
+fn refusal_response(metrics: &Metrics, r: &Refusal) -> Value {
+    metrics.rejection(r.limit);
+    metrics.error(r.code);
+    let mut v = json!({ "data": null, "errors": [serde_json::to_value(r.to_server_error()).unwrap_or(Value::Null)] });
+    if let Some(cost) = r.cost {
+        v["extensions"] = json!({ "cost": { "requestedQueryCost": cost } });
+    }
+    v
+}
+
+/// The outcome of running a request's operations.
+struct Ran {
+    bodies: Vec<Value>,
+    /// Every operation ran without an error.
+    clean: bool,
+}
+
+/// Prices, spends and runs the operations; `Err` is a whole-request answer (429).
+async fn run(
+    state: &AppState,
+    caller: &Caller,
+    ops: Vec<Operation>,
+    over_get: bool,
+) -> Result<Ran, Response> {
+    let guard = &state.guard;
+    let mut prepared: Vec<Prepared> = ops.into_iter().map(|op| prepare(guard, op)).collect();
+    // A batch is one request: its logins and its price add up.
+    let ready = |p: &Prepared| match p {
+        Prepared::Ready { checked, .. } => Some((checked.analysis.logins, checked.analysis.cost)),
+        Prepared::Refused(_) => None,
+    };
+    let (logins, total) = prepared
+        .iter()
+        .filter_map(ready)
+        .fold((0u64, 0u64), |(l, c), (l2, c2)| {
+            (l + l2, c.saturating_add(c2))
+        });
+    let batch_refusal = if logins > 1 {
+        Some(Refusal::new(
+            "LOGIN_LIMIT",
+            "logins",
+            format!("`login` may appear once per request, not {logins} times in this batch"),
+        ))
+    } else if total > guard.limits.max_cost {
+        Some(Refusal {
+            cost: Some(total),
+            ..Refusal::new(
+                "QUERY_TOO_COMPLEX",
+                "cost",
+                format!(
+                    "the batch costs {total} points; at most {} are accepted per request",
+                    guard.limits.max_cost
+                ),
+            )
+        })
+    } else {
+        None
+    };
+    if let Some(r) = batch_refusal {
+        for p in &mut prepared {
+            if matches!(p, Prepared::Ready { .. }) {
+                *p = Prepared::Refused(r.clone());
+            }
+        }
+    }
+    if over_get
+        && prepared
+            .iter()
+            .any(|p| matches!(p, Prepared::Ready { checked, .. } if checked.analysis.mutation))
+    {
+        let mut resp = http_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations are sent with POST",
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return Err(resp);
+    }
+    let cost: u64 = prepared
+        .iter()
+        .map(|p| match p {
+            Prepared::Ready { checked, .. } => checked.analysis.cost,
+            Prepared::Refused(_) => 0,
+        })
+        .sum();
+    let names: Vec<&str> = prepared
+        .iter()
+        .filter_map(|p| match p {
+            Prepared::Ready { checked, .. } => checked.analysis.operation_name.as_deref(),
+            Prepared::Refused(_) => None,
+        })
+        .collect();
+    let span = tracing::Span::current();
+    let names = if names.is_empty() {
+        "-".to_string()
+    } else {
+        names.join(",")
+    };
+    span.record("operation", names.as_str());
+    span.record("cost", cost);
+
+    let spend = if guard.rate.enabled {
+        let (kind, key, limit) = budget_of(
+            &guard.rate,
+            &caller.viewer,
+            caller.tier.as_deref(),
+            &caller.ip,
+        );
+        let s = guard
+            .budgets
+            .spend(&key, cost, limit, guard.rate.window_secs)
+            .await;
+        if !s.allowed {
+            state.metrics.denial(kind);
+            state.metrics.error("RATE_LIMITED");
+            let cost = cost_json(
+                cost,
+                guard.limits.max_cost,
+                Some(&s),
+                guard.rate.window_secs,
+            );
+            let body = json!({
+                "errors": [{
+                    "message": format!(
+                        "rate limit: this request costs {} points and {} of {} remain in this {} s window; retry in {} s",
+                        cost["requestedQueryCost"], s.remaining, s.limit, guard.rate.window_secs, s.reset_secs
+                    ),
+                    "extensions": { "code": "RATE_LIMITED", "cost": cost.clone() },
+                }],
+                "extensions": { "cost": cost },
+            });
+            let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+            let headers = resp.headers_mut();
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(s.reset_secs.max(1)));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return Err(resp);
+        }
+        Some(s)
+    } else {
+        None
+    };
+    if prepared.iter().any(|p| matches!(p, Prepared::Ready { .. })) {
+        state.metrics.cost(cost);
+    }
+
+    let mut bodies = Vec::with_capacity(prepared.len());
+    let mut clean = true;
+    for p in prepared {
+        match p {
+            Prepared::Refused(r) => {
+                clean = false;
+                bodies.push(refusal_response(&state.metrics, &r));
+            }
+            Prepared::Ready {
+                query,
+                checked,
+                variables,
+                operation_name,
+            } => {
+                let op_cost = checked.analysis.cost;
+                let mut request =
+                    async_graphql::Request::new(query.to_string()).variables(variables);
+                if let Some(name) = operation_name {
+                    request = request.operation_name(name);
+                }
+                request.set_parsed_query(checked.document);
+                if !guard.limits.introspection {
+                    request = request.disable_introspection();
+                }
+                // Reads may go to the replica (a writer's own reads stay on the primary).
+                let conn = crate::graphql::connection_for(&state.db, &request, &caller.viewer);
+                let request = crate::graphql::request_data(
+                    request,
+                    &conn,
+                    caller.viewer.clone(),
+                    caller.lang,
+                    state.thresholds,
+                    caller.request_id.clone(),
+                )
+                .data(ClientIp(caller.ip.clone()));
+                let mut resp = state.schema.execute(request).await;
+                finish_errors(&guard.limits, &state.metrics, &mut resp);
+                clean &= resp.errors.is_empty();
+                let mut body = serde_json::to_value(&resp).unwrap_or(Value::Null);
+                let cost = cost_json(
+                    op_cost,
+                    guard.limits.max_cost,
+                    spend.as_ref(),
+                    guard.rate.window_secs,
+                );
+                match body.get_mut("extensions").and_then(Value::as_object_mut) {
+                    Some(ext) => {
+                        ext.insert("cost".into(), cost);
+                    }
+                    None => body["extensions"] = json!({ "cost": cost }),
+                }
+                bodies.push(body);
+            }
+        }
+    }
+    Ok(Ran { bodies, clean })
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+async fn read_body(body: axum::body::Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e)
+            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            http_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "the request body is larger than this server accepts (API_MAX_BODY_BYTES)",
+            )
+        } else {
+            http_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the body could not be read",
+            )
+        }
+    })
+}
+
+/// `POST /graphql`: one operation or a batch, as `application/json` only
+/// (so a form post from another site cannot run anything).
+pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
+    let (parts, body) = req.into_parts();
+    if !is_json(&parts.headers) {
+        state.metrics.error("UNSUPPORTED_MEDIA_TYPE");
+        return http_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send GraphQL requests as POST with content-type: application/json",
+        );
+    }
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
+    let bad = |state: &AppState, message: String| {
+        state.metrics.error("BAD_REQUEST");
+        http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message)
+    };
+    let json: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return bad(&state, json_error_message(&e)),
+    };
+    let (ops, batch) = match json {
+        Value::Array(items) => {
+            if items.len() > state.guard.limits.max_batch {
+                state.metrics.rejection("batch");
+                state.metrics.error("BATCH_TOO_LARGE");
+                return http_error(
+                    StatusCode::BAD_REQUEST,
+                    "BATCH_TOO_LARGE",
+                    &format!(
+                        "a batch of {} operations; at most {} are accepted",
+                        items.len(),
+                        state.guard.limits.max_batch
+                    ),
+                );
+            }
+            if items.is_empty() {
+                return bad(&state, "the batch is empty".into());
+            }
+            let ops: Result<Vec<_>, _> = items.into_iter().map(parse_operation).collect();
+            (ops, true)
+        }
+        other => (parse_operation(other).map(|o| vec![o]), false),
+    };
+    let ops = match ops {
+        Ok(ops) => ops,
+        Err(message) => return bad(&state, message),
+    };
+    let connect = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let caller = match caller(&state, &parts.headers, connect).await {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let ran = match run(&state, &caller, ops, false).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let body = if batch {
+        Value::Array(ran.bodies)
+    } else {
+        ran.bodies.into_iter().next().unwrap_or(Value::Null)
+    };
+    let mut resp = axum::Json(body).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// `GET /graphql` with `query` or `extensions` parameters: one query (never
+/// a mutation). `None` when the request has neither (the help page answers).
+pub async fn get(state: AppState, req: axum::extract::Request) -> Option<Response> {
+    let (parts, _) = req.into_parts();
+    let params: HashMap<String, String> = parts.uri.query().map(url_pairs).unwrap_or_default();
+    if !params.contains_key("query") && !params.contains_key("extensions") {
+        return None;
+    }
+    let mut obj = Map::new();
+    for key in ["query", "operationName"] {
+        if let Some(v) = params.get(key) {
+            obj.insert(key.into(), Value::String(v.clone()));
+        }
+    }
+    for key in ["variables", "extensions"] {
+        if let Some(v) = params.get(key).filter(|v| !v.is_empty()) {
+            match serde_json::from_str::<Value>(v) {
+                Ok(json) => {
+                    obj.insert(key.into(), json);
+                }
+                Err(e) => {
+                    return Some(http_error(
+                        StatusCode::BAD_REQUEST,
+                        "BAD_REQUEST",
+                        &format!("`{key}` is not valid JSON (column {})", e.column()),
+                    ));
+                }
+            }
+        }
+    }
+    let op = match parse_operation(Value::Object(obj)) {
+        Ok(op) => op,
+        Err(message) => {
+            return Some(http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message));
+        }
+    };
+    let connect = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let caller = match caller(&state, &parts.headers, connect).await {
+        Ok(c) => c,
+        Err(resp) => return Some(resp),
+    };
+    let public = matches!(caller.viewer, Viewer::Anonymous);
+    // The ETag is known before anything runs: the data version, the
+    // schema and settings, and everything in the request that shapes the answer.
+    let etag = if public {
+        match crate::data_version::current(&state.db.conn).await {
+            Ok(version) => Some(format!(
+                "W/\"{}\"",
+                &sha256_hex(&format!(
+                    "{version}|{}|{}|{}|{}|{}|{}",
+                    state.guard.fingerprint,
+                    op.query.as_deref().map(sha256_hex).unwrap_or_default(),
+                    op.hash.as_deref().unwrap_or_default().to_ascii_lowercase(),
+                    serde_json::to_string(&op.variables).unwrap_or_default(),
+                    op.operation_name.as_deref().unwrap_or_default(),
+                    caller.lang.pick("az", "en"),
+                ))[..32]
+            )),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the data version: no ETag");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let cache_control = HeaderValue::from_str(&format!(
+        "public, max-age={0}, s-maxage={0}, stale-while-revalidate={1}",
+        state.guard.cache_max_age_secs,
+        state.guard.cache_max_age_secs * 2
+    ))
+    .unwrap_or(HeaderValue::from_static("no-cache"));
+    let vary = HeaderValue::from_static("Accept-Language, Authorization");
+    if let Some(tag) = &etag
+        && parts
+            .headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+    {
+        // Revalidation is cheap but not free: one point from the budget.
+        if state.guard.rate.enabled {
+            let (_, key, limit) = budget_of(&state.guard.rate, &caller.viewer, None, &caller.ip);
+            let s = state
+                .guard
+                .budgets
+                .spend(&key, 1, limit, state.guard.rate.window_secs)
+                .await;
+            if !s.allowed {
+                let mut resp = http_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "RATE_LIMITED",
+                    "rate limit: retry later",
+                );
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(s.reset_secs.max(1)));
+                return Some(resp);
+            }
+        }
+        let mut resp = StatusCode::NOT_MODIFIED.into_response();
+        let h = resp.headers_mut();
+        h.insert(header::ETAG, HeaderValue::from_str(tag).ok()?);
+        h.insert(header::CACHE_CONTROL, cache_control);
+        h.insert(header::VARY, vary);
+        return Some(resp);
+    }
+    let ran = match run(&state, &caller, vec![op], true).await {
+        Ok(r) => r,
+        Err(resp) => return Some(resp),
+    };
+    let body = ran.bodies.into_iter().next().unwrap_or(Value::Null);
+    let mut resp = axum::Json(body).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::VARY, vary);
+    match etag {
+        Some(tag) if ran.clean => {
+            h.insert(header::ETAG, HeaderValue::from_str(&tag).ok()?);
+            h.insert(header::CACHE_CONTROL, cache_control);
+        }
+        _ => {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    Some(resp)
+}
+
+/// Decodes `a=1&b=x%20y` (with `+` for space) into a map; later keys win.
+fn url_pairs(query: &str) -> HashMap<String, String> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}

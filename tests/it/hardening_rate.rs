@@ -1,0 +1,269 @@
+//! Rate limits: a budget of cost points per window per IP, API key (by its
+//! `rate_tier`) and user; `429` with `Retry-After` and the budget in the
+//! body; budgets shared by two replicas through Redis; log-in throttling per
+//! address and account that cannot lock a real user out.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tests::accounts::{PASSWORD, create_user};
+use tests::{Engine, TestApp, engine_tests, first_error_code, in_ci};
+
+/// `{ projects(first: 2) … }` costs 1 + 1 + 2 × (node 1 + slug 0) = 4 points.
+const FOUR_POINTS: &str = "{ projects(first: 2) { edges { node { slug } } } }";
+
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    query: &str,
+    variables: Value,
+    auth: Option<&str>,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let mut req = client
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(a) = auth {
+        req = req.header("authorization", a);
+    }
+    let resp = req.send().await.expect("request reaches the server");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    (status, headers, resp.json().await.expect("JSON"))
+}
+
+fn client_from(last_octet: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last_octet)))
+        .build()
+        .expect("client")
+}
+
+async fn an_anonymous_budget_runs_out_with_429_retry_after_and_the_budget(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded_with(engine, |c| {
+        c.limits.max_cost = 10;
+        c.rate.anonymous = 10;
+    })
+    .await
+    else {
+        return;
+    };
+    let client = client_from(1);
+    let mut remaining = Vec::new();
+    for _ in 0..2 {
+        let (status, headers, body) = post(&app, &client, FOUR_POINTS, json!({}), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(headers["cache-control"], "no-store");
+        assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 4);
+        remaining.push(
+            body["extensions"]["cost"]["budget"]["remaining"]
+                .as_u64()
+                .unwrap(),
+        );
+    }
+    assert_eq!(remaining, [6, 2]);
+    let (status, headers, body) = post(&app, &client, FOUR_POINTS, json!({}), None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(first_error_code(&body).as_deref(), Some("RATE_LIMITED"));
+    assert_eq!(body["extensions"]["cost"]["budget"]["remaining"], 2);
+    assert_eq!(body["extensions"]["cost"]["budget"]["limit"], 10);
+    // A cheaper request still fits what is left; another address has its own budget.
+    let (status, _, _) = post(&app, &client, "{ __typename }", json!({}), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = post(&app, &client_from(2), FOUR_POINTS, json!({}), None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn api_keys_spend_the_budget_of_their_rate_tier_and_users_their_own(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded_with(engine, |c| {
+        c.jwt_secret = tests::accounts::TEST_JWT_SECRET.into();
+        // Room for the log-in (argon2 costs 100 points) as anonymous.
+        c.limits.max_cost = 200;
+        c.rate.anonymous = 200;
+        c.rate.api_key_standard = 20;
+        c.rate.api_key_high = 60;
+        c.rate.user = 40;
+    })
+    .await
+    else {
+        return;
+    };
+    let db = &app.db.conn;
+    let standard = api::cli::create_api_key(db, "std".into(), None, "standard".into())
+        .await
+        .unwrap();
+    let high = api::cli::create_api_key(db, "high".into(), None, "high".into())
+        .await
+        .unwrap();
+    let client = client_from(1);
+    let limit_of = |body: &Value| body["extensions"]["cost"]["budget"]["limit"].as_u64();
+    let (_, _, body) = post(
+        &app,
+        &client,
+        FOUR_POINTS,
+        json!({}),
+        Some(&format!("ApiKey {standard}")),
+    )
+    .await;
+    assert_eq!(limit_of(&body), Some(20), "{body}");
+    let (_, _, body) = post(
+        &app,
+        &client,
+        FOUR_POINTS,
+        json!({}),
+        Some(&format!("ApiKey {high}")),
+    )
+    .await;
+    assert_eq!(limit_of(&body), Some(60), "{body}");
+    assert_eq!(body["extensions"]["cost"]["budget"]["remaining"], 56);
+    create_user(&app, "viewer@hub.example", "viewer", None, &[]).await;
+    let token = tests::accounts::login(&app, "viewer@hub.example").await;
+    let (status, headers, body) = post(
+        &app,
+        &client,
+        FOUR_POINTS,
+        json!({}),
+        Some(&format!("Bearer {token}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(limit_of(&body), Some(40), "{body}");
+    assert_eq!(
+        headers["cache-control"], "no-store",
+        "authenticated answers are never stored"
+    );
+}
+
+async fn failed_logins_from_one_address_do_not_lock_the_user_out_elsewhere(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded_with(engine, |c| {
+        c.jwt_secret = tests::accounts::TEST_JWT_SECRET.into();
+        c.login_attempts_per_minute = 3;
+        c.login_attempts_per_ip_per_minute = 4;
+    })
+    .await
+    else {
+        return;
+    };
+    create_user(&app, "m@undp.example", "manager", Some("UNDP"), &[]).await;
+    let q = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token userErrors { code } } }";
+    let code = |body: &Value| {
+        body["data"]["login"]["userErrors"][0]["code"]
+            .as_str()
+            .map(String::from)
+    };
+    let attacker = client_from(66);
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        let (_, _, body) = post(
+            &app,
+            &attacker,
+            q,
+            json!({ "e": "m@undp.example", "p": "guess" }),
+            None,
+        )
+        .await;
+        codes.push(code(&body).unwrap_or_default());
+    }
+    assert_eq!(
+        codes,
+        [
+            "INVALID_CREDENTIALS",
+            "INVALID_CREDENTIALS",
+            "INVALID_CREDENTIALS",
+            "TOO_MANY_ATTEMPTS",
+            "TOO_MANY_ATTEMPTS"
+        ]
+    );
+    // The real user, from their own address, logs in.
+    let (_, _, body) = post(
+        &app,
+        &client_from(77),
+        q,
+        json!({ "e": "m@undp.example", "p": PASSWORD }),
+        None,
+    )
+    .await;
+    assert!(body["data"]["login"]["token"].is_string(), "{body}");
+    // The attacker's address hits its own ceiling whatever the account.
+    let (_, _, body) = post(
+        &app,
+        &attacker,
+        q,
+        json!({ "e": "other@undp.example", "p": "guess" }),
+        None,
+    )
+    .await;
+    assert_eq!(code(&body).as_deref(), Some("INVALID_CREDENTIALS"));
+    let (_, _, body) = post(
+        &app,
+        &attacker,
+        q,
+        json!({ "e": "third@undp.example", "p": "guess" }),
+        None,
+    )
+    .await;
+    assert_eq!(code(&body).as_deref(), Some("TOO_MANY_ATTEMPTS"), "{body}");
+}
+
+fn redis_reachable() -> bool {
+    std::net::TcpStream::connect_timeout(
+        &"127.0.0.1:6379".parse().unwrap(),
+        std::time::Duration::from_secs(1),
+    )
+    .is_ok()
+}
+
+async fn two_replicas_spend_one_budget_through_redis(engine: Engine) {
+    if !redis_reachable() {
+        assert!(!in_ci(), "Redis is expected on 127.0.0.1:6379 under CI");
+        eprintln!("SKIPPED: no Redis on 127.0.0.1:6379");
+        return;
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let prefix = format!("hub-test-{}-{nanos}:", std::process::id());
+    let configure = |c: &mut api::Config| {
+        c.redis_url = Some("redis://127.0.0.1:6379".into());
+        c.redis_prefix = prefix.clone();
+        c.limits.max_cost = 20;
+        c.rate.anonymous = 20;
+        // A long window, so the test never straddles a reset.
+        c.rate.window_secs = 3600;
+    };
+    let Some(a) = TestApp::spawn_seeded_with(engine, configure).await else {
+        return;
+    };
+    let Some(b) = TestApp::spawn_seeded_with(engine, configure).await else {
+        return;
+    };
+    let client = client_from(1);
+    let mut seen = Vec::new();
+    for app in [&a, &a, &b, &b, &a] {
+        let (status, _, body) = post(app, &client, FOUR_POINTS, json!({}), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        seen.push(
+            body["extensions"]["cost"]["budget"]["remaining"]
+                .as_u64()
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        seen,
+        [16, 12, 8, 4, 0],
+        "each replica spends from the same budget"
+    );
+    let (status, headers, body) = post(&b, &client, FOUR_POINTS, json!({}), None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(headers.contains_key("retry-after"));
+}
+
+engine_tests!(
+    an_anonymous_budget_runs_out_with_429_retry_after_and_the_budget,
+    api_keys_spend_the_budget_of_their_rate_tier_and_users_their_own,
+    failed_logins_from_one_address_do_not_lock_the_user_out_elsewhere,
+    two_replicas_spend_one_budget_through_redis
+);
