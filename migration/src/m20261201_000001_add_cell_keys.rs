@@ -6,7 +6,7 @@
 //! rows always reads the same, on every surface, while nobody who does not
 //! hold the keys can tell the noise. The keys are never sent to a client.
 //!
-//! `cell_key BIGINT NOT NULL` in 1..2^31-1, drawn at random for every row:
+//! `cell_key BIGINT NOT NULL` (SQLite: INTEGER, 64-bit) in 1..2^31-1, drawn at random for every row:
 //! PostgreSQL by a volatile column default (evaluated per row, existing rows
 //! included); SQLite cannot add a column with a non-constant default, so the
 //! column defaults to 0, existing rows are filled, and a trigger draws the
@@ -37,7 +37,7 @@ impl MigrationTrait for Migration {
                 }
                 _ => {
                     db.execute_unprepared(&format!(
-                        "ALTER TABLE {table} ADD COLUMN cell_key BIGINT NOT NULL DEFAULT 0"
+                        "ALTER TABLE {table} ADD COLUMN cell_key INTEGER NOT NULL DEFAULT 0"
                     ))
                     .await?;
                     db.execute_unprepared(&format!(

@@ -20,6 +20,7 @@ use std::collections::HashSet;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
+use entities::codes::Sensitivity;
 use entities::project;
 
 /// What the caller may see: the visible projects, and those whose raw
@@ -30,6 +31,8 @@ pub struct Access {
     pub visible: Vec<i32>,
     /// Of those, the projects whose figures the caller sees unsuppressed.
     pub raw: HashSet<i32>,
+    /// Of those, the projects serving a sensitive population.
+    pub sensitive: HashSet<i32>,
 }
 
 impl Access {
@@ -40,15 +43,26 @@ impl Access {
         scope: sea_orm::Condition,
         sees_raw: impl Fn(i32) -> bool,
     ) -> Result<Self, DbErr> {
-        let visible: Vec<i32> = project::Entity::find()
+        let rows: Vec<(i32, Sensitivity)> = project::Entity::find()
             .select_only()
             .column(project::Column::Id)
+            .column(project::Column::Sensitivity)
             .filter(scope)
             .into_tuple()
             .all(db)
             .await?;
+        let visible: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
         let raw = visible.iter().copied().filter(|&id| sees_raw(id)).collect();
-        Ok(Self { visible, raw })
+        let sensitive = rows
+            .iter()
+            .filter(|(_, s)| *s == Sensitivity::Sensitive)
+            .map(|(id, _)| *id)
+            .collect();
+        Ok(Self {
+            visible,
+            raw,
+            sensitive,
+        })
     }
 
     /// Only public projects, all suppressed: what every export uses.

@@ -38,13 +38,6 @@ pub(crate) async fn access(ctx: &Context<'_>) -> ApiResult<Access> {
     }
 }
 
-/// True when the project serves a sensitive population (a loaded project).
-async fn project_sensitive(ctx: &Context<'_>, project_id: i32) -> ApiResult<bool> {
-    Ok(one(ctx, ProjectById(project_id))
-        .await?
-        .is_some_and(|p| p.sensitivity == Sensitivity::Sensitive))
-}
-
 /// A project's service counts as published: the same rule as `serviceStats`,
 /// with illustrative breakdowns shown as the reported figure.
 pub(crate) async fn published_service_counts(
@@ -53,7 +46,7 @@ pub(crate) async fn published_service_counts(
     rows: Vec<service_count::Model>,
 ) -> ApiResult<Vec<(service_count::Model, Figure)>> {
     let access = access(ctx).await?;
-    let sensitive = project_sensitive(ctx, project_id).await?;
+    let sensitive = access.sensitive.contains(&project_id);
     Ok(aggregate::reported_service_counts(
         &access,
         scope(ctx).thresholds,
@@ -71,7 +64,7 @@ pub(crate) async fn published_attendance(
     rows: &[attendance::Model],
 ) -> ApiResult<(Vec<Figure>, Figure)> {
     let access = access(ctx).await?;
-    let sensitive = project_sensitive(ctx, event.project_id).await?;
+    let sensitive = access.sensitive.contains(&event.project_id);
     Ok(aggregate::published_attendance(
         &access,
         scope(ctx).thresholds,
