@@ -90,13 +90,20 @@ impl Site {
                 );
             }
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        } else if relative.starts_with("_app/immutable/") {
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            );
         } else {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            // Scripts run as workers (the service worker) take their policy
+            // from their own response: the page's, not the API's default
+            // `default-src 'none'`, which would block every fetch they make.
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(PAGE_CSP),
+            );
+            let cache = if relative.starts_with("_app/immutable/") {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         }
         response
     }

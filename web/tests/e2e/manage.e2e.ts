@@ -63,7 +63,8 @@ describe('/manage', { timeout: 120_000 }, () => {
 		const { g, page } = await loggedIn();
 		await page.goto(`${siteUrl()}/en/manage/project/${SLUG}/event/new/`);
 		await page.waitForSelector('[data-testid=event-form]');
-		await chooseAxes(page, { check: ['Executive authority staff', 'Municipality members'], uncheck: ['General public'] });
+		// Beneficiary categories: staff and officials are counts that protect no one (published as recorded).
+		await chooseAxes(page, { check: ['Young people', 'War-affected community members'], uncheck: ['General public'] });
 		const title = `Grid training ${Date.now()}`;
 		await page.fill('#ev-titleAz', `Cədvəl təlimi ${Date.now()}`);
 		await page.fill('#ev-titleEn', title);
@@ -79,7 +80,7 @@ describe('/manage', { timeout: 120_000 }, () => {
 		await page.keyboard.press('End');
 		await page.keyboard.press('ArrowRight');
 		expect(await page.evaluate(() => document.activeElement?.id)).toBe('grid-r1-c1');
-		expect(await page.getAttribute('#grid-r1-c1', 'aria-label')).toBe('Municipality members, disability not recorded, Female, 25–59');
+		expect(await page.getAttribute('#grid-r1-c1', 'aria-label')).toBe('War-affected community members, disability not recorded, Female, 25–59');
 		expect(plain(await page.textContent('[data-testid=grid-total]'))).toBe(String(counts.reduce((a, b) => a + b)));
 		await page.locator('[data-testid=attendance-grid] input.cell').first().fill('3');
 		counts[0] = 3;
