@@ -356,31 +356,14 @@ pub(crate) async fn grouped_query(
         return read_rows(db, q, dims.len()).await;
     }
     let mut q = Sql::new(backend);
-    prelude(kind, &mut q, area);
-    q.push(" SELECT ");
-    let exprs: Vec<(String, bool)> = dims.iter().map(|d| expr(kind, *d, backend)).collect();
-    for (e, _) in &exprs {
-        q.push(e).push(", ");
-    }
+    let exprs = select_dims(&mut q, kind, dims, area);
     let whole_reports = !dims
         .iter()
         .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
     q.push(&measures(kind, access, thresholds, whole_reports, backend));
     from_where(kind, &mut q, access, area, Joins::of(dims, select));
-    for (d, value) in select {
-        let (e, _) = expr(kind, *d, backend);
-        q.push(" AND ");
-        q.eq_opt(&e, value);
-    }
-    let grouped: Vec<&str> = exprs
-        .iter()
-        .filter(|(_, constant)| !constant)
-        .map(|(e, _)| e.as_str())
-        .collect();
-    if !grouped.is_empty() {
-        q.push(" GROUP BY ").push(&grouped.join(", "));
-    }
+    filter_and_group(&mut q, kind, select, &exprs);
     read_rows(db, q, dims.len()).await
 }
 
@@ -401,12 +384,7 @@ fn per_event_query(
     let (class, value, known) = row_terms_with(kind, "1 = 0", thresholds, false, backend);
     let raw = raw_clause(kind, access);
     let mut q = Sql::new(backend);
-    prelude(kind, &mut q, area);
-    q.push(" SELECT ");
-    let exprs: Vec<(String, bool)> = dims.iter().map(|d| expr(kind, *d, backend)).collect();
-    for (e, _) in &exprs {
-        q.push(e).push(", ");
-    }
+    let exprs = select_dims(&mut q, kind, dims, area);
     q.push(&format!(
         "CAST(SUM(ag.v) AS BIGINT), \
          CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ag.u END) AS BIGINT), \
@@ -431,8 +409,37 @@ fn per_event_query(
     q.push(" GROUP BY at.event_id) ag JOIN events e ON e.id = ag.event_id");
     q.push(&Joins::of(dims, select).sql(kind));
     q.push(" WHERE 1 = 1");
+    filter_and_group(&mut q, kind, select, &exprs);
+    q
+}
+
+/// `WITH … SELECT dims, ` of a grouped query; the dimensions' SQL, each with
+/// `true` when it is a constant.
+fn select_dims(
+    q: &mut Sql,
+    kind: Kind,
+    dims: &[Dimension],
+    area: Option<i32>,
+) -> Vec<(String, bool)> {
+    prelude(kind, q, area);
+    q.push(" SELECT ");
+    let exprs: Vec<(String, bool)> = dims.iter().map(|d| expr(kind, *d, q.backend())).collect();
+    for (e, _) in &exprs {
+        q.push(e).push(", ");
+    }
+    exprs
+}
+
+/// ` AND dimension = value …` for the selection, then `GROUP BY` the
+/// dimensions that are not constants.
+fn filter_and_group(
+    q: &mut Sql,
+    kind: Kind,
+    select: &[(Dimension, Option<String>)],
+    exprs: &[(String, bool)],
+) {
     for (d, value) in select {
-        let (e, _) = expr(kind, *d, backend);
+        let (e, _) = expr(kind, *d, q.backend());
         q.push(" AND ");
         q.eq_opt(&e, value);
     }
@@ -444,7 +451,6 @@ fn per_event_query(
     if !grouped.is_empty() {
         q.push(" GROUP BY ").push(&grouped.join(", "));
     }
-    q
 }
 
 /// Reads the rows of a grouped query: `n` key columns, then the measures.
