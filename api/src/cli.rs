@@ -15,6 +15,7 @@ fn cli_actor() -> Actor {
     Actor {
         viewer: Viewer::Anonymous,
         request_id: Some("cli".into()),
+        thresholds: Default::default(),
     }
 }
 

@@ -72,6 +72,10 @@ pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
             seed::create_demo_accounts(&database.conn).await?;
         }
     }
+    let summaries = stats::summary::sync(&database.conn, &config.thresholds).await?;
+    if summaries > 0 {
+        tracing::info!(events = summaries, "per-event summaries written");
+    }
     Ok(database)
 }
 

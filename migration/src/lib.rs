@@ -14,6 +14,7 @@ mod m20261121_000004_create_governance_tables;
 mod m20261122_000001_add_illustrative_flags;
 mod m20261201_000001_add_cell_keys;
 mod m20261201_000002_add_read_path_indexes;
+mod m20261201_000003_create_event_summaries;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_add_illustrative_flags::Migration),
             Box::new(m20261201_000001_add_cell_keys::Migration),
             Box::new(m20261201_000002_add_read_path_indexes::Migration),
+            Box::new(m20261201_000003_create_event_summaries::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod crash_recovery;
 mod data_entry;
 mod dataloader_statements;
 mod demo_accounts;
+mod event_summaries;
 mod export_csv;
 mod export_iati;
 mod hardening_cache;

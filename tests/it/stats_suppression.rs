@@ -369,6 +369,8 @@ async fn a_managers_own_raw_cells_count_as_known(engine: Engine) {
     ] {
         db.execute_unprepared(&sql).await.unwrap();
     }
+    fixtures::summarise(db, ea).await;
+    fixtures::summarise(db, eb).await;
     create_user(
         &app,
         "own@undp.example",

@@ -91,7 +91,7 @@ pub async fn event(
     centre_id: Option<i32>,
     title: &str,
 ) -> i32 {
-    event::ActiveModel {
+    let id = event::ActiveModel {
         project_id: Set(project_id),
         centre_id: Set(centre_id),
         kind: Set(EventKind::Training),
@@ -105,7 +105,20 @@ pub async fn event(
     .insert(db)
     .await
     .expect("insert event")
-    .id
+    .id;
+    summarise(db, id).await;
+    id
+}
+
+/// Rewrites an event's per-event summary, as the API's writes do.
+pub async fn summarise(db: &DatabaseConnection, event_id: i32) {
+    api::stats::summary::refresh(
+        db,
+        &api::disclosure::Thresholds::default(),
+        api::stats::summary::Scope::Events(&[event_id]),
+    )
+    .await
+    .expect("refresh the event's summary");
 }
 
 /// Records attendance of an event in one cell.
@@ -122,6 +135,7 @@ pub async fn attendance(db: &DatabaseConnection, event_id: i32, sex: Sex, count:
     .insert(db)
     .await
     .expect("insert attendance");
+    summarise(db, event_id).await;
 }
 
 /// Inserts a completed road work of a project in an area and returns its id.

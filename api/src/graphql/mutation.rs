@@ -39,6 +39,7 @@ fn actor(ctx: &Context<'_>) -> Actor {
     Actor {
         viewer: s.viewer.clone(),
         request_id: s.request_id.clone(),
+        thresholds: s.thresholds,
     }
 }
 

@@ -45,6 +45,9 @@ pub async fn seed_demo(
     };
     demo::load(&mut seeder, progress).await?;
     let report = seeder.report;
+    // The per-event summaries of the loaded events (`api serve` rewrites
+    // them if it runs with other thresholds).
+    crate::stats::summary::sync(&txn, &crate::disclosure::Thresholds::default()).await?;
     if report.inserted > 0 {
         // The data version (`crate::data_version`) moves with the seed too.
         use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, Set};

@@ -114,6 +114,9 @@ pub async fn seed_synthetic(
             .await?;
         }
     }
+    // The per-event summaries, in one statement over the loaded cells
+    // (`api serve` rewrites them if it runs with other thresholds).
+    crate::stats::summary::sync(&txn, &crate::disclosure::Thresholds::default()).await?;
     txn.commit().await?;
     let load_time = started.elapsed();
 
@@ -122,7 +125,8 @@ pub async fn seed_synthetic(
         DatabaseBackend::Postgres => {
             // VACUUM also sets the visibility map, so index-only scans work
             // as they would under autovacuum.
-            let tables: Vec<&str> = load.tables.iter().map(|(t, _)| *t).collect();
+            let mut tables: Vec<&str> = load.tables.iter().map(|(t, _)| *t).collect();
+            tables.push("event_summaries");
             db.execute_unprepared(&format!("VACUUM (ANALYZE) {}", tables.join(", ")))
                 .await?;
         }

@@ -12,6 +12,7 @@ use entities::{attendance, event};
 
 use super::events::{bump_event, editable_event};
 use super::*;
+use crate::stats::summary::{self, Scope};
 
 /// One cell of an attendance grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +175,7 @@ pub async fn record_attendance<C: ConnectionTrait>(
     check(errors)?;
     ensure_unlocked(db, project.id, before.start_date, &["eventId"]).await?;
     let old = replace_grid(db, before.id, cells).await?;
+    summary::refresh(db, &actor.thresholds, Scope::Events(&[before.id])).await?;
     let change = event::ActiveModel {
         version: Set(before.version + 1),
         ..Default::default()
@@ -236,6 +238,7 @@ pub async fn add_attendance<C: ConnectionTrait>(
             .exec_without_returning(db)
             .await?;
     }
+    summary::refresh(db, &actor.thresholds, Scope::Events(&[before.id])).await?;
     event::Entity::update_many()
         .col_expr(
             event::Column::Version,

@@ -18,6 +18,7 @@ use super::attendance::{
 };
 use super::*;
 use crate::search::search_key;
+use crate::stats::summary::{self, Scope};
 
 /// A new event, optionally with its attendance.
 #[derive(Debug, Clone)]
@@ -227,6 +228,7 @@ pub async fn create<C: ConnectionTrait>(
         })?;
     }
     insert_cells(db, created.id, cells).await?;
+    summary::refresh(db, &actor.thresholds, Scope::Events(&[created.id])).await?;
     let after = serde_json::json!({ "event": created, "attendance": cells });
     audit(
         db,
@@ -353,6 +355,7 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(cells) = grid {
         // Same transaction, same version bump: the edit and its grid land together.
         let old = replace_grid(db, before.id, cells).await?;
+        summary::refresh(db, &actor.thresholds, Scope::Events(&[before.id])).await?;
         audit_grid(db, actor, before.id, &old, cells).await?;
     }
     Ok(Outcome::changed(before.id))

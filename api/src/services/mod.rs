@@ -160,6 +160,9 @@ pub struct Actor {
     pub viewer: Viewer,
     /// Request id from `x-request-id`.
     pub request_id: Option<String>,
+    /// The small-cell thresholds in force: the per-event summaries a write
+    /// refreshes are computed with them ([`crate::stats::summary`]).
+    pub thresholds: crate::disclosure::Thresholds,
 }
 
 impl Actor {

@@ -35,8 +35,17 @@ impl Kind {
     }
 }
 
-/// SQL of a dimension; `true` beside a constant (not grouped by).
-pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> (String, bool) {
+/// SQL of a dimension: what is selected (text on both engines), what is
+/// grouped by (`None`: a constant), and for ids the integer column itself,
+/// which groups and filters by its index rather than by a text expression
+/// whose number of distinct values the planner cannot estimate.
+pub(crate) struct DimSql {
+    pub(crate) select: String,
+    pub(crate) group: Option<String>,
+    pub(crate) id: Option<&'static str>,
+}
+
+pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> DimSql {
     use Dimension::*;
     let period = |part: fn(DatabaseBackend, &str) -> String| match kind {
         Kind::Participants => sql::period_part(
@@ -47,18 +56,31 @@ pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> (Strin
         ),
         Kind::Services => sql::period_part(backend, part, "sc.period_start", "sc.period_end"),
     };
-    let constant = |text: &str| (text.to_string(), true);
-    let grouped = |text: String| (text, false);
+    let constant = |text: &str| DimSql {
+        select: text.to_string(),
+        group: None,
+        id: None,
+    };
+    let grouped = |text: String| DimSql {
+        select: text.clone(),
+        group: Some(text),
+        id: None,
+    };
+    let id = |column: &'static str| DimSql {
+        select: text_of(column),
+        group: Some(column.to_string()),
+        id: Some(column),
+    };
     match (kind, d) {
         (_, Month) => grouped(period(sql::month)),
         (_, Quarter) => grouped(period(sql::quarter)),
         (_, Year) => grouped(period(sql::year)),
-        (_, Organisation) => grouped(text_of("po.organisation_id")),
+        (_, Organisation) => id("po.organisation_id"),
         (Kind::Participants, d) => match d {
-            Event => grouped(text_of("e.id")),
-            Project => grouped(text_of("e.project_id")),
-            Centre => grouped(text_of("e.centre_id")),
-            District => grouped(text_of("ed.district_id")),
+            Event => id("e.id"),
+            Project => id("e.project_id"),
+            Centre => id("e.centre_id"),
+            District => id("ed.district_id"),
             EventKind => grouped("e.kind".into()),
             Sex => grouped("at.sex".into()),
             AgeBand => grouped("at.age_band".into()),
@@ -68,9 +90,9 @@ pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> (Strin
             _ => constant("NULL"),
         },
         (Kind::Services, d) => match d {
-            Project => grouped(text_of("sc.project_id")),
-            Centre => grouped(text_of("sc.centre_id")),
-            District => grouped(text_of("cd.district_id")),
+            Project => id("sc.project_id"),
+            Centre => id("sc.centre_id"),
+            District => id("cd.district_id"),
             SupportType => grouped("sc.support_type".into()),
             Channel => grouped("sc.channel".into()),
             Stage => grouped("sc.stage".into()),
@@ -106,7 +128,7 @@ impl Joins {
     fn sql(self, kind: Kind) -> String {
         let (district, org) = match kind {
             Kind::Participants => (
-                " LEFT JOIN event_district ed ON ed.event_id = e.id",
+                " LEFT JOIN event_summaries ed ON ed.event_id = e.id",
                 " LEFT JOIN project_org po ON po.project_id = e.project_id",
             ),
             Kind::Services => (
@@ -139,15 +161,8 @@ pub(crate) fn from_where(
                  JOIN projects p ON p.id = e.project_id",
             );
             q.push(&joins.sql(kind));
-            q.push(" WHERE e.status <> 'cancelled' AND ");
-            q.in_ids("e.project_id", &access.visible);
-            if area.is_some() {
-                // Statistics place events the same way for every viewer, so a
-                // published figure reads the same whoever asks.
-                q.push(" AND e.id IN (")
-                    .push(&places::events_in_area_tree(true))
-                    .push(")");
-            }
+            q.push(" WHERE ");
+            counted_events(q, access, area);
         }
         Kind::Services => {
             q.push(
@@ -166,10 +181,17 @@ pub(crate) fn from_where(
     }
 }
 
-pub(crate) fn prelude(kind: Kind, q: &mut Sql, area: Option<i32>) {
-    q.push(&sql::prelude(area));
-    if kind == Kind::Participants {
-        q.push(sql::EVENT_DISTRICT_CTE);
+/// The events whose participants are counted: not cancelled, of a visible
+/// project, in the area tree if one is given (`events e`).
+fn counted_events(q: &mut Sql, access: &Access, area: Option<i32>) {
+    q.push("e.status <> 'cancelled' AND ");
+    q.in_ids("e.project_id", &access.visible);
+    if area.is_some() {
+        // Statistics place events the same way for every viewer, so a
+        // published figure reads the same whoever asks.
+        q.push(" AND e.id IN (")
+            .push(&places::events_in_area_tree(true))
+            .push(")");
     }
 }
 
@@ -217,7 +239,7 @@ fn raw_clause(kind: Kind, access: &Access) -> String {
     }
 }
 
-fn row_terms_with(
+pub(crate) fn row_terms_with(
     kind: Kind,
     raw: &str,
     thresholds: &Thresholds,
@@ -352,7 +374,7 @@ pub(crate) async fn grouped_query(
             .chain(select.iter().map(|(d, _)| d))
             .any(cell_level)
     {
-        let q = per_event_query(backend, access, thresholds, dims, select, area);
+        let q = per_event_query(backend, access, dims, select, area);
         return read_rows(db, q, dims.len()).await;
     }
     let mut q = Sql::new(backend);
@@ -368,86 +390,84 @@ pub(crate) async fn grouped_query(
 }
 
 /// Participants grouped by event-level dimensions only (project, district,
-/// month…): the attendance cells are summed per event first (a million cells
-/// become one row per event), with the unknown part, classes and key sums
-/// that publication needs; the viewer's raw projects are applied per event.
-/// Publishes the same figures as the cell-level query, faster.
+/// month…): read from the per-event summaries ([`super::summary`]), one row
+/// per event instead of every attendance cell, with the unknown part,
+/// classes and key sums that publication needs; the viewer's raw projects
+/// are applied per event. Publishes the same figures as the cell-level
+/// query, faster.
 fn per_event_query(
     backend: DatabaseBackend,
     access: &Access,
-    thresholds: &Thresholds,
     dims: &[Dimension],
     select: &[(Dimension, Option<String>)],
     area: Option<i32>,
 ) -> Sql {
     let kind = Kind::Participants;
-    let (class, value, known) = row_terms_with(kind, "1 = 0", thresholds, false, backend);
     let raw = raw_clause(kind, access);
     let mut q = Sql::new(backend);
     let exprs = select_dims(&mut q, kind, dims, area);
     q.push(&format!(
-        "CAST(SUM(ag.v) AS BIGINT), \
-         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ag.u END) AS BIGINT), \
-         MAX(ag.c), MAX(CASE WHEN {raw} THEN -1 ELSE ag.uc END), \
-         CAST(SUM(ag.k) % {KEY_MODULUS} AS BIGINT), MAX(ag.il), CAST(COALESCE(SUM(ag.n), 0) AS BIGINT) \
-         FROM (SELECT at.event_id, SUM({value}) AS v, \
-           SUM(CASE WHEN {known} THEN 0 ELSE {value} END) AS u, \
-           MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END) AS c, \
-           MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END) AS uc, \
-           SUM(at.cell_key) AS k, MAX(CASE WHEN at.illustrative THEN 1 ELSE 0 END) AS il, \
-           COUNT(*) AS n \
-           FROM attendance at JOIN events e ON e.id = at.event_id \
-           JOIN projects p ON p.id = e.project_id \
-           WHERE e.status <> 'cancelled' AND "
+        "CAST(SUM(ed.total) AS BIGINT), \
+         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.unknown END) AS BIGINT), \
+         MAX(ed.class_rank), MAX(CASE WHEN {raw} THEN -1 ELSE ed.unknown_class_rank END), \
+         CAST(SUM(ed.key_sum) % {KEY_MODULUS} AS BIGINT), \
+         MAX(CASE WHEN ed.illustrative THEN 1 ELSE 0 END), CAST(COALESCE(SUM(ed.cells), 0) AS BIGINT) \
+         FROM event_summaries ed JOIN events e ON e.id = ed.event_id \
+         JOIN projects p ON p.id = e.project_id"
     ));
-    q.in_ids("e.project_id", &access.visible);
-    if area.is_some() {
-        q.push(" AND e.id IN (")
-            .push(&places::events_in_area_tree(true))
-            .push(")");
-    }
-    q.push(" GROUP BY at.event_id) ag JOIN events e ON e.id = ag.event_id");
-    q.push(&Joins::of(dims, select).sql(kind));
-    q.push(" WHERE 1 = 1");
+    // The summary is the district join already.
+    let joins = Joins {
+        district: false,
+        ..Joins::of(dims, select)
+    };
+    q.push(&joins.sql(kind));
+    q.push(" WHERE ed.cells > 0 AND ");
+    counted_events(&mut q, access, area);
     filter_and_group(&mut q, kind, select, &exprs);
     q
 }
 
-/// `WITH … SELECT dims, ` of a grouped query; the dimensions' SQL, each with
-/// `true` when it is a constant.
-fn select_dims(
-    q: &mut Sql,
-    kind: Kind,
-    dims: &[Dimension],
-    area: Option<i32>,
-) -> Vec<(String, bool)> {
-    prelude(kind, q, area);
+/// `WITH … SELECT dims, ` of a grouped query; the dimensions' SQL.
+fn select_dims(q: &mut Sql, kind: Kind, dims: &[Dimension], area: Option<i32>) -> Vec<DimSql> {
+    q.push(&sql::prelude(area));
     q.push(" SELECT ");
-    let exprs: Vec<(String, bool)> = dims.iter().map(|d| expr(kind, *d, q.backend())).collect();
-    for (e, _) in &exprs {
-        q.push(e).push(", ");
+    let exprs: Vec<DimSql> = dims.iter().map(|d| expr(kind, *d, q.backend())).collect();
+    for e in &exprs {
+        q.push(&e.select).push(", ");
     }
     exprs
 }
 
-/// ` AND dimension = value …` for the selection, then `GROUP BY` the
-/// dimensions that are not constants.
+/// ` AND dimension = value …` for the selection (ids compared as integers:
+/// a value that is no id selects nothing), then `GROUP BY` the dimensions
+/// that are not constants.
 fn filter_and_group(
     q: &mut Sql,
     kind: Kind,
     select: &[(Dimension, Option<String>)],
-    exprs: &[(String, bool)],
+    exprs: &[DimSql],
 ) {
     for (d, value) in select {
-        let (e, _) = expr(kind, *d, q.backend());
+        let e = expr(kind, *d, q.backend());
         q.push(" AND ");
-        q.eq_opt(&e, value);
+        match (e.id, value) {
+            (Some(column), Some(v)) => match v.parse::<i32>() {
+                Ok(id) => {
+                    q.push(column).push(" = ").param(id);
+                }
+                Err(_) => {
+                    q.push("1 = 0");
+                }
+            },
+            (Some(column), None) => {
+                q.push(column).push(" IS NULL");
+            }
+            (None, _) => {
+                q.eq_opt(&e.select, value);
+            }
+        }
     }
-    let grouped: Vec<&str> = exprs
-        .iter()
-        .filter(|(_, constant)| !constant)
-        .map(|(e, _)| e.as_str())
-        .collect();
+    let grouped: Vec<&str> = exprs.iter().filter_map(|e| e.group.as_deref()).collect();
     if !grouped.is_empty() {
         q.push(" GROUP BY ").push(&grouped.join(", "));
     }

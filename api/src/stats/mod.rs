@@ -3,8 +3,10 @@
 //! and know nothing of GraphQL; the API and the exports call them alike.
 //!
 //! - [`aggregate`]: participants (attendance) and service counts grouped by
-//!   any set of dimensions, with suppression decided once per cube for every
-//!   grouping of the same data (see [`crate::disclosure::lattice`]);
+//!   any set of dimensions, published by the cell key method of
+//!   [`crate::disclosure`];
+//! - [`summary`]: the per-event summaries those read when they group by
+//!   event-level dimensions (and each event's stored district);
 //! - [`facilities`]: centres and infrastructure works counted by status and kind;
 //! - [`progress`]: indicators against their targets, entered or derived;
 //! - [`labels`]: names of code values in Azerbaijani and English.
@@ -15,6 +17,7 @@ pub mod facilities;
 pub mod labels;
 pub mod progress;
 pub mod sql;
+pub mod summary;
 
 use std::collections::HashSet;
 

@@ -157,17 +157,6 @@ pub fn prelude(tree_root: Option<i32>) -> String {
     text
 }
 
-/// The district of an event: its centre's district, else the one district
-/// all its areas lie in; NULL when they lie in several or none is known.
-pub const EVENT_DISTRICT_CTE: &str = ", event_district(event_id, district_id) AS (\
-     SELECT e.id, COALESCE(cd.district_id, \
-       CASE WHEN MIN(ad.district_id) = MAX(ad.district_id) THEN MIN(ad.district_id) END) \
-     FROM events e LEFT JOIN centres c ON c.id = e.centre_id \
-     LEFT JOIN area_district cd ON cd.area_id = c.area_id \
-     LEFT JOIN event_areas ea ON ea.event_id = e.id \
-     LEFT JOIN area_district ad ON ad.area_id = ea.area_id \
-     GROUP BY e.id, cd.district_id)";
-
 /// Reads column `i` as optional text.
 pub fn text_at(row: &QueryResult, i: usize) -> Result<Option<String>, DbErr> {
     row.try_get_by_index::<Option<String>>(i)

@@ -1,0 +1,184 @@
+//! The per-event summaries (`event_summaries`): one row per event with its
+//! stored district and what publication needs of its attendance (total, the
+//! part a viewer without raw access does not know, class ranks, key sum), so
+//! statistics grouped by event-level dimensions read one row per event, and
+//! no query derives each event's district from the area tree per request.
+//!
+//! A summary is a pure function of the event, its project's class, its
+//! areas, its centre's area, its attendance cells and the small-cell
+//! thresholds. Every write that changes one of those refreshes the event's
+//! row in its own transaction ([`refresh`]); [`sync`] runs at start and after
+//! bulk loads and rewrites the rows that are missing or were written under
+//! other thresholds; [`verify`] compares every row with a fresh computation
+//! (the tests run it after each kind of write). The unknown part is computed
+//! with the rule of [`super::aggregate_sql`], the one rule of the cell-level
+//! query, so both paths publish the same figures.
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+
+use entities::codes::Sensitivity;
+
+use super::aggregate_sql::{Kind, row_terms_with};
+use super::sql::{self, int_at};
+use crate::disclosure::Thresholds;
+
+/// Which events to refresh.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// These events.
+    Events(&'a [i32]),
+    /// The events of this centre (its area moved).
+    Centre(i32),
+    /// Every event.
+    All,
+}
+
+/// The threshold of an event's class, as SQL over `projects p`.
+fn threshold_sql(t: &Thresholds) -> String {
+    format!(
+        "(CASE WHEN p.sensitivity = 'sensitive' THEN {} ELSE {} END)",
+        t.of(Sensitivity::Sensitive),
+        t.of(Sensitivity::Ordinary)
+    )
+}
+
+/// `SELECT` of the summary columns of the events matching `filter` (a
+/// condition on `events e`), after the prelude that places areas in districts.
+fn summary_select(backend: DatabaseBackend, thresholds: &Thresholds, filter: &str) -> String {
+    let (class, value, known) =
+        row_terms_with(Kind::Participants, "1 = 0", thresholds, false, backend);
+    format!(
+        "{prelude} SELECT e.id, \
+           COALESCE((SELECT cd.district_id FROM centres c JOIN area_district cd ON cd.area_id = c.area_id \
+                     WHERE c.id = e.centre_id), \
+                    (SELECT CASE WHEN MIN(ad.district_id) = MAX(ad.district_id) THEN MIN(ad.district_id) END \
+                     FROM event_areas ea JOIN area_district ad ON ad.area_id = ea.area_id \
+                     WHERE ea.event_id = e.id)), \
+           CAST(COALESCE(SUM({value}), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {value} END), 0) AS BIGINT), \
+           COALESCE(MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), -1), \
+           COALESCE(MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END), -1), \
+           CAST(COALESCE(SUM(at.cell_key), 0) AS BIGINT), \
+           COALESCE(MAX(CASE WHEN at.illustrative THEN 1 ELSE 0 END), 0) = 1, \
+           COUNT(at.id), {threshold} \
+         FROM events e JOIN projects p ON p.id = e.project_id \
+         LEFT JOIN attendance at ON at.event_id = e.id \
+         WHERE {filter} GROUP BY e.id, e.centre_id, p.sensitivity",
+        prelude = sql::prelude(None),
+        threshold = threshold_sql(thresholds),
+    )
+}
+
+const COLUMNS: &str = "event_id, district_id, total, unknown, class_rank, unknown_class_rank, \
+                       key_sum, illustrative, cells, threshold";
+
+fn scope_filter(scope: Scope<'_>) -> String {
+    match scope {
+        // Ids are i32s written as numbers: nothing a client types.
+        Scope::Events(ids) => {
+            let ids: Vec<String> = ids.iter().map(i32::to_string).collect();
+            format!("e.id IN ({})", ids.join(", "))
+        }
+        Scope::Centre(id) => format!("e.centre_id = {id}"),
+        Scope::All => "1 = 1".to_string(),
+    }
+}
+
+async fn execute(db: &impl ConnectionTrait, text: String) -> Result<u64, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    Ok(db
+        .execute_raw(Statement::from_string(backend, text))
+        .await?
+        .rows_affected())
+}
+
+/// Rewrites the summaries of the events in `scope`, in the caller's
+/// transaction. Returns the number of rows written.
+pub async fn refresh(
+    db: &impl ConnectionTrait,
+    thresholds: &Thresholds,
+    scope: Scope<'_>,
+) -> Result<u64, sea_orm::DbErr> {
+    if matches!(scope, Scope::Events([])) {
+        return Ok(0);
+    }
+    let filter = scope_filter(scope);
+    execute(
+        db,
+        format!(
+            "DELETE FROM event_summaries WHERE event_id IN (SELECT e.id FROM events e WHERE {filter})"
+        ),
+    )
+    .await?;
+    let backend = db.get_database_backend();
+    execute(db, insert(backend, thresholds, &filter)).await
+}
+
+fn insert(backend: DatabaseBackend, thresholds: &Thresholds, filter: &str) -> String {
+    // `WITH … INSERT … SELECT` is the form both engines accept.
+    let select = summary_select(backend, thresholds, filter);
+    let (with, body) = select
+        .split_once(" SELECT e.id,")
+        .expect("the summary select starts with its prelude");
+    format!("{with} INSERT INTO event_summaries ({COLUMNS}) SELECT e.id,{body}")
+}
+
+/// Writes the summaries that are missing or were computed under other
+/// thresholds than `thresholds` (a changed setting, a bulk load, a database
+/// written by an older version). Returns the number of rows written.
+pub async fn sync(
+    db: &impl ConnectionTrait,
+    thresholds: &Thresholds,
+) -> Result<u64, sea_orm::DbErr> {
+    execute(
+        db,
+        format!(
+            "DELETE FROM event_summaries WHERE event_id IN (SELECT s.event_id FROM event_summaries s \
+             JOIN events e ON e.id = s.event_id JOIN projects p ON p.id = e.project_id \
+             WHERE s.threshold <> {})",
+            threshold_sql(thresholds)
+        ),
+    )
+    .await?;
+    let backend = db.get_database_backend();
+    execute(
+        db,
+        insert(
+            backend,
+            thresholds,
+            "e.id NOT IN (SELECT event_id FROM event_summaries)",
+        ),
+    )
+    .await
+}
+
+/// The events whose stored summary differs from a fresh computation (or is
+/// missing, or exists for no event): empty when the summaries are current.
+pub async fn verify(
+    db: &impl ConnectionTrait,
+    thresholds: &Thresholds,
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let select = summary_select(backend, thresholds, "1 = 1");
+    let (with, body) = select
+        .split_once(" SELECT e.id,")
+        .expect("the summary select starts with its prelude");
+    let same = |c: &str| match backend {
+        DatabaseBackend::Postgres => format!("f.{c} IS NOT DISTINCT FROM s.{c}"),
+        _ => format!("f.{c} IS s.{c}"),
+    };
+    let columns: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
+    let all_same: Vec<String> = columns[1..].iter().map(|c| same(c)).collect();
+    let text = format!(
+        "{with}, fresh({COLUMNS}) AS (SELECT e.id,{body}) \
+         SELECT f.event_id FROM fresh f LEFT JOIN event_summaries s ON s.event_id = f.event_id \
+         WHERE s.event_id IS NULL OR NOT ({}) \
+         UNION SELECT s.event_id FROM event_summaries s WHERE s.event_id NOT IN (SELECT event_id FROM fresh) \
+         ORDER BY 1",
+        all_same.join(" AND ")
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, text))
+        .await?;
+    rows.iter().map(|r| int_at(r, 0)).collect()
+}
