@@ -108,7 +108,8 @@ impl Db {
 ///
 /// SQLite gets WAL, `synchronous=FULL`, a 5 s busy timeout and foreign keys;
 /// a missing file (and its directory) is created. PostgreSQL connections are
-/// not pinged before every acquire (that doubled latency of short reads).
+/// not pinged before every acquire (that doubled latency of short reads) and
+/// run with `jit = off`.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
@@ -131,7 +132,12 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
                     .foreign_keys(true)
             });
     } else {
-        opts.max_connections(max_connections.max(1));
+        // JIT compilation is for long analytical queries: PostgreSQL starts it
+        // on the estimated cost, and a statistics query whose estimate is
+        // inflated by a correlated subquery spent 1.9 s compiling to run for
+        // 10 ms (issue 12). Every statement of this API is short.
+        opts.max_connections(max_connections.max(1))
+            .map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
     }
     let mut conn = Database::connect(opts).await?;
     let statements = StatementCounter::default();

@@ -284,7 +284,11 @@ pub(crate) fn row_terms_with(
             DatabaseBackend::Postgres => format!("r.{col} IS NOT DISTINCT FROM sc.{col}"),
             _ => format!("r.{col} IS sc.{col}"),
         };
-        let report: Vec<String> = REPORT_COLUMNS.iter().map(|c| same(c)).collect();
+        // `project_id` is never null: compared with `=`, the lookup index
+        // (`ix_service_counts_lookup`) finds the report's cells.
+        let report: Vec<String> = std::iter::once("r.project_id = sc.project_id".to_string())
+            .chain(REPORT_COLUMNS[1..].iter().map(|c| same(c)))
+            .collect();
         known.push_str(&format!(
             // CASE: the report's sum is looked up for illustrative cells only.
             " OR (CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
