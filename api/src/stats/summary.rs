@@ -141,15 +141,18 @@ pub async fn sync(
     )
     .await?;
     let backend = db.get_database_backend();
-    execute(
-        db,
-        insert(
+    let missing = "NOT EXISTS (SELECT 1 FROM event_summaries s WHERE s.event_id = e.id)";
+    // The check reads the two keys only; the insert would aggregate.
+    let any = db
+        .query_one_raw(Statement::from_string(
             backend,
-            thresholds,
-            "e.id NOT IN (SELECT event_id FROM event_summaries)",
-        ),
-    )
-    .await
+            format!("SELECT e.id FROM events e WHERE {missing} LIMIT 1"),
+        ))
+        .await?;
+    if any.is_none() {
+        return Ok(0);
+    }
+    execute(db, insert(backend, thresholds, missing)).await
 }
 
 /// The events whose stored summary differs from a fresh computation (or is
