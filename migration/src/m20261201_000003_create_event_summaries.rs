@@ -9,6 +9,10 @@
 //! change them (`api::stats::summary`), and checks them at start. Columns:
 //! - `district_id`: the event's centre's district, else the one district all
 //!   its areas lie in (NULL when several or none);
+//! - `month`, `quarter`, `year`: `YYYY-MM`, `YYYY-Qn`, `YYYY` of the event
+//!   when it lies within one (NULL when it spans several or has no date), so
+//!   grouping by them reads stored keys with planner statistics instead of a
+//!   date expression per row;
 //! - `total`: participants; `unknown`: the part a viewer without raw access
 //!   does not know (the disclosure rule, computed with `threshold`, the
 //!   small-cell threshold of the event's class when the row was written);
@@ -39,6 +43,9 @@ impl MigrationTrait for Migration {
             "CREATE TABLE event_summaries (\
                event_id INTEGER NOT NULL PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE, \
                district_id INTEGER NULL REFERENCES areas (id), \
+               month TEXT NULL, \
+               quarter TEXT NULL, \
+               year TEXT NULL, \
                total {big} NOT NULL, \
                unknown {big} NOT NULL, \
                class_rank INTEGER NOT NULL, \

@@ -202,6 +202,25 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
     assert_eq!(stale(&app).await, Vec::<i64>::new(), "after updateEvent");
     districts_agree(&app, &admin).await;
 
+    // updateEvent moving the dates only: the stored month follows.
+    let before_move = october(&app, &admin).await;
+    let moved = as_user(
+        &app,
+        &token,
+        "mutation($k: String!, $input: UpdateEventInput!) { updateEvent(idempotencyKey: $k, input: $input) {
+            userErrors { field code message } event { version } } }",
+        json!({ "k": "s-4b", "input": { "id": id, "version": version,
+            "startDate": "2031-10-05", "endDate": "2031-10-06" } }),
+    )
+    .await;
+    let version = ok(&moved, "updateEvent")["event"]["version"].clone();
+    assert_eq!(
+        stale(&app).await,
+        Vec::<i64>::new(),
+        "after moving the dates"
+    );
+    assert_eq!(october(&app, &admin).await, before_move + 8);
+
     // A cancelled event keeps its summary and is no longer counted.
     let before_cancel = districts_total(&app, &admin).await;
     let cancel = as_user(
@@ -216,6 +235,18 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
     assert_eq!(stale(&app).await, Vec::<i64>::new(), "after cancelEvent");
     assert_eq!(districts_total(&app, &admin).await, before_cancel - 8);
     districts_agree(&app, &admin).await;
+}
+
+/// Participants in October 2031, as an admin reads them (per-event path).
+async fn october(app: &tests::TestApp, admin: &str) -> i64 {
+    let q = r#"{ participantStats(groupBy: [MONTH], filter: { month: "2031-10" }) { rows { value } } }"#;
+    let resp = as_user(app, admin, q, json!({})).await;
+    resp["data"]["participantStats"]["rows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{resp}"))
+        .iter()
+        .map(|r| r["value"].as_i64().unwrap())
+        .sum()
 }
 
 async fn districts_total(app: &tests::TestApp, token: &str) -> i64 {

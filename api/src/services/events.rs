@@ -355,9 +355,10 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(cells) = grid {
         // Same transaction, same version bump: the edit and its grid land together.
         let old = replace_grid(db, before.id, cells).await?;
-        summary::refresh(db, &actor.thresholds, Scope::Events(&[before.id])).await?;
         audit_grid(db, actor, before.id, &old, cells).await?;
     }
+    // Its dates (the stored month, quarter, year) or its grid may have moved.
+    summary::refresh(db, &actor.thresholds, Scope::Events(&[before.id])).await?;
     Ok(Outcome::changed(before.id))
 }
 

@@ -48,12 +48,7 @@ pub(crate) struct DimSql {
 pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> DimSql {
     use Dimension::*;
     let period = |part: fn(DatabaseBackend, &str) -> String| match kind {
-        Kind::Participants => sql::period_part(
-            backend,
-            part,
-            "e.start_date",
-            "COALESCE(e.end_date, e.start_date)",
-        ),
+        Kind::Participants => super::summary::event_period(backend, part),
         Kind::Services => sql::period_part(backend, part, "sc.period_start", "sc.period_end"),
     };
     let constant = |text: &str| DimSql {
@@ -103,6 +98,27 @@ pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> DimSql
             Category => grouped("sc.category".into()),
             _ => constant("NULL"),
         },
+    }
+}
+
+/// [`expr`], with an event's month, quarter and year read from its stored
+/// summary (`ed`) when `summaries`: the same values, without a date
+/// expression per row.
+fn dim_sql(kind: Kind, d: Dimension, backend: DatabaseBackend, summaries: bool) -> DimSql {
+    let stored = match d {
+        Dimension::Month => "ed.month",
+        Dimension::Quarter => "ed.quarter",
+        Dimension::Year => "ed.year",
+        _ => return expr(kind, d, backend),
+    };
+    if summaries && kind == Kind::Participants {
+        DimSql {
+            select: stored.to_string(),
+            group: Some(stored.to_string()),
+            id: None,
+        }
+    } else {
+        expr(kind, d, backend)
     }
 }
 
@@ -382,14 +398,14 @@ pub(crate) async fn grouped_query(
         return read_rows(db, q, dims.len()).await;
     }
     let mut q = Sql::new(backend);
-    let exprs = select_dims(&mut q, kind, dims, area);
+    let exprs = select_dims(&mut q, kind, dims, area, false);
     let whole_reports = !dims
         .iter()
         .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
     q.push(&measures(kind, access, thresholds, whole_reports, backend));
     from_where(kind, &mut q, access, area, Joins::of(dims, select));
-    filter_and_group(&mut q, kind, select, &exprs);
+    filter_and_group(&mut q, kind, select, &exprs, false);
     read_rows(db, q, dims.len()).await
 }
 
@@ -409,7 +425,7 @@ fn per_event_query(
     let kind = Kind::Participants;
     let raw = raw_clause(kind, access);
     let mut q = Sql::new(backend);
-    let exprs = select_dims(&mut q, kind, dims, area);
+    let exprs = select_dims(&mut q, kind, dims, area, true);
     q.push(&format!(
         "CAST(SUM(ed.total) AS BIGINT), \
          CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.unknown END) AS BIGINT), \
@@ -427,15 +443,25 @@ fn per_event_query(
     q.push(&joins.sql(kind));
     q.push(" WHERE ed.cells > 0 AND ");
     counted_events(&mut q, access, area);
-    filter_and_group(&mut q, kind, select, &exprs);
+    filter_and_group(&mut q, kind, select, &exprs, true);
     q
 }
 
 /// `WITH … SELECT dims, ` of a grouped query; the dimensions' SQL.
-fn select_dims(q: &mut Sql, kind: Kind, dims: &[Dimension], area: Option<i32>) -> Vec<DimSql> {
+/// With `summaries`, the periods of events are the stored ones (`ed`).
+fn select_dims(
+    q: &mut Sql,
+    kind: Kind,
+    dims: &[Dimension],
+    area: Option<i32>,
+    summaries: bool,
+) -> Vec<DimSql> {
     q.push(&sql::prelude(area));
     q.push(" SELECT ");
-    let exprs: Vec<DimSql> = dims.iter().map(|d| expr(kind, *d, q.backend())).collect();
+    let exprs: Vec<DimSql> = dims
+        .iter()
+        .map(|d| dim_sql(kind, *d, q.backend(), summaries))
+        .collect();
     for e in &exprs {
         q.push(&e.select).push(", ");
     }
@@ -450,9 +476,10 @@ fn filter_and_group(
     kind: Kind,
     select: &[(Dimension, Option<String>)],
     exprs: &[DimSql],
+    summaries: bool,
 ) {
     for (d, value) in select {
-        let e = expr(kind, *d, q.backend());
+        let e = dim_sql(kind, *d, q.backend(), summaries);
         q.push(" AND ");
         match (e.id, value) {
             (Some(column), Some(v)) => match v.parse::<i32>() {

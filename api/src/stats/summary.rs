@@ -4,8 +4,8 @@
 //! statistics grouped by event-level dimensions read one row per event, and
 //! no query derives each event's district from the area tree per request.
 //!
-//! A summary is a pure function of the event, its project's class, its
-//! areas, its centre's area, its attendance cells and the small-cell
+//! A summary is a pure function of the event (its dates), its project's
+//! class, its areas, its centre's area, its attendance cells and the small-cell
 //! thresholds. Every write that changes one of those refreshes the event's
 //! row in its own transaction ([`refresh`]); [`sync`] runs at start and after
 //! bulk loads and rewrites the rows that are missing or were written under
@@ -54,6 +54,7 @@ fn summary_select(backend: DatabaseBackend, thresholds: &Thresholds, filter: &st
                     (SELECT CASE WHEN MIN(ad.district_id) = MAX(ad.district_id) THEN MIN(ad.district_id) END \
                      FROM event_areas ea JOIN area_district ad ON ad.area_id = ea.area_id \
                      WHERE ea.event_id = e.id)), \
+           {month}, {quarter}, {year}, \
            CAST(COALESCE(SUM({value}), 0) AS BIGINT), \
            CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {value} END), 0) AS BIGINT), \
            COALESCE(MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), -1), \
@@ -63,13 +64,29 @@ fn summary_select(backend: DatabaseBackend, thresholds: &Thresholds, filter: &st
            COUNT(at.id), {threshold} \
          FROM events e JOIN projects p ON p.id = e.project_id \
          LEFT JOIN attendance at ON at.event_id = e.id \
-         WHERE {filter} GROUP BY e.id, e.centre_id, p.sensitivity",
+         WHERE {filter} GROUP BY e.id, e.centre_id, e.start_date, e.end_date, p.sensitivity",
         prelude = sql::prelude(None),
         threshold = threshold_sql(thresholds),
+        month = event_period(backend, sql::month),
+        quarter = event_period(backend, sql::quarter),
+        year = event_period(backend, sql::year),
     )
 }
 
-const COLUMNS: &str = "event_id, district_id, total, unknown, class_rank, unknown_class_rank, \
+/// A period part of the event `e` (the expression of the cell-level query).
+pub(crate) fn event_period(
+    backend: DatabaseBackend,
+    part: fn(DatabaseBackend, &str) -> String,
+) -> String {
+    sql::period_part(
+        backend,
+        part,
+        "e.start_date",
+        "COALESCE(e.end_date, e.start_date)",
+    )
+}
+
+const COLUMNS: &str = "event_id, district_id, month, quarter, year, total, unknown, class_rank, unknown_class_rank, \
                        key_sum, illustrative, cells, threshold";
 
 fn scope_filter(scope: Scope<'_>) -> String {
