@@ -77,6 +77,10 @@ pub struct Config {
     /// `off` loads each one by itself (one statement per key), for the
     /// benchmark that measures what the DataLoaders save.
     pub dataloaders: bool,
+    /// `API_DATALOADER_DELAY_MS`: how long a DataLoader waits for sibling
+    /// fields to add their keys before it runs its batch (default 2 ms; every
+    /// level of nested objects waits once, so it is a floor on latency).
+    pub dataloader_delay_ms: u64,
     /// `DATABASE_READ_URL`: a PostgreSQL streaming replica of `DATABASE_URL`
     /// that serves requests which write nothing (default: none, all on the primary).
     pub database_read_url: Option<String>,
@@ -160,6 +164,7 @@ impl Config {
                 .ok()
                 .filter(|v| !v.trim().is_empty()),
             read_primary_secs: env_parse("DATABASE_READ_PRIMARY_SECS", d.read_primary_secs)?,
+            dataloader_delay_ms: env_parse("API_DATALOADER_DELAY_MS", d.dataloader_delay_ms)?,
             dataloaders: match std::env::var("API_DATALOADERS").unwrap_or_default().trim() {
                 "" | "on" => true,
                 "off" => false,
@@ -199,6 +204,7 @@ impl Config {
             login_attempts_per_ip_per_minute: 30,
             web_dir: None,
             dataloaders: true,
+            dataloader_delay_ms: 2,
             database_read_url: None,
             read_primary_secs: 10,
         }

@@ -501,6 +501,7 @@ async fn run(
                     caller.viewer.clone(),
                     caller.lang,
                     state.thresholds,
+                    state.batch_delay,
                     caller.request_id.clone(),
                 )
                 .data(ClientIp(caller.ip.clone()));

@@ -60,6 +60,7 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
         schema,
         db,
         thresholds: config.thresholds,
+        batch_delay: std::time::Duration::from_millis(config.dataloader_delay_ms),
         keys,
         guard: std::sync::Arc::new(guard),
         metrics: metrics.clone(),

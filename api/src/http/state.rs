@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: Db,
     /// Small-cell thresholds.
     pub thresholds: Thresholds,
+    /// How long each DataLoader gathers keys (`API_DATALOADER_DELAY_MS`).
+    pub batch_delay: std::time::Duration,
     /// The schema's SDL, served at `/schema.graphql`.
     pub sdl: Arc<str>,
     /// Token keys, to authenticate requests.

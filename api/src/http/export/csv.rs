@@ -116,6 +116,7 @@ async fn run(
         Viewer::default(),
         lang,
         state.thresholds,
+        state.batch_delay,
         None,
     );
     let response = state.schema.execute(request).await;
