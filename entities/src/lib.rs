@@ -11,6 +11,7 @@ pub mod centre_milestone;
 pub mod codes;
 pub mod event;
 pub mod event_area;
+pub mod event_summary;
 pub mod goal;
 pub mod idempotency_key;
 pub mod indicator;

@@ -43,9 +43,9 @@ impl MigrationTrait for Migration {
             "CREATE TABLE event_summaries (\
                event_id INTEGER NOT NULL PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE, \
                district_id INTEGER NULL REFERENCES areas (id), \
-               month TEXT NULL, \
-               quarter TEXT NULL, \
-               year TEXT NULL, \
+               month VARCHAR NULL, \
+               quarter VARCHAR NULL, \
+               year VARCHAR NULL, \
                total {big} NOT NULL, \
                unknown {big} NOT NULL, \
                class_rank INTEGER NOT NULL, \

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use entities::codes::*;
-use entities::{area, attendance, audit_entry, event, event_area, idempotency_key};
+use entities::{area, attendance, audit_entry, event, event_area, event_summary, idempotency_key};
 use entities::{organisation, project};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::entity::prelude::*;
@@ -205,6 +205,7 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         team_role,
         event,
         event_area,
+        event_summary,
         attendance,
         infrastructure_work,
         work_status_change,
@@ -216,7 +217,7 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         idempotency_key,
         report,
     );
-    assert_eq!(tables.len(), 28);
+    assert_eq!(tables.len(), 29);
     tables
 }
 

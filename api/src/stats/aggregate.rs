@@ -116,6 +116,27 @@ pub async fn aggregate(
     thresholds: Thresholds,
     query: &StatsQuery,
 ) -> Result<StatsTable, AppError> {
+    aggregate_with(db, access, thresholds, query, true).await
+}
+
+/// [`aggregate`] without the totals (one statement less), for a caller
+/// that reads the totals of the same selection elsewhere.
+pub async fn aggregate_rows(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    thresholds: Thresholds,
+    query: &StatsQuery,
+) -> Result<StatsTable, AppError> {
+    aggregate_with(db, access, thresholds, query, false).await
+}
+
+async fn aggregate_with(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    thresholds: Thresholds,
+    query: &StatsQuery,
+    with_totals: bool,
+) -> Result<StatsTable, AppError> {
     let kind = query.kind;
     for d in query
         .group_by
@@ -175,7 +196,7 @@ pub async fn aggregate(
         Kind::Services => &[Dimension::Unit],
     };
     let mut totals: Vec<StatsTotal> = Vec::new();
-    if !rows.is_empty() {
+    if with_totals && !rows.is_empty() {
         for r in grouped_query(
             db,
             kind,

@@ -27,7 +27,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use entities::codes::{Aggregation, EventKind, ServiceStage};
 use entities::{indicator, indicator_value};
 
-use super::aggregate::{Kind, StatsQuery, aggregate};
+use super::aggregate::{Kind, StatsQuery, aggregate, aggregate_rows};
 use super::sql::{Sql, int_at};
 use super::{Access, Dimension};
 use crate::disclosure::{Figure, Thresholds, protect_single, protect_table};
@@ -429,7 +429,8 @@ async fn derived(
             select,
             area: None,
         };
-        let sexes = aggregate(db, access, thresholds, &by_sex).await?;
+        // Its totals are those of `by_year`.
+        let sexes = aggregate_rows(db, access, thresholds, &by_sex).await?;
         for p in &mut periods {
             for r in &sexes.rows {
                 if year_period(r.keys[0].1.as_deref()) == (p.start, p.end)
