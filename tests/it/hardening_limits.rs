@@ -186,6 +186,8 @@ async fn request_level_refusals_have_codes_and_no_type_names(engine: Engine) {
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
     assert_eq!(resp.headers()["referrer-policy"], "no-referrer");
+    // Its body was never read: the connection is not reused for the next request.
+    assert_eq!(resp.headers()["connection"], "close");
     // Every error of a document async-graphql refuses gets a code, and there
     // are at most 50 of them.
     let unknown: Vec<String> = (0..80).map(|i| format!("f{i}: noSuchField{i}")).collect();

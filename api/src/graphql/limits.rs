@@ -31,7 +31,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql_value::{ConstValue, Value};
 
-use super::cost::{self, SchemaInfo};
+use super::cost::{self, FieldInfo, SchemaInfo};
 
 pub use crate::config::Limits;
 
@@ -570,10 +570,14 @@ impl<'a> Walker<'a> {
         } else if enters_introspection {
             cost::INTROSPECTION_COST
         } else {
-            let multiplier = if info.is_some_and(|i| i.list) && !is_leaf {
-                mode.list_multiplier
-            } else {
-                1
+            let multiplier = match info {
+                Some(FieldInfo {
+                    list: true,
+                    keys: Some(arg),
+                    ..
+                }) if !is_leaf => self.list_len(field, arg).min(cost::MAX_PAGE),
+                Some(i) if i.list && !is_leaf => mode.list_multiplier,
+                _ => 1,
             };
             // Scalars and enums are free (their width is capped by
             // `max_fields`); objects, lists and unknown fields cost 1.
@@ -688,6 +692,28 @@ mod tests {
         let nested = analyse_doc("{ projects { edges { node { centres { name } } } } }").unwrap();
         // 1 + 1 + 20 (default page) × (node 1 + centres 1 + 5 × 0)
         assert_eq!(nested.cost, 2 + 20 * 2);
+    }
+
+    #[test]
+    fn a_list_asked_for_by_keys_costs_each_key() {
+        // projectOverviews 1 + the slugs × its selection (indicators 1 + 5 × 0)
+        let two =
+            analyse_doc("{ projectOverviews(slugs: [\"a\", \"b\"]) { indicators { code } } }")
+                .unwrap();
+        assert_eq!(two.cost, 1 + 2);
+        let vars = Variables::from_json(serde_json::json!({ "s": vec!["x"; 40] }));
+        let limits = Limits {
+            max_cost: u64::MAX,
+            ..Limits::default()
+        };
+        let forty = check(
+            "query($s: [String!]!) { projectOverviews(slugs: $s) { indicators { code } } }",
+            &vars,
+            &limits,
+            &schema(),
+        )
+        .unwrap();
+        assert_eq!(forty.analysis.cost, 1 + 40);
     }
 
     #[test]
