@@ -75,6 +75,36 @@ impl Refusal {
     }
 }
 
+/// The introspection query GraphiQL, graphql-codegen, Apollo and Python
+/// `gql` send (graphql-js `getIntrospectionQuery()`).
+pub const STANDARD_INTROSPECTION_QUERY: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) {
+    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+  }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+}
+"#;
+
 /// What the walk found in an accepted document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Analysis {
@@ -728,6 +758,14 @@ mod tests {
             analyse_doc("mutation { login(email: \"a\", password: \"b\") { token } }").unwrap();
         assert_eq!(login.logins, 1);
         assert!(login.cost > cost::LOGIN_COST);
+    }
+
+    #[test]
+    fn the_standard_introspection_query_passes_at_its_flat_price() {
+        let a = analyse_doc(STANDARD_INTROSPECTION_QUERY).unwrap();
+        assert!(a.introspection);
+        assert_eq!(a.depth, 1);
+        assert_eq!(a.cost, cost::INTROSPECTION_COST);
     }
 
     #[test]

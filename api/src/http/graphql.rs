@@ -2,12 +2,15 @@
 //! and the schema.
 //!
 //! In order, each step cheaper than the next: content type; the JSON body
-//! (refused with its line and column, never a type name); the batch size;
-//! credentials; persisted queries ([`super::persisted`]); the document
-//! limits and input hygiene ([`crate::graphql::limits::check`], before
-//! async-graphql parses or validates anything); the cost budget of the
-//! caller ([`crate::ratelimit`]: per IP, API key with its `rate_tier`, or
-//! user; `429` with `Retry-After`); then execution. Every response carries
+//! (refused with its line and column, never a type name) and the batch size
+//! ([`decode_body`]); credentials ([`super::caller`]); persisted queries
+//! ([`super::persisted`]); the document limits and input hygiene
+//! ([`crate::graphql::limits::check`], before async-graphql parses or
+//! validates anything; a document registered by hash is stored only once it
+//! has passed them); the cost budget of the caller ([`super::caller::charge`]:
+//! per IP, API key with its `rate_tier`, or user; `429` with `Retry-After`);
+//! then execution, on the connection the document's kind calls for (the
+//! read replica unless it holds a mutation, as the limits' walk found). Every response carries
 //! `extensions.cost` (the request's price and the budget left, as GitHub's
 //! and Shopify's APIs do), at most `API_MAX_ERRORS` errors, and an
 //! `extensions.code` on every error.
@@ -436,6 +439,63 @@ async fn read_body(body: axum::body::Body) -> Result<Bytes, Response> {
     })
 }
 
+/// A request body read as GraphQL operations: one, or a batch.
+pub struct Body {
+    ops: Vec<Operation>,
+    batch: bool,
+}
+
+impl Body {
+    /// How many operations the body holds.
+    pub fn operations(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// The document text of each operation (none for a hash alone).
+    pub fn queries(&self) -> impl Iterator<Item = Option<&str>> {
+        self.ops.iter().map(|op| op.query.as_deref())
+    }
+}
+
+/// Why a body is not GraphQL operations (answered `400` with this code).
+#[derive(Debug)]
+pub struct BodyRefusal {
+    /// `BAD_REQUEST` or `BATCH_TOO_LARGE`.
+    pub code: &'static str,
+    /// What is wrong, with the line and column or the limit; never a type name.
+    pub message: String,
+}
+
+/// Reads a POST body as one operation or a batch of at most `max_batch`,
+/// before anything else looks at it (public for the refusal benchmark).
+pub fn decode_body(body: &[u8], max_batch: usize) -> Result<Body, BodyRefusal> {
+    let bad = |message: String| BodyRefusal {
+        code: "BAD_REQUEST",
+        message,
+    };
+    let json: Value = serde_json::from_slice(body).map_err(|e| bad(json_error_message(&e)))?;
+    let (ops, batch) = match json {
+        Value::Array(items) => {
+            if items.len() > max_batch {
+                return Err(BodyRefusal {
+                    code: "BATCH_TOO_LARGE",
+                    message: format!(
+                        "a batch of {} operations; at most {max_batch} are accepted",
+                        items.len()
+                    ),
+                });
+            }
+            if items.is_empty() {
+                return Err(bad("the batch is empty".into()));
+            }
+            let ops: Result<Vec<_>, _> = items.into_iter().map(parse_operation).collect();
+            (ops.map_err(bad)?, true)
+        }
+        other => (vec![parse_operation(other).map_err(bad)?], false),
+    };
+    Ok(Body { ops, batch })
+}
+
 /// `POST /graphql`: one operation or a batch, as `application/json` only
 /// (so a form post from another site cannot run anything).
 pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
@@ -452,40 +512,15 @@ pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
         Ok(b) => b,
         Err(resp) => return resp,
     };
-    let bad = |state: &AppState, message: String| {
-        state.metrics.error("BAD_REQUEST");
-        http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message)
-    };
-    let json: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return bad(&state, json_error_message(&e)),
-    };
-    let (ops, batch) = match json {
-        Value::Array(items) => {
-            if items.len() > state.guard.limits.max_batch {
+    let Body { ops, batch } = match decode_body(&body, state.guard.limits.max_batch) {
+        Ok(decoded) => decoded,
+        Err(refusal) => {
+            if refusal.code == "BATCH_TOO_LARGE" {
                 state.metrics.rejection("batch");
-                state.metrics.error("BATCH_TOO_LARGE");
-                return http_error(
-                    StatusCode::BAD_REQUEST,
-                    "BATCH_TOO_LARGE",
-                    &format!(
-                        "a batch of {} operations; at most {} are accepted",
-                        items.len(),
-                        state.guard.limits.max_batch
-                    ),
-                );
             }
-            if items.is_empty() {
-                return bad(&state, "the batch is empty".into());
-            }
-            let ops: Result<Vec<_>, _> = items.into_iter().map(parse_operation).collect();
-            (ops, true)
+            state.metrics.error(refusal.code);
+            return http_error(StatusCode::BAD_REQUEST, refusal.code, &refusal.message);
         }
-        other => (parse_operation(other).map(|o| vec![o]), false),
-    };
-    let ops = match ops {
-        Ok(ops) => ops,
-        Err(message) => return bad(&state, message),
     };
     let connect = parts
         .extensions
