@@ -61,6 +61,13 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
         crate::graphql::build_schema_with(db.conn.clone(), config, keys.clone(), budgets.clone());
     let sdl: std::sync::Arc<str> = schema.sdl().into();
     let guard = graphql::Guard::new(config, &sdl, budgets, redis)?;
+    tracing::info!(
+        persisted_queries = ?config.persisted_queries,
+        manifest_documents = guard.persisted.manifest_len(),
+        persisted_store = guard.persisted.backend(),
+        rate_limit_store = guard.budgets.backend(),
+        "GraphQL guard ready"
+    );
     let metrics = std::sync::Arc::new(metrics::Metrics::default());
     let state = AppState {
         sdl,
