@@ -6,6 +6,10 @@
 //! worst of the runs), read from `/proc/thread-self/schedstat` (nanoseconds).
 //! Twice: with the default limits, and with the lexical caps raised to 1 MB
 //! and a million tokens, so the parse and the memoised walk do the refusing.
+//! Then the request body as `POST /graphql` reads it before any document:
+//! bad JSON, batches over `API_MAX_BATCH`, a batch of hostile documents
+//! (decoded, then each checked), and the standard introspection query with
+//! introspection allowed (accepted at its flat price) and switched off.
 //! Last, for comparison, async-graphql alone (the schema's own parse,
 //! recursion check and validation, as before this guard) on the fragment
 //! bomb at a few sizes.
@@ -162,6 +166,74 @@ fn run_guard(title: &str, limits: &Limits, schema: &SchemaInfo) {
     }
 }
 
+/// Bodies of `POST /graphql` and how the handler reads them: decoded
+/// ([`api::http::graphql::decode_body`]), then each document checked.
+fn run_bodies(limits: &Limits, schema: &SchemaInfo) {
+    println!("\n== the POST body (JSON, batch), then each document, default limits");
+    let bomb = fragment_bomb(24);
+    let batch = |n: usize, doc: &str| Value::Array(vec![json!({ "query": doc }); n]).to_string();
+    let bodies = [
+        (
+            "bad JSON: a 200 KB body cut short",
+            format!("{{\"query\": \"{}", "a".repeat(200_000)),
+        ),
+        ("bad JSON: 100,000 nested arrays", "[".repeat(100_000)),
+        (
+            "bad JSON: a control character in a string",
+            "{\"query\": \"{ __typename \u{1} }\"}".to_string(),
+        ),
+        (
+            "batch of 12,000 operations (240 KB)",
+            batch(12_000, "{ a }"),
+        ),
+        ("batch of 10 fragment bombs (24 levels)", batch(10, &bomb)),
+        (
+            "batch of 10 × 3000 aliased __typename",
+            batch(10, &aliases(3000, "__typename")),
+        ),
+    ];
+    let none = Variables::default();
+    for (name, body) in bodies {
+        measure(
+            &format!("{name} [{} B]", body.len()),
+            5,
+            || match api::http::graphql::decode_body(body.as_bytes(), limits.max_batch) {
+                Err(r) => r.code.to_string(),
+                Ok(decoded) => {
+                    let outcomes: Vec<String> = decoded
+                        .queries()
+                        .map(
+                            |q| match limits::check(q.unwrap_or(""), &none, limits, schema) {
+                                Ok(c) => format!("accepted, cost {}", c.analysis.cost),
+                                Err(r) => r.code.to_string(),
+                            },
+                        )
+                        .collect();
+                    format!("{} operations: {}", decoded.operations(), outcomes[0])
+                }
+            },
+        );
+    }
+    let introspection = limits::STANDARD_INTROSPECTION_QUERY;
+    let closed = Limits {
+        introspection: false,
+        ..limits.clone()
+    };
+    for (name, limits) in [
+        ("standard introspection, allowed", limits),
+        ("standard introspection, API_INTROSPECTION=false", &closed),
+    ] {
+        measure(
+            &format!("{name} [{} B]", introspection.len()),
+            5,
+            || match limits::check(introspection, &none, limits, schema) {
+                Ok(c) => format!("accepted, cost {}", c.analysis.cost),
+                Err(r) => format!("{} ({})", r.code, r.limit),
+            },
+        );
+    }
+}
+
 fn main() {
     // The raised-caps run parses documents nested thousands deep: the parser
     // recurses once per level, so give it a large stack (the server never
@@ -179,6 +251,7 @@ fn bench() {
     let schema = SchemaInfo::from_sdl(&sdl);
     let defaults = Limits::default();
     run_guard("the guard, default limits", &defaults, &schema);
+    run_bodies(&defaults, &schema);
     let raised = Limits {
         max_document_bytes: 1 << 20,
         max_tokens: 1_000_000,

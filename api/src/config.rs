@@ -38,6 +38,12 @@ pub struct Config {
     /// `{"operations":[{"id","body"}]}` or a `{"sha256": "document"}` map)
     /// loaded at start; required with `allowlist`.
     pub persisted_queries_file: Option<std::path::PathBuf>,
+    /// `API_APQ_TTL_SECS`: with `REDIS_URL`, how long a registered
+    /// persisted query stays in Redis after its last use (default 86400).
+    pub apq_ttl_secs: u64,
+    /// `METRICS_TOKEN`: when set, `GET /metrics` needs
+    /// `Authorization: Bearer <token>` (default: none, open).
+    pub metrics_token: Option<String>,
     /// `API_CACHE_MAX_AGE_SECS`: `max-age` of public persisted reads over GET
     /// (default 60; `s-maxage` is the same, `stale-while-revalidate` twice it).
     pub cache_max_age_secs: u64,
@@ -124,6 +130,11 @@ impl Config {
             persisted_queries_file: std::env::var_os("API_PERSISTED_QUERIES_FILE")
                 .filter(|v| !v.is_empty())
                 .map(std::path::PathBuf::from),
+            apq_ttl_secs: env_parse("API_APQ_TTL_SECS", d.apq_ttl_secs)?,
+            metrics_token: std::env::var("METRICS_TOKEN")
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
             cache_max_age_secs: env_parse("API_CACHE_MAX_AGE_SECS", d.cache_max_age_secs)?,
             hsts: env_parse("API_HSTS", d.hsts)?,
             trust_forwarded_for: env_parse("API_TRUST_FORWARDED_FOR", d.trust_forwarded_for)?,
@@ -190,6 +201,8 @@ impl Config {
             redis_prefix: "hub:".into(),
             persisted_queries: PersistedQueries::Apq,
             persisted_queries_file: None,
+            apq_ttl_secs: 86_400,
+            metrics_token: None,
             cache_max_age_secs: 60,
             hsts: false,
             trust_forwarded_for: false,
@@ -256,6 +269,16 @@ impl Config {
             (1..=256).contains(&self.limits.max_nesting),
             "API_MAX_NESTING must be between 1 and 256"
         );
+        anyhow::ensure!(
+            self.apq_ttl_secs >= 1,
+            "API_APQ_TTL_SECS must be at least 1"
+        );
+        if let Some(token) = &self.metrics_token {
+            anyhow::ensure!(
+                token.len() >= 16 && token.bytes().all(|b| b.is_ascii_graphic()),
+                "METRICS_TOKEN must be at least 16 printable characters without spaces"
+            );
+        }
         if self.persisted_queries == PersistedQueries::AllowList {
             anyhow::ensure!(
                 self.persisted_queries_file.is_some(),

@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod search;
 pub mod seed;
 pub mod services;
+pub mod shared_store;
 pub mod stats;
 
 use std::future::Future;

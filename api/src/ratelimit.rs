@@ -11,11 +11,11 @@
 //! logged and counted: a broken cache must not take the API down.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tokio::sync::OnceCell;
+use crate::shared_store::RedisHandle;
 
 /// The outcome of spending from a budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,8 +50,7 @@ enum Store {
 }
 
 struct RedisStore {
-    client: redis::Client,
-    conn: OnceCell<redis::aio::ConnectionManager>,
+    handle: Arc<RedisHandle>,
     script: redis::Script,
 }
 
@@ -83,15 +82,20 @@ impl Budgets {
     /// Budgets in Redis at `url`, every key under `prefix`. Connects on first
     /// use (and reconnects by itself).
     pub fn redis(url: &str, prefix: &str) -> anyhow::Result<Self> {
-        Ok(Self {
+        Ok(Self::in_redis(Arc::new(RedisHandle::open(url)?), prefix))
+    }
+
+    /// Budgets in the Redis of `handle` (shared with the persisted-query
+    /// store), every key under `prefix`.
+    pub fn in_redis(handle: Arc<RedisHandle>, prefix: &str) -> Self {
+        Self {
             store: Store::Redis(Box::new(RedisStore {
-                client: redis::Client::open(url)?,
-                conn: OnceCell::new(),
+                handle,
                 script: redis::Script::new(SPEND_SCRIPT),
             })),
             prefix: prefix.to_string(),
             store_errors: AtomicU64::new(0),
-        })
+        }
     }
 
     /// `"memory"` or `"redis"`.
@@ -127,17 +131,10 @@ impl Budgets {
                 }
             }
             Store::Redis(redis) => {
-                let RedisStore {
-                    client,
-                    conn,
-                    script,
-                } = redis.as_ref();
+                let RedisStore { handle, script } = redis.as_ref();
                 let redis_key = format!("{}{key}:{window}", self.prefix);
                 let result: Result<(u64, u64), redis::RedisError> = async {
-                    let conn = conn
-                        .get_or_try_init(|| client.get_connection_manager())
-                        .await?;
-                    let mut conn = conn.clone();
+                    let mut conn = handle.conn().await?;
                     script
                         .key(&redis_key)
                         .arg(cost)

@@ -6,7 +6,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::accounts::{as_user, create_user, login};
-use tests::{Engine, TestApp, engine_tests, first_error_code};
+use tests::{
+    Engine, TEST_REDIS_URL, TestApp, engine_tests, first_error_code, spawn_replicas_sharing_redis,
+};
 
 const ORGANISATIONS: &str =
     "query Orgs { organisations(first: 50) { totalCount edges { node { name } } } }";
@@ -255,8 +257,89 @@ async fn the_allow_list_runs_only_registered_documents(engine: Engine) {
     );
 }
 
+async fn a_document_registered_on_one_replica_runs_by_hash_on_another_through_redis(
+    engine: Engine,
+) {
+    let Some((a, b, prefix)) = spawn_replicas_sharing_redis(engine, |c| {
+        c.apq_ttl_secs = 120;
+        c.limits.max_document_bytes = 2048;
+        c.limits.max_depth = 5;
+    })
+    .await
+    else {
+        return;
+    };
+    let hash = sha256(ORGANISATIONS);
+    let by_hash = |app: &TestApp| app.client.get(persisted_url(app, &hash)).send();
+    let code_of = |body: &Value| first_error_code(body);
+    let body: Value = by_hash(&b).await.unwrap().json().await.unwrap();
+    assert_eq!(code_of(&body).as_deref(), Some("PERSISTED_QUERY_NOT_FOUND"));
+    // Registered on replica a …
+    let register = |app: &TestApp, query: String| {
+        let hash = sha256(&query);
+        app.client
+            .post(format!("{}/graphql", app.base))
+            .json(&json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+            .send()
+    };
+    let body: Value = register(&a, ORGANISATIONS.into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    // … known to replica b, which never saw the document, as a cacheable read.
+    let resp = by_hash(&b).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers().contains_key("etag"));
+    let body: Value = resp.json().await.unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    assert!(
+        body["data"]["organisations"]["totalCount"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    // Bounded: the key expires (API_APQ_TTL_SECS, renewed on use) …
+    let redis = redis::Client::open(TEST_REDIS_URL).unwrap();
+    let mut conn = redis.get_multiplexed_async_connection().await.unwrap();
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(format!("{prefix}apq:{hash}"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!((1..=120).contains(&ttl), "TTL {ttl}");
+    // … and only documents that pass every limit are stored: one over
+    // API_MAX_DOCUMENT_BYTES, or too deep, is refused and unknown elsewhere.
+    let big = format!("{{ {} }}", "__typename ".repeat(300));
+    let deep = "{ projects { edges { node { centres { project { slug } } } } } }".to_string();
+    for (query, code) in [(big, "QUERY_TOO_LARGE"), (deep, "QUERY_TOO_DEEP")] {
+        let body: Value = register(&a, query.clone())
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(code_of(&body).as_deref(), Some(code), "{body}");
+        let stored: Option<String> = redis::cmd("GET")
+            .arg(format!("{prefix}apq:{}", sha256(&query)))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(stored, None, "a refused document is not stored");
+    }
+    // Without Redis each replica keeps its own memory: what a learned stays a's.
+    let Some(c) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let body: Value = by_hash(&c).await.unwrap().json().await.unwrap();
+    assert_eq!(code_of(&body).as_deref(), Some("PERSISTED_QUERY_NOT_FOUND"));
+}
+
 engine_tests!(
     persisted_get_reads_are_cacheable_and_answer_304_until_the_data_changes,
     mutations_are_refused_over_get,
-    the_allow_list_runs_only_registered_documents
+    the_allow_list_runs_only_registered_documents,
+    a_document_registered_on_one_replica_runs_by_hash_on_another_through_redis
 );

@@ -186,6 +186,8 @@ async fn request_level_refusals_have_codes_and_no_type_names(engine: Engine) {
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
     assert_eq!(resp.headers()["referrer-policy"], "no-referrer");
+    // Its body was never read: the connection is not reused for the next request.
+    assert_eq!(resp.headers()["connection"], "close");
     // Every error of a document async-graphql refuses gets a code, and there
     // are at most 50 of them.
     let unknown: Vec<String> = (0..80).map(|i| format!("f{i}: noSuchField{i}")).collect();
@@ -331,41 +333,16 @@ async fn bad_text_and_oversized_inputs_are_bad_user_input_before_the_database(en
     assert!(data["projects"]["totalCount"].is_number());
 }
 
-/// The introspection query GraphiQL, graphql-codegen, Apollo and Python
-/// `gql` send (graphql-js `getIntrospectionQuery()`).
-pub const INTROSPECTION_QUERY: &str = r#"
-query IntrospectionQuery {
-  __schema {
-    queryType { name }
-    mutationType { name }
-    subscriptionType { name }
-    types { ...FullType }
-    directives { name description locations args { ...InputValue } }
-  }
-}
-fragment FullType on __Type {
-  kind name description
-  fields(includeDeprecated: true) {
-    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
-  }
-  inputFields { ...InputValue }
-  interfaces { ...TypeRef }
-  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
-  possibleTypes { ...TypeRef }
-}
-fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
-fragment TypeRef on __Type {
-  kind name
-  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
-    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
-}
-"#;
-
 async fn the_standard_introspection_query_is_answered_and_can_be_switched_off(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
         return;
     };
-    let resp = app.graphql(INTROSPECTION_QUERY, json!({})).await;
+    let resp = app
+        .graphql(
+            api::graphql::limits::STANDARD_INTROSPECTION_QUERY,
+            json!({}),
+        )
+        .await;
     assert!(
         resp.get("errors").is_none(),
         "{}",
@@ -382,7 +359,12 @@ async fn the_standard_introspection_query_is_answered_and_can_be_switched_off(en
     let Some(closed) = TestApp::spawn_with(engine, |c| c.limits.introspection = false).await else {
         return;
     };
-    let resp = closed.graphql(INTROSPECTION_QUERY, json!({})).await;
+    let resp = closed
+        .graphql(
+            api::graphql::limits::STANDARD_INTROSPECTION_QUERY,
+            json!({}),
+        )
+        .await;
     assert_eq!(
         first_error_code(&resp).as_deref(),
         Some("INTROSPECTION_DISABLED")

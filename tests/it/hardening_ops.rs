@@ -39,6 +39,56 @@ async fn metrics_count_requests_errors_rejections_and_the_pool(engine: Engine) {
     }
 }
 
+async fn metrics_need_the_bearer_token_when_one_is_set(engine: Engine) {
+    const TOKEN: &str = "metrics-token-0123456789";
+    let Some(app) = TestApp::spawn_with(engine, |c| c.metrics_token = Some(TOKEN.into())).await
+    else {
+        return;
+    };
+    let metrics = |auth: Option<&str>| {
+        let mut req = app.client.get(format!("{}/metrics", app.base));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        req.send()
+    };
+    for auth in [
+        None,
+        Some("Bearer wrong-token-0123456789"),
+        Some(TOKEN),
+        Some("Basic eDp5"),
+    ] {
+        let resp = metrics(auth).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert!(
+            resp.headers()["www-authenticate"]
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer")
+        );
+        assert_eq!(resp.headers()["cache-control"], "no-store");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        assert!(!body.to_string().contains("http_requests_total"));
+    }
+    let resp = metrics(Some(&format!("Bearer {TOKEN}"))).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let text = resp.text().await.unwrap();
+    assert!(
+        text.contains("http_requests_total{route=\"/metrics\",method=\"GET\",status=\"401\"} 4"),
+        "{text}"
+    );
+    assert!(
+        text.contains("persisted_query_store_errors_total 0"),
+        "{text}"
+    );
+    // Without a token the endpoint stays open (serve it on an internal port).
+    let Some(open) = TestApp::spawn(engine).await else {
+        return;
+    };
+    assert_eq!(open.get("/metrics").await.status(), StatusCode::OK);
+}
+
 async fn health_is_alive_and_ready_checks_the_database_and_migrations(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
         return;
@@ -137,6 +187,7 @@ async fn csv_cells_that_look_like_formulas_are_neutralised(engine: Engine) {
 
 engine_tests!(
     metrics_count_requests_errors_rejections_and_the_pool,
+    metrics_need_the_bearer_token_when_one_is_set,
     health_is_alive_and_ready_checks_the_database_and_migrations,
     every_answer_carries_the_security_headers,
     csv_cells_that_look_like_formulas_are_neutralised

@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::accounts::{PASSWORD, create_user};
-use tests::{Engine, TestApp, engine_tests, first_error_code, in_ci};
+use tests::{Engine, TestApp, engine_tests, first_error_code, spawn_replicas_sharing_redis};
 
 /// `{ projects(first: 2) … }` costs 1 + 1 + 2 × (node 1 + slug 0) = 4 points.
 const FOUR_POINTS: &str = "{ projects(first: 2) { edges { node { slug } } } }";
@@ -207,37 +207,15 @@ async fn failed_logins_from_one_address_do_not_lock_the_user_out_elsewhere(engin
     assert_eq!(code(&body).as_deref(), Some("TOO_MANY_ATTEMPTS"), "{body}");
 }
 
-fn redis_reachable() -> bool {
-    std::net::TcpStream::connect_timeout(
-        &"127.0.0.1:6379".parse().unwrap(),
-        std::time::Duration::from_secs(1),
-    )
-    .is_ok()
-}
-
 async fn two_replicas_spend_one_budget_through_redis(engine: Engine) {
-    if !redis_reachable() {
-        assert!(!in_ci(), "Redis is expected on 127.0.0.1:6379 under CI");
-        eprintln!("SKIPPED: no Redis on 127.0.0.1:6379");
-        return;
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let prefix = format!("hub-test-{}-{nanos}:", std::process::id());
-    let configure = |c: &mut api::Config| {
-        c.redis_url = Some("redis://127.0.0.1:6379".into());
-        c.redis_prefix = prefix.clone();
+    let Some((a, b, _)) = spawn_replicas_sharing_redis(engine, |c| {
         c.limits.max_cost = 20;
         c.rate.anonymous = 20;
         // A long window, so the test never straddles a reset.
         c.rate.window_secs = 3600;
-    };
-    let Some(a) = TestApp::spawn_seeded_with(engine, configure).await else {
-        return;
-    };
-    let Some(b) = TestApp::spawn_seeded_with(engine, configure).await else {
+    })
+    .await
+    else {
         return;
     };
     let client = client_from(1);
@@ -261,9 +239,117 @@ async fn two_replicas_spend_one_budget_through_redis(engine: Engine) {
     assert!(headers.contains_key("retry-after"));
 }
 
+async fn downloads_spend_the_same_budget_and_are_refused_with_429_when_it_is_spent(engine: Engine) {
+    let iati = api::http::export::IATI_ALL_PRICE;
+    let Some(app) = TestApp::spawn_seeded_with(engine, |c| {
+        c.jwt_secret = tests::accounts::TEST_JWT_SECRET.into();
+        c.limits.max_cost = 10;
+        c.rate.anonymous = iati + 10;
+        c.rate.api_key_standard = iati;
+        // A long window, so the test never straddles a reset.
+        c.rate.window_secs = 3600;
+    })
+    .await
+    else {
+        return;
+    };
+    let client = client_from(1);
+    let download = |path: &str, auth: Option<String>| {
+        let mut req = client.get(format!("{}{path}", app.base));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        req.send()
+    };
+    // An IATI file costs its fixed price; the answer says so and what is left.
+    let resp = download("/export/iati.xml", None).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["x-cost"], iati.to_string().as_str());
+    assert_eq!(
+        resp.headers()["x-ratelimit-limit"],
+        (iati + 10).to_string().as_str()
+    );
+    assert_eq!(resp.headers()["x-ratelimit-remaining"], "10");
+    // GraphQL spends from the same budget …
+    let (status, _, body) = post(&app, &client, FOUR_POINTS, json!({}), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["extensions"]["cost"]["budget"]["remaining"], 6);
+    // … and a CSV page (100 rows priced as the GraphQL query that reads them)
+    // no longer fits: 429 with Retry-After and the budget, nothing spent.
+    for path in [
+        "/export/projects.csv",
+        "/export/iati.xml",
+        "/export/iati/no-such.xml",
+    ] {
+        let resp = download(path, None).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        let retry: u64 = resp.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=3600).contains(&retry), "{retry}");
+        assert_eq!(resp.headers()["cache-control"], "no-store");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(
+            first_error_code(&body).as_deref(),
+            Some("RATE_LIMITED"),
+            "{body}"
+        );
+        assert_eq!(body["extensions"]["cost"]["budget"]["remaining"], 6);
+        assert_eq!(body["extensions"]["cost"]["budget"]["limit"], iati + 10);
+        assert!(
+            body["extensions"]["cost"]["requestedQueryCost"]
+                .as_u64()
+                .unwrap()
+                > 6
+        );
+    }
+    // What a CSV costs is its pages' GraphQL price: a small statistics CSV
+    // (one query, 1 + 100 × 2 with one grouping) from another address.
+    let resp = client_from(2)
+        .get(format!(
+            "{}/export/participant-stats.csv?groupBy=SEX",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let cost: u64 = resp.headers()["x-cost"].to_str().unwrap().parse().unwrap();
+    assert!(cost > api::graphql::cost::STATS_BASE, "{cost}");
+    assert_eq!(
+        resp.headers()["x-ratelimit-remaining"],
+        (iati + 10 - cost).to_string().as_str()
+    );
+    // An API key pays from its own budget, not from its address's.
+    let key = api::cli::create_api_key(&app.db.conn, "dash".into(), None, "standard".into())
+        .await
+        .unwrap();
+    let resp = download("/export/iati.xml", Some(format!("ApiKey {key}")))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["x-ratelimit-limit"],
+        iati.to_string().as_str()
+    );
+    assert_eq!(resp.headers()["x-ratelimit-remaining"], "0");
+    let resp = download("/export/iati/no-such.xml", Some(format!("ApiKey {key}")))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    // A bad credential is refused before anything is spent or run.
+    let resp = download("/export/projects.csv", Some("ApiKey nope".into()))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
+
 engine_tests!(
     an_anonymous_budget_runs_out_with_429_retry_after_and_the_budget,
     api_keys_spend_the_budget_of_their_rate_tier_and_users_their_own,
     failed_logins_from_one_address_do_not_lock_the_user_out_elsewhere,
-    two_replicas_spend_one_budget_through_redis
+    two_replicas_spend_one_budget_through_redis,
+    downloads_spend_the_same_budget_and_are_refused_with_429_when_it_is_spent
 );

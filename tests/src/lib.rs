@@ -42,6 +42,55 @@ pub fn in_ci() -> bool {
     std::env::var("CI").as_deref() == Ok("true")
 }
 
+/// The Redis the tests share state through (`redis://127.0.0.1:6379`).
+pub const TEST_REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+/// Whether Redis answers on 127.0.0.1:6379. A test that needs it skips
+/// without it, except under CI, where it must be there (`.ci/run` starts it).
+pub fn redis_or_skip() -> bool {
+    let up = std::net::TcpStream::connect_timeout(
+        &"127.0.0.1:6379".parse().expect("address"),
+        std::time::Duration::from_secs(1),
+    )
+    .is_ok();
+    if !up {
+        assert!(!in_ci(), "Redis is expected on 127.0.0.1:6379 under CI");
+        eprintln!("SKIPPED: no Redis on 127.0.0.1:6379");
+    }
+    up
+}
+
+/// Two servers on fresh seeded databases of `engine` that share one Redis
+/// (`REDIS_URL`, under a prefix of their own, returned third), each set up
+/// by `adjust` too; `None` when the engine or Redis is not there (see
+/// [`redis_or_skip`]).
+pub async fn spawn_replicas_sharing_redis(
+    engine: Engine,
+    adjust: impl Fn(&mut Config),
+) -> Option<(TestApp, TestApp, String)> {
+    if !redis_or_skip() {
+        return None;
+    }
+    let prefix = unique_redis_prefix();
+    let configure = |c: &mut Config| {
+        c.redis_url = Some(TEST_REDIS_URL.into());
+        c.redis_prefix = prefix.clone();
+        adjust(c);
+    };
+    let a = TestApp::spawn_seeded_with(engine, configure).await?;
+    let b = TestApp::spawn_seeded_with(engine, configure).await?;
+    Some((a, b, prefix))
+}
+
+/// A Redis key prefix no other test run uses.
+pub fn unique_redis_prefix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("hub-test-{}-{nanos}:", std::process::id())
+}
+
 /// With `TEST_LOG` set (and not `0`), sends the server's tracing output to
 /// the test's captured output, filtered by `RUST_LOG` (default: `info`, quiet
 /// database crates). libtest shows it only for a failing test.

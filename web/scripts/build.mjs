@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 //! `npm run build`: the SvelteKit site (vite build, into BUILD_DIR, default build/)
+//! with its persisted-query manifest (<BUILD_DIR>/persisted-queries.json: every
+//! GraphQL document the site can send, as sent, by SHA-256; see
+//! src/lib/api/manifest.ts), checked here before the build counts as done,
 //! and GraphiQL (vite.graphiql.config.ts) copied into <BUILD_DIR>/graphiql/.
 //! GraphiQL's build (React + Monaco) is cached in .graphiql-build/, keyed by what
 //! it depends on, so the e2e and portal builds do not repeat it.
@@ -15,6 +18,21 @@ runOrExit(bin('vite'), ['build', ...quiet], { cwd: WEB_DIR });
 // Prerendering records the API answers it inlined as files of the site (a
 // same-origin dependency); they belong to the API, not to the static site.
 for (const f of ['graphql', 'schema.graphql', 'export']) rmSync(join(outDir, f), { recursive: true, force: true });
+
+// The manifest the API loads with API_PERSISTED_QUERIES_FILE: each id must be
+// the SHA-256 of exactly the text the client sends, or allow-list mode refuses it.
+const manifestFile = join(outDir, 'persisted-queries.json');
+if (!existsSync(manifestFile)) {
+	console.error(`[build] ${manifestFile} was not written (src/routes/persisted-queries.json)`);
+	process.exit(1);
+}
+const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+const badIds = manifest.operations.filter((op) => createHash('sha256').update(op.body, 'utf8').digest('hex') !== op.id);
+if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.operations.length === 0 || badIds.length > 0) {
+	console.error(`[build] ${manifestFile} is not a valid manifest${badIds.length ? `: wrong id of ${badIds.map((o) => o.name).join(', ')}` : ''}`);
+	process.exit(1);
+}
+if (!quiet.length) console.log(`[build] ${manifest.operations.length} documents registered in ${manifestFile}`);
 
 const key = createHash('sha256');
 for (const f of ['package-lock.json', 'vite.graphiql.config.ts', '../api/schema.graphql', ...readdirSync(join(WEB_DIR, 'graphiql')).map((f) => `graphiql/${f}`)])

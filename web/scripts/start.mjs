@@ -3,7 +3,10 @@
 //! serve`) serving it from WEB_DIR at http://127.0.0.1:8080/ on the embedded demo
 //! database. Once the API answers, the site is built a second time with the API's
 //! data prerendered into the pages (so they read without JavaScript) and swapped
-//! in; the API reads files per request, so no restart is needed.
+//! in; the API reads files per request, so no restart is needed. The API starts
+//! with the build's persisted-query manifest (API_PERSISTED_QUERIES_FILE) in the
+//! default `apq` mode: the site's documents are known by hash from the first
+//! request, and any other client can still send or register its own.
 //! Signals (Ctrl-C) are forwarded to the API.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +24,13 @@ const api = spawn('cargo', ['run', '-p', 'api', '--', 'serve'], {
 	stdio: 'inherit',
 	// The prerender below reads every page from this address at once: give
 	// anonymous loopback readers a budget that fits it (README "Rate limits").
-	env: { RATE_LIMIT_ANONYMOUS: '100000000', ...process.env, WEB_DIR: buildDir }
+	env: {
+		RATE_LIMIT_ANONYMOUS: '100000000',
+		// Read once at start, before the prerendered build replaces build/.
+		API_PERSISTED_QUERIES_FILE: join(buildDir, 'persisted-queries.json'),
+		...process.env,
+		WEB_DIR: buildDir
+	}
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => api.kill(sig));
 api.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

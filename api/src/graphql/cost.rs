@@ -11,6 +11,7 @@
 //! | any other field | 1, plus what its selection costs |
 //! | a connection (`first`/`last` page) | 1 + the page size (default 20, at most 100) × what one `edges`/`nodes` item costs; `totalCount` and `pageInfo` once |
 //! | a plain list of objects (`centres`, `attendance`, …) | 1 + [`LIST_ESTIMATE`] × what one item costs |
+//! | a list asked for by keys (a `slugs` or `ids` list argument: `projectOverviews`) | 1 + the number of keys (at most 100) × what one item costs |
 //! | a statistics field (any field with a `groupBy` argument) | [`STATS_BASE`] × (1 + number of grouping dimensions), plus its selection |
 //! | a mutation field | [`MUTATION_COST`] more; `login` costs [`LOGIN_COST`] and is allowed once per request |
 //! | standard introspection (`__schema`, `__type`) | [`INTROSPECTION_COST`], whatever it selects |
@@ -49,6 +50,9 @@ pub struct FieldInfo {
     pub connection: bool,
     /// The field is a statistics aggregate (has a `groupBy` argument).
     pub stats: bool,
+    /// The list argument (`slugs`, `ids`) whose keys the field returns one
+    /// item each for: priced per key, not at [`LIST_ESTIMATE`].
+    pub keys: Option<String>,
 }
 
 /// The schema's output types, as far as pricing needs them.
@@ -140,6 +144,16 @@ impl SchemaInfo {
                             let has = |arg: &str| {
                                 f.node.arguments.iter().any(|a| a.node.name.node == arg)
                             };
+                            let keys = f
+                                .node
+                                .arguments
+                                .iter()
+                                .find(|a| {
+                                    matches!(a.node.name.node.as_str(), "slugs" | "ids")
+                                        && matches!(a.node.ty.node.base, BaseType::List(_))
+                                })
+                                .filter(|_| list)
+                                .map(|a| a.node.name.node.to_string());
                             (
                                 f.node.name.node.to_string(),
                                 FieldInfo {
@@ -147,6 +161,7 @@ impl SchemaInfo {
                                     list,
                                     connection: has("first") || has("last"),
                                     stats: has("groupBy"),
+                                    keys,
                                 },
                             )
                         })

@@ -31,7 +31,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql_value::{ConstValue, Value};
 
-use super::cost::{self, SchemaInfo};
+use super::cost::{self, FieldInfo, SchemaInfo};
 
 pub use crate::config::Limits;
 
@@ -74,6 +74,36 @@ impl Refusal {
         err
     }
 }
+
+/// The introspection query GraphiQL, graphql-codegen, Apollo and Python
+/// `gql` send (graphql-js `getIntrospectionQuery()`).
+pub const STANDARD_INTROSPECTION_QUERY: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) {
+    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+  }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+}
+"#;
 
 /// What the walk found in an accepted document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -570,10 +600,14 @@ impl<'a> Walker<'a> {
         } else if enters_introspection {
             cost::INTROSPECTION_COST
         } else {
-            let multiplier = if info.is_some_and(|i| i.list) && !is_leaf {
-                mode.list_multiplier
-            } else {
-                1
+            let multiplier = match info {
+                Some(FieldInfo {
+                    list: true,
+                    keys: Some(arg),
+                    ..
+                }) if !is_leaf => self.list_len(field, arg).min(cost::MAX_PAGE),
+                Some(i) if i.list && !is_leaf => mode.list_multiplier,
+                _ => 1,
             };
             // Scalars and enums are free (their width is capped by
             // `max_fields`); objects, lists and unknown fields cost 1.
@@ -691,6 +725,28 @@ mod tests {
     }
 
     #[test]
+    fn a_list_asked_for_by_keys_costs_each_key() {
+        // projectOverviews 1 + the slugs × its selection (indicators 1 + 5 × 0)
+        let two =
+            analyse_doc("{ projectOverviews(slugs: [\"a\", \"b\"]) { indicators { code } } }")
+                .unwrap();
+        assert_eq!(two.cost, 1 + 2);
+        let vars = Variables::from_json(serde_json::json!({ "s": vec!["x"; 40] }));
+        let limits = Limits {
+            max_cost: u64::MAX,
+            ..Limits::default()
+        };
+        let forty = check(
+            "query($s: [String!]!) { projectOverviews(slugs: $s) { indicators { code } } }",
+            &vars,
+            &limits,
+            &schema(),
+        )
+        .unwrap();
+        assert_eq!(forty.analysis.cost, 1 + 40);
+    }
+
+    #[test]
     fn statistics_cost_by_their_grouping_and_mutations_more_than_reads() {
         let one = analyse_doc("{ participantStats(groupBy: [SEX]) { __typename } }").unwrap();
         let three =
@@ -702,6 +758,14 @@ mod tests {
             analyse_doc("mutation { login(email: \"a\", password: \"b\") { token } }").unwrap();
         assert_eq!(login.logins, 1);
         assert!(login.cost > cost::LOGIN_COST);
+    }
+
+    #[test]
+    fn the_standard_introspection_query_passes_at_its_flat_price() {
+        let a = analyse_doc(STANDARD_INTROSPECTION_QUERY).unwrap();
+        assert!(a.introspection);
+        assert_eq!(a.depth, 1);
+        assert_eq!(a.cost, cost::INTROSPECTION_COST);
     }
 
     #[test]

@@ -99,27 +99,18 @@ pub fn sdl() -> String {
     schema.sdl()
 }
 
-/// The connection `request` of `viewer` runs on: the read replica for a
+/// The connection a request of `viewer` runs on: the read replica for a
 /// request that writes nothing, unless the caller wrote moments ago (see
-/// [`crate::db::Db::for_request`]). A document that cannot be parsed, or
-/// holds a mutation, runs on the primary.
+/// [`crate::db::Db::for_request`]). `writes` is what the pre-validation
+/// already learned from the parsed document ([`limits::Analysis::mutation`]),
+/// so the document is not parsed again here.
 pub fn connection_for(
     db: &crate::db::Db,
-    request: &async_graphql::Request,
+    writes: bool,
     viewer: &crate::access::Viewer,
 ) -> DatabaseConnection {
-    let writer = viewer.actor_key();
-    if db.read.is_none() {
-        return db.conn.clone();
-    }
-    let writes = match async_graphql::parser::parse_query(&request.query) {
-        Ok(doc) => doc
-            .operations
-            .iter()
-            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation),
-        Err(_) => true,
-    };
-    db.for_request(writer.as_deref(), writes).clone()
+    db.for_request(viewer.actor_key().as_deref(), writes)
+        .clone()
 }
 
 /// Attaches what one request needs: its own loaders (never shared between

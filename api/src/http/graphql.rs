@@ -2,12 +2,15 @@
 //! and the schema.
 //!
 //! In order, each step cheaper than the next: content type; the JSON body
-//! (refused with its line and column, never a type name); the batch size;
-//! credentials; persisted queries ([`super::persisted`]); the document
-//! limits and input hygiene ([`crate::graphql::limits::check`], before
-//! async-graphql parses or validates anything); the cost budget of the
-//! caller ([`crate::ratelimit`]: per IP, API key with its `rate_tier`, or
-//! user; `429` with `Retry-After`); then execution. Every response carries
+//! (refused with its line and column, never a type name) and the batch size
+//! ([`decode_body`]); credentials ([`super::caller`]); persisted queries
+//! ([`super::persisted`]); the document limits and input hygiene
+//! ([`crate::graphql::limits::check`], before async-graphql parses or
+//! validates anything; a document registered by hash is stored only once it
+//! has passed them); the cost budget of the caller ([`super::caller::charge`]:
+//! per IP, API key with its `rate_tier`, or user; `429` with `Retry-After`);
+//! then execution, on the connection the document's kind calls for (the
+//! read replica unless it holds a mutation, as the limits' walk found). Every response carries
 //! `extensions.cost` (the request's price and the budget left, as GitHub's
 //! and Shopify's APIs do), at most `API_MAX_ERRORS` errors, and an
 //! `extensions.code` on every error.
@@ -31,16 +34,17 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::access::Viewer;
-use crate::auth::{self, ClientIp};
+use crate::auth::ClientIp;
 use crate::config::{Config, Limits, RateLimits};
 use crate::graphql::cost::SchemaInfo;
-use crate::graphql::lang::Lang;
 use crate::graphql::limits::{self, Checked, Refusal};
-use crate::ratelimit::{Budgets, Spend};
+use crate::ratelimit::Budgets;
+use crate::shared_store::RedisHandle;
 
+use super::AppState;
+use super::caller::{Caller, caller, charge, cost_json, http_error};
 use super::metrics::Metrics;
 use super::persisted::{Persisted, sha256_hex};
-use super::{AppState, REQUEST_ID};
 
 /// What the GraphQL handlers share besides the schema.
 pub struct Guard {
@@ -63,15 +67,25 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// The guard for a configuration and the schema's SDL.
-    pub fn new(config: &Config, sdl: &str, budgets: Arc<Budgets>) -> anyhow::Result<Self> {
+    /// The guard for a configuration and the schema's SDL; with `redis`,
+    /// registered persisted queries are shared through it.
+    pub fn new(
+        config: &Config,
+        sdl: &str,
+        budgets: Arc<Budgets>,
+        redis: Option<Arc<RedisHandle>>,
+    ) -> anyhow::Result<Self> {
+        let mut persisted = Persisted::load(
+            config.persisted_queries,
+            config.persisted_queries_file.as_deref(),
+        )?;
+        if let Some(handle) = redis {
+            persisted = persisted.shared_through(handle, &config.redis_prefix, config.apq_ttl_secs);
+        }
         Ok(Self {
             limits: config.limits.clone(),
             schema_info: SchemaInfo::from_sdl(sdl),
-            persisted: Persisted::load(
-                config.persisted_queries,
-                config.persisted_queries_file.as_deref(),
-            )?,
+            persisted,
             budgets,
             rate: config.rate.clone(),
             cache_max_age_secs: config.cache_max_age_secs,
@@ -91,15 +105,6 @@ struct Operation {
     operation_name: Option<String>,
     variables: Map<String, Value>,
     hash: Option<String>,
-}
-
-/// A refusal of the whole HTTP request (not of one operation).
-fn http_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    let mut resp = (status, axum::Json(body)).into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
 }
 
 fn parse_operation(value: Value) -> Result<Operation, String> {
@@ -154,104 +159,6 @@ fn json_error_message(e: &serde_json::Error) -> String {
     }
 }
 
-/// The client's address: the socket's, or the last `X-Forwarded-For` entry
-/// when a trusted proxy sets it.
-fn client_ip(guard: &Guard, headers: &HeaderMap, connect: Option<SocketAddr>) -> String {
-    if guard.trust_forwarded_for
-        && let Some(last) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-    {
-        return last.to_string();
-    }
-    connect.map_or_else(|| "unknown".to_string(), |a| a.ip().to_string())
-}
-
-/// The budget a caller spends from: its kind (a metrics label), key and size.
-fn budget_of(
-    rate: &RateLimits,
-    viewer: &Viewer,
-    tier: Option<&str>,
-    ip: &str,
-) -> (&'static str, String, u64) {
-    match viewer {
-        Viewer::User(u) => ("user", format!("rl:user:{}", u.id), rate.user),
-        Viewer::ApiKey { id, .. } => (
-            "api_key",
-            format!("rl:key:{id}"),
-            if tier == Some("high") {
-                rate.api_key_high
-            } else {
-                rate.api_key_standard
-            },
-        ),
-        _ => ("anonymous", format!("rl:ip:{ip}"), rate.anonymous),
-    }
-}
-
-fn cost_json(requested: u64, max: u64, spend: Option<&Spend>, window_secs: u64) -> Value {
-    let mut cost = json!({ "requestedQueryCost": requested, "maximumQueryCost": max });
-    if let Some(s) = spend {
-        cost["budget"] = json!({
-            "limit": s.limit,
-            "remaining": s.remaining,
-            "resetSeconds": s.reset_secs,
-            "windowSeconds": window_secs,
-        });
-    }
-    cost
-}
-
-/// Where a request came from and who sent it.
-struct Caller {
-    viewer: Viewer,
-    tier: Option<String>,
-    ip: String,
-    lang: Lang,
-    request_id: Option<String>,
-}
-
-async fn caller(
-    state: &AppState,
-    headers: &HeaderMap,
-    connect: Option<SocketAddr>,
-) -> Result<Caller, Response> {
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::from_accept_language)
-        .unwrap_or_default();
-    let (viewer, tier) = match auth::authenticate_caller(headers, &state.db.conn, &state.keys).await
-    {
-        Ok(found) => found,
-        Err(failure) => {
-            state.metrics.error(failure.code());
-            let mut resp = http_error(failure.status(), failure.code(), failure.message());
-            if failure.status() == StatusCode::UNAUTHORIZED {
-                resp.headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            } else {
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            }
-            return Err(resp);
-        }
-    };
-    Ok(Caller {
-        viewer,
-        tier,
-        ip: client_ip(&state.guard, headers, connect),
-        lang,
-        request_id: headers
-            .get(REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from),
-    })
-}
-
 /// An operation after the limits: ready to run, or refused.
 enum Prepared {
     Ready {
@@ -263,22 +170,34 @@ enum Prepared {
     Refused(Refusal),
 }
 
-fn prepare(guard: &Guard, op: Operation) -> Prepared {
-    let query = match guard
+async fn prepare(guard: &Guard, op: Operation) -> Prepared {
+    let resolved = match guard
         .persisted
         .resolve(op.query.as_deref(), op.hash.as_deref())
+        .await
     {
-        Ok(q) => q,
+        Ok(r) => r,
         Err(r) => return Prepared::Refused(r),
     };
     let variables = Variables::from_json(Value::Object(op.variables));
-    match limits::check(&query, &variables, &guard.limits, &guard.schema_info) {
-        Ok(checked) => Prepared::Ready {
-            query,
-            checked: Box::new(checked),
-            variables,
-            operation_name: op.operation_name,
-        },
+    match limits::check(
+        &resolved.query,
+        &variables,
+        &guard.limits,
+        &guard.schema_info,
+    ) {
+        Ok(checked) => {
+            // Only a document that passed every limit is kept for later requests.
+            if let Some(hash) = &resolved.register {
+                guard.persisted.register(hash, &resolved.query).await;
+            }
+            Prepared::Ready {
+                query: resolved.query,
+                checked: Box::new(checked),
+                variables,
+                operation_name: op.operation_name,
+            }
+        }
         Err(r) => Prepared::Refused(r),
     }
 }
@@ -348,7 +267,10 @@ async fn run(
     over_get: bool,
 ) -> Result<Ran, Response> {
     let guard = &state.guard;
-    let mut prepared: Vec<Prepared> = ops.into_iter().map(|op| prepare(guard, op)).collect();
+    let mut prepared: Vec<Prepared> = Vec::with_capacity(ops.len());
+    for op in ops {
+        prepared.push(prepare(guard, op).await);
+    }
     // A batch is one request: its logins and its price add up.
     let ready = |p: &Prepared| match p {
         Prepared::Ready { checked, .. } => Some((checked.analysis.logins, checked.analysis.cost)),
@@ -425,46 +347,7 @@ async fn run(
     span.record("operation", names.as_str());
     span.record("cost", cost);
 
-    let spend = if guard.rate.enabled {
-        let (kind, key, limit) = budget_of(
-            &guard.rate,
-            &caller.viewer,
-            caller.tier.as_deref(),
-            &caller.ip,
-        );
-        let s = guard
-            .budgets
-            .spend(&key, cost, limit, guard.rate.window_secs)
-            .await;
-        if !s.allowed {
-            state.metrics.denial(kind);
-            state.metrics.error("RATE_LIMITED");
-            let cost = cost_json(
-                cost,
-                guard.limits.max_cost,
-                Some(&s),
-                guard.rate.window_secs,
-            );
-            let body = json!({
-                "errors": [{
-                    "message": format!(
-                        "rate limit: this request costs {} points and {} of {} remain in this {} s window; retry in {} s",
-                        cost["requestedQueryCost"], s.remaining, s.limit, guard.rate.window_secs, s.reset_secs
-                    ),
-                    "extensions": { "code": "RATE_LIMITED", "cost": cost.clone() },
-                }],
-                "extensions": { "cost": cost },
-            });
-            let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-            let headers = resp.headers_mut();
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(s.reset_secs.max(1)));
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            return Err(resp);
-        }
-        Some(s)
-    } else {
-        None
-    };
+    let spend = charge(state, caller, cost).await?;
     if prepared.iter().any(|p| matches!(p, Prepared::Ready { .. })) {
         state.metrics.cost(cost);
     }
@@ -484,6 +367,7 @@ async fn run(
                 operation_name,
             } => {
                 let op_cost = checked.analysis.cost;
+                let writes = checked.analysis.mutation;
                 let mut request =
                     async_graphql::Request::new(query.to_string()).variables(variables);
                 if let Some(name) = operation_name {
@@ -494,7 +378,7 @@ async fn run(
                     request = request.disable_introspection();
                 }
                 // Reads may go to the replica (a writer's own reads stay on the primary).
-                let conn = crate::graphql::connection_for(&state.db, &request, &caller.viewer);
+                let conn = crate::graphql::connection_for(&state.db, writes, &caller.viewer);
                 let request = crate::graphql::request_data(
                     request,
                     &conn,
@@ -556,6 +440,63 @@ async fn read_body(body: axum::body::Body) -> Result<Bytes, Response> {
     })
 }
 
+/// A request body read as GraphQL operations: one, or a batch.
+pub struct Body {
+    ops: Vec<Operation>,
+    batch: bool,
+}
+
+impl Body {
+    /// How many operations the body holds.
+    pub fn operations(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// The document text of each operation (none for a hash alone).
+    pub fn queries(&self) -> impl Iterator<Item = Option<&str>> {
+        self.ops.iter().map(|op| op.query.as_deref())
+    }
+}
+
+/// Why a body is not GraphQL operations (answered `400` with this code).
+#[derive(Debug)]
+pub struct BodyRefusal {
+    /// `BAD_REQUEST` or `BATCH_TOO_LARGE`.
+    pub code: &'static str,
+    /// What is wrong, with the line and column or the limit; never a type name.
+    pub message: String,
+}
+
+/// Reads a POST body as one operation or a batch of at most `max_batch`,
+/// before anything else looks at it (public for the refusal benchmark).
+pub fn decode_body(body: &[u8], max_batch: usize) -> Result<Body, BodyRefusal> {
+    let bad = |message: String| BodyRefusal {
+        code: "BAD_REQUEST",
+        message,
+    };
+    let json: Value = serde_json::from_slice(body).map_err(|e| bad(json_error_message(&e)))?;
+    let (ops, batch) = match json {
+        Value::Array(items) => {
+            if items.len() > max_batch {
+                return Err(BodyRefusal {
+                    code: "BATCH_TOO_LARGE",
+                    message: format!(
+                        "a batch of {} operations; at most {max_batch} are accepted",
+                        items.len()
+                    ),
+                });
+            }
+            if items.is_empty() {
+                return Err(bad("the batch is empty".into()));
+            }
+            let ops: Result<Vec<_>, _> = items.into_iter().map(parse_operation).collect();
+            (ops.map_err(bad)?, true)
+        }
+        other => (vec![parse_operation(other).map_err(bad)?], false),
+    };
+    Ok(Body { ops, batch })
+}
+
 /// `POST /graphql`: one operation or a batch, as `application/json` only
 /// (so a form post from another site cannot run anything).
 pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
@@ -572,40 +513,15 @@ pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
         Ok(b) => b,
         Err(resp) => return resp,
     };
-    let bad = |state: &AppState, message: String| {
-        state.metrics.error("BAD_REQUEST");
-        http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message)
-    };
-    let json: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return bad(&state, json_error_message(&e)),
-    };
-    let (ops, batch) = match json {
-        Value::Array(items) => {
-            if items.len() > state.guard.limits.max_batch {
+    let Body { ops, batch } = match decode_body(&body, state.guard.limits.max_batch) {
+        Ok(decoded) => decoded,
+        Err(refusal) => {
+            if refusal.code == "BATCH_TOO_LARGE" {
                 state.metrics.rejection("batch");
-                state.metrics.error("BATCH_TOO_LARGE");
-                return http_error(
-                    StatusCode::BAD_REQUEST,
-                    "BATCH_TOO_LARGE",
-                    &format!(
-                        "a batch of {} operations; at most {} are accepted",
-                        items.len(),
-                        state.guard.limits.max_batch
-                    ),
-                );
             }
-            if items.is_empty() {
-                return bad(&state, "the batch is empty".into());
-            }
-            let ops: Result<Vec<_>, _> = items.into_iter().map(parse_operation).collect();
-            (ops, true)
+            state.metrics.error(refusal.code);
+            return http_error(StatusCode::BAD_REQUEST, refusal.code, &refusal.message);
         }
-        other => (parse_operation(other).map(|o| vec![o]), false),
-    };
-    let ops = match ops {
-        Ok(ops) => ops,
-        Err(message) => return bad(&state, message),
     };
     let connect = parts
         .extensions
@@ -714,23 +630,8 @@ pub async fn get(state: AppState, req: axum::extract::Request) -> Option<Respons
             .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
     {
         // Revalidation is cheap but not free: one point from the budget.
-        if state.guard.rate.enabled {
-            let (_, key, limit) = budget_of(&state.guard.rate, &caller.viewer, None, &caller.ip);
-            let s = state
-                .guard
-                .budgets
-                .spend(&key, 1, limit, state.guard.rate.window_secs)
-                .await;
-            if !s.allowed {
-                let mut resp = http_error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "RATE_LIMITED",
-                    "rate limit: retry later",
-                );
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(s.reset_secs.max(1)));
-                return Some(resp);
-            }
+        if let Err(resp) = charge(&state, &caller, 1).await {
+            return Some(resp);
         }
         let mut resp = StatusCode::NOT_MODIFIED.into_response();
         let h = resp.headers_mut();

@@ -96,7 +96,14 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition, with the pool's gauges appended.
-    pub fn render(&self, pool: Option<(u32, usize, u32)>, store_errors: u64) -> String {
+    /// `store_errors` and `apq_store_errors` count what could not reach the
+    /// shared store (Redis) for budgets and for persisted queries.
+    pub fn render(
+        &self,
+        pool: Option<(u32, usize, u32)>,
+        store_errors: u64,
+        apq_store_errors: u64,
+    ) -> String {
         let m = self.inner();
         let mut out = String::new();
         out.push_str("# HELP http_requests_total HTTP requests answered.\n# TYPE http_requests_total counter\n");
@@ -133,6 +140,10 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP rate_limit_store_errors_total Spends allowed because the shared store was unreachable.\n# TYPE rate_limit_store_errors_total counter\nrate_limit_store_errors_total {store_errors}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP persisted_query_store_errors_total Persisted-query reads and writes that could not reach the shared store.\n# TYPE persisted_query_store_errors_total counter\npersisted_query_store_errors_total {apq_store_errors}"
         );
         if let Some((size, idle, max)) = pool {
             let _ = writeln!(

@@ -20,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub mod caller;
 pub mod export;
 pub mod graphql;
 pub mod metrics;
@@ -46,14 +47,27 @@ pub fn build_router(db: Db, config: &Config) -> Router {
 /// manifest that cannot be read or a malformed `REDIS_URL`.
 pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
     let keys = JwtKeys::new(&config.signing_secret(), config.jwt_ttl_secs);
-    let budgets = std::sync::Arc::new(match &config.redis_url {
-        Some(url) => crate::ratelimit::Budgets::redis(url, &config.redis_prefix)?,
+    let redis = match &config.redis_url {
+        Some(url) => Some(std::sync::Arc::new(crate::shared_store::RedisHandle::open(
+            url,
+        )?)),
+        None => None,
+    };
+    let budgets = std::sync::Arc::new(match &redis {
+        Some(handle) => crate::ratelimit::Budgets::in_redis(handle.clone(), &config.redis_prefix),
         None => crate::ratelimit::Budgets::in_memory(),
     });
     let schema =
         crate::graphql::build_schema_with(db.conn.clone(), config, keys.clone(), budgets.clone());
     let sdl: std::sync::Arc<str> = schema.sdl().into();
-    let guard = graphql::Guard::new(config, &sdl, budgets)?;
+    let guard = graphql::Guard::new(config, &sdl, budgets, redis)?;
+    tracing::info!(
+        persisted_queries = ?config.persisted_queries,
+        manifest_documents = guard.persisted.manifest_len(),
+        persisted_store = guard.persisted.backend(),
+        rate_limit_store = guard.budgets.backend(),
+        "GraphQL guard ready"
+    );
     let metrics = std::sync::Arc::new(metrics::Metrics::default());
     let state = AppState {
         sdl,
@@ -64,6 +78,7 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
         keys,
         guard: std::sync::Arc::new(guard),
         metrics: metrics.clone(),
+        metrics_token: config.metrics_token.clone().map(Into::into),
     };
 
     let cors = CorsLayer::new()
@@ -159,8 +174,16 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
 
 /// The headers every response carries, errors included: `nosniff`,
 /// `Referrer-Policy`, a `Content-Security-Policy` when the response has none
-/// (HTML pages set their own), and `Strict-Transport-Security` behind TLS.
+/// (HTML pages set their own), and `Strict-Transport-Security` behind TLS;
+/// `Connection: close` on a `413`.
 fn security_headers(mut resp: Response, hsts: bool) -> Response {
+    // A 413 is sent before the body is read: the connection must not carry
+    // another request (its unread bytes would be taken for one), so say so
+    // and the client opens a new one instead of failing on a reused one.
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     let h = resp.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -232,24 +255,53 @@ async fn graphql_get(State(state): State<AppState>, req: axum::extract::Request)
     }
 }
 
-/// `GET /metrics`: the Prometheus text format.
-async fn metrics_text(State(state): State<AppState>) -> Response {
+/// `GET /metrics`: the Prometheus text format. With `METRICS_TOKEN` set,
+/// only for `Authorization: Bearer <token>` (else `401 UNAUTHENTICATED`).
+async fn metrics_text(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &state.metrics_token
+        && !bearer_matches(&headers, token)
+    {
+        state.metrics.error("UNAUTHENTICATED");
+        let mut resp = caller::http_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "the metrics need `Authorization: Bearer <METRICS_TOKEN>`",
+        );
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"metrics\""),
+        );
+        return resp;
+    }
+    let relaxed = std::sync::atomic::Ordering::Relaxed;
     let body = state.metrics.render(
         metrics::pool_stats(&state.db.conn),
-        state
-            .guard
-            .budgets
-            .store_errors
-            .load(std::sync::atomic::Ordering::Relaxed),
+        state.guard.budgets.store_errors.load(relaxed),
+        state.guard.persisted.store_errors.load(relaxed),
     );
     (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         body,
     )
         .into_response()
+}
+
+/// Whether the request carries `Authorization: Bearer <token>`, compared in
+/// constant time.
+fn bearer_matches(headers: &axum::http::HeaderMap, token: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .is_some_and(|sent| bool::from(sent.as_bytes().ct_eq(token.as_bytes())))
 }
 
 /// The schema as SDL, for code generators and dashboards.

@@ -3,23 +3,31 @@
 //! allow-list mode that runs only the documents of a manifest.
 //!
 //! - `apq` (default): a request with a hash and no document is answered from
-//!   the store, or with `PERSISTED_QUERY_NOT_FOUND` so the client sends the
-//!   document with its hash once; the hash is checked before it is stored.
-//!   The store is in memory, bounded, and per replica (a client that meets a
-//!   replica that has not seen its hash simply registers it again).
+//!   the manifest or the store, or with `PERSISTED_QUERY_NOT_FOUND` so the
+//!   client sends the document with its hash once; the hash is checked, and
+//!   the document stored only once it has passed every limit
+//!   ([`crate::graphql::limits::check`]), so nothing larger than
+//!   `API_MAX_DOCUMENT_BYTES` or refused by a limit is ever kept. The store is
+//!   this process's memory (bounded), or with `REDIS_URL` Redis, shared by
+//!   every replica, each document under `{REDIS_PREFIX}apq:{hash}` for
+//!   `API_APQ_TTL_SECS` after its last use; each replica keeps what it has
+//!   read in memory too (a hash names one document forever). A Redis that
+//!   cannot be reached only costs the client one more round trip.
 //! - `allowlist`: only the manifest's documents run, by hash or in full; a
 //!   client cannot register new ones (`PERSISTED_QUERY_NOT_ALLOWED`).
 //! - `off`: hashes are refused (`PERSISTED_QUERY_NOT_SUPPORTED`).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use sha2::{Digest, Sha256};
 
 use crate::config::PersistedQueries;
 use crate::graphql::limits::Refusal;
+use crate::shared_store::RedisHandle;
 
-/// Most documents the automatic store keeps.
+/// Most documents one process keeps in memory.
 const MAX_STORED: usize = 10_000;
 
 /// The hex SHA-256 of a document, as clients compute it.
@@ -30,15 +38,35 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// Where registered documents are shared between replicas.
+struct SharedStore {
+    handle: Arc<RedisHandle>,
+    prefix: String,
+    ttl_secs: u64,
+}
+
 /// The persisted documents of this process.
 pub struct Persisted {
     mode: PersistedQueries,
     manifest: HashMap<String, Arc<str>>,
+    /// Registered documents this process has seen (the whole store without Redis).
     learned: RwLock<HashMap<String, Arc<str>>>,
+    shared: Option<SharedStore>,
+    /// Reads and writes of the shared store that failed.
+    pub store_errors: AtomicU64,
+}
+
+/// The document a request runs, and whether it is to be registered.
+pub struct Resolved {
+    /// The document's text.
+    pub query: Arc<str>,
+    /// The hash to register the document under once it has passed the limits.
+    pub register: Option<String>,
 }
 
 impl Persisted {
-    /// A store in `mode` with the manifest at `file`, if any.
+    /// A store in `mode` with the manifest at `file`, if any, registered
+    /// documents kept in memory.
     pub fn load(mode: PersistedQueries, file: Option<&std::path::Path>) -> anyhow::Result<Self> {
         let mut manifest = HashMap::new();
         if let Some(path) = file {
@@ -83,7 +111,29 @@ impl Persisted {
             mode,
             manifest,
             learned: RwLock::new(HashMap::new()),
+            shared: None,
+            store_errors: AtomicU64::new(0),
         })
+    }
+
+    /// Shares registered documents through the Redis of `handle`: keys
+    /// `{prefix}apq:{hash}`, each kept `ttl_secs` after its last use.
+    pub fn shared_through(mut self, handle: Arc<RedisHandle>, prefix: &str, ttl_secs: u64) -> Self {
+        self.shared = Some(SharedStore {
+            handle,
+            prefix: prefix.to_string(),
+            ttl_secs: ttl_secs.max(1),
+        });
+        self
+    }
+
+    /// `"memory"` or `"redis"`: where registered documents live.
+    pub fn backend(&self) -> &'static str {
+        if self.shared.is_some() {
+            "redis"
+        } else {
+            "memory"
+        }
     }
 
     /// Documents in the manifest.
@@ -91,10 +141,22 @@ impl Persisted {
         self.manifest.len()
     }
 
-    /// The document a request runs: its own text, or the one its hash names.
-    /// `hash` is `extensions.persistedQuery.sha256Hash` when present.
-    pub fn resolve(&self, query: Option<&str>, hash: Option<&str>) -> Result<Arc<str>, Refusal> {
+    /// The document a request runs: its own text, or the one its hash names
+    /// (from the manifest, this process's memory, or the shared store).
+    /// `hash` is `extensions.persistedQuery.sha256Hash` when present. A
+    /// document sent with its hash in `apq` mode comes back with
+    /// [`Resolved::register`] set: call [`Persisted::register`] once it has
+    /// passed the limits.
+    pub async fn resolve(
+        &self,
+        query: Option<&str>,
+        hash: Option<&str>,
+    ) -> Result<Resolved, Refusal> {
         let query = query.filter(|q| !q.trim().is_empty());
+        let ready = |query: Arc<str>| Resolved {
+            query,
+            register: None,
+        };
         match (self.mode, query, hash) {
             (PersistedQueries::Off, _, Some(_)) => Err(Refusal::new(
                 "PERSISTED_QUERY_NOT_SUPPORTED",
@@ -117,7 +179,7 @@ impl Persisted {
                     (Some(q), None) => sha256_hex(q),
                     (None, None) => unreachable!("handled above"),
                 };
-                self.manifest.get(&hash).cloned().ok_or_else(|| {
+                self.manifest.get(&hash).cloned().map(ready).ok_or_else(|| {
                     Refusal::new(
                         "PERSISTED_QUERY_NOT_ALLOWED",
                         "allowlist",
@@ -125,34 +187,102 @@ impl Persisted {
                     )
                 })
             }
-            (_, Some(q), None) => Ok(Arc::from(q)),
+            (_, Some(q), None) => Ok(ready(Arc::from(q))),
             (_, Some(q), Some(h)) => {
+                // A client sends the document because a replica did not know
+                // its hash: store it again, also where it expired.
                 let h = h.to_ascii_lowercase();
-                let mut learned = self.learned.write().unwrap_or_else(|e| e.into_inner());
-                if learned.len() >= MAX_STORED {
-                    learned.clear();
-                }
-                let doc: Arc<str> = Arc::from(q);
-                learned.insert(h, doc.clone());
-                Ok(doc)
+                let in_manifest = self.manifest.contains_key(&h);
+                Ok(Resolved {
+                    query: Arc::from(q),
+                    register: (!in_manifest).then_some(h),
+                })
             }
             (_, None, Some(h)) => {
                 let h = h.to_ascii_lowercase();
                 if let Some(doc) = self.manifest.get(&h) {
-                    return Ok(doc.clone());
+                    return Ok(ready(doc.clone()));
                 }
-                self.learned
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get(&h)
-                    .cloned()
-                    .ok_or_else(|| {
-                        Refusal::new(
-                            "PERSISTED_QUERY_NOT_FOUND",
-                            "persisted_query",
-                            "PersistedQueryNotFound",
-                        )
-                    })
+                if let Some(doc) = self.learned_get(&h) {
+                    return Ok(ready(doc));
+                }
+                if let Some(doc) = self.shared_get(&h).await {
+                    self.learned_put(&h, doc.clone());
+                    return Ok(ready(doc));
+                }
+                Err(Refusal::new(
+                    "PERSISTED_QUERY_NOT_FOUND",
+                    "persisted_query",
+                    "PersistedQueryNotFound",
+                ))
+            }
+        }
+    }
+
+    /// Keeps `query` under `hash` (its SHA-256, checked by `resolve`): in
+    /// this process's memory, and in the shared store when there is one.
+    pub async fn register(&self, hash: &str, query: &Arc<str>) {
+        self.learned_put(hash, query.clone());
+        let Some(shared) = &self.shared else {
+            return;
+        };
+        let key = format!("{}apq:{hash}", shared.prefix);
+        let result: Result<(), redis::RedisError> = async {
+            let mut conn = shared.handle.conn().await?;
+            redis::cmd("SET")
+                .arg(&key)
+                .arg(query.as_ref())
+                .arg("EX")
+                .arg(shared.ttl_secs)
+                .query_async(&mut conn)
+                .await
+        }
+        .await;
+        if let Err(e) = result {
+            self.store_errors.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(error = %e, "persisted-query store unreachable: document kept on this replica only");
+        }
+    }
+
+    fn learned_get(&self, hash: &str) -> Option<Arc<str>> {
+        self.learned
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(hash)
+            .cloned()
+    }
+
+    fn learned_put(&self, hash: &str, query: Arc<str>) {
+        let mut learned = self.learned.write().unwrap_or_else(|e| e.into_inner());
+        if learned.len() >= MAX_STORED {
+            learned.clear();
+        }
+        learned.insert(hash.to_string(), query);
+    }
+
+    /// The document registered under `hash` on any replica, its lifetime
+    /// renewed; `None` when unknown, expired, or the store is unreachable.
+    async fn shared_get(&self, hash: &str) -> Option<Arc<str>> {
+        let shared = self.shared.as_ref()?;
+        let key = format!("{}apq:{hash}", shared.prefix);
+        let result: Result<Option<String>, redis::RedisError> = async {
+            let mut conn = shared.handle.conn().await?;
+            redis::cmd("GETEX")
+                .arg(&key)
+                .arg("EX")
+                .arg(shared.ttl_secs)
+                .query_async(&mut conn)
+                .await
+        }
+        .await;
+        match result {
+            // What another replica stored is trusted only if it still hashes right.
+            Ok(Some(doc)) if sha256_hex(&doc) == hash => Some(Arc::from(doc)),
+            Ok(_) => None,
+            Err(e) => {
+                self.store_errors.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(error = %e, "persisted-query store unreachable: asking the client for the document");
+                None
             }
         }
     }

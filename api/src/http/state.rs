@@ -28,4 +28,6 @@ pub struct AppState {
     pub guard: Arc<crate::http::graphql::Guard>,
     /// Counters served at `/metrics`.
     pub metrics: Arc<crate::http::metrics::Metrics>,
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<Arc<str>>,
 }

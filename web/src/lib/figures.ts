@@ -8,7 +8,8 @@ import config from 'virtual:site-config';
 import { formatNumber } from './format';
 import type { Lang } from './i18n';
 
-export type Sensitivity = 'ORDINARY' | 'SENSITIVE';
+/** The API's `Sensitivity`; PUBLIC figures (staff, officials, centres) are published as recorded, never withheld. */
+export type Sensitivity = 'PUBLIC' | 'ORDINARY' | 'SENSITIVE';
 
 export interface CountLike {
 	value: number | null;

@@ -214,7 +214,8 @@ describe('without JavaScript', () => {
 describe('when the API cannot be reached', () => {
 	it('keeps the prerendered figures and says that the server could not be reached', async () => {
 		const ctx = await guardedContext(browser, { viewport: DESKTOP });
-		await ctx.context.route('**/graphql', (r) => r.abort('connectionrefused'));
+		// Every GraphQL request, persisted GETs (with their query string) included.
+		await ctx.context.route((url) => url.pathname === '/graphql', (r) => r.abort('connectionrefused'));
 		const page = await ctx.newPage();
 		await page.goto(`${siteUrl()}/en/`);
 		await expect.poll(() => page.getByTestId('api-error').count()).toBe(1);

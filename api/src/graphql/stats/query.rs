@@ -113,62 +113,102 @@ impl StatsQuery {
         slug: String,
         lang: Option<Lang>,
     ) -> ApiResult<Option<ProjectOverview>> {
-        let viewer = &scope(ctx).viewer;
-        let Some(project) = project::Entity::find()
-            .filter(viewer.project_scope())
-            .filter(project::Column::Slug.eq(slug.trim()))
-            .one(db(ctx))
-            .await?
-        else {
-            return Ok(None);
-        };
-        let access = access(ctx).await?;
-        let thresholds = scope(ctx).thresholds;
-        let progress = progress::project_progress(db(ctx), &access, thresholds, project.id).await?;
-        let by_status = |id| FacilityQuery {
-            group_by: vec![facilities::FacilityDimension::Status],
-            project: Some(id),
-            ..Default::default()
-        };
-        let centres = facility_counts(ctx, Facility::Centres, by_status(project.id), lang).await?;
-        let works = facility_counts(ctx, Facility::Works, by_status(project.id), lang).await?;
-        let totals = |kind| Question {
-            kind,
-            group_by: Vec::new(),
-            select: vec![(Dimension::Project, Some(project.id.to_string()))],
-            area: None,
-        };
-        let participants =
-            aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Participants))
-                .await?
-                .totals
-                .iter()
-                .map(total_of)
-                .collect();
-        let services = aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Services))
+        overview_of(ctx, &slug, lang).await
+    }
+
+    /// The overviews of several projects (at most 100 slugs), in the order
+    /// asked; slugs of projects the caller cannot see are left out. Priced
+    /// per slug, like as many `projectOverview` fields.
+    async fn project_overviews(
+        &self,
+        ctx: &Context<'_>,
+        slugs: Vec<String>,
+        lang: Option<Lang>,
+    ) -> ApiResult<Vec<ProjectOverview>> {
+        if slugs.len() > MAX_OVERVIEWS {
+            return Err(AppError::BadInput(format!(
+                "projectOverviews takes at most {MAX_OVERVIEWS} slugs, not {}",
+                slugs.len()
+            )));
+        }
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::with_capacity(slugs.len());
+        for slug in slugs {
+            if !seen.insert(slug.trim().to_string()) {
+                continue;
+            }
+            if let Some(o) = overview_of(ctx, &slug, lang).await? {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Most slugs one `projectOverviews` field takes (a page of projects).
+const MAX_OVERVIEWS: usize = crate::graphql::pagination::MAX_PAGE as usize;
+
+/// The overview of the project `slug` as the caller may see it.
+async fn overview_of(
+    ctx: &Context<'_>,
+    slug: &str,
+    lang: Option<Lang>,
+) -> ApiResult<Option<ProjectOverview>> {
+    let viewer = &scope(ctx).viewer;
+    let Some(project) = project::Entity::find()
+        .filter(viewer.project_scope())
+        .filter(project::Column::Slug.eq(slug.trim()))
+        .one(db(ctx))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let access = access(ctx).await?;
+    let thresholds = scope(ctx).thresholds;
+    let progress = progress::project_progress(db(ctx), &access, thresholds, project.id).await?;
+    let by_status = |id| FacilityQuery {
+        group_by: vec![facilities::FacilityDimension::Status],
+        project: Some(id),
+        ..Default::default()
+    };
+    let centres = facility_counts(ctx, Facility::Centres, by_status(project.id), lang).await?;
+    let works = facility_counts(ctx, Facility::Works, by_status(project.id), lang).await?;
+    let totals = |kind| Question {
+        kind,
+        group_by: Vec::new(),
+        select: vec![(Dimension::Project, Some(project.id.to_string()))],
+        area: None,
+    };
+    let participants =
+        aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Participants))
             .await?
             .totals
             .iter()
             .map(total_of)
             .collect();
-        let areas = area::Entity::find()
-            .filter(places::areas_of_project(
-                project.id,
-                viewer.hides_sensitive_locations(),
-            ))
-            .order_by_asc(area::Column::Id)
-            .all(db(ctx))
-            .await?;
-        Ok(Some(ProjectOverview {
-            project,
-            progress,
-            centres,
-            works,
-            participants,
-            services,
-            areas,
-        }))
-    }
+    let services = aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Services))
+        .await?
+        .totals
+        .iter()
+        .map(total_of)
+        .collect();
+    let areas = area::Entity::find()
+        .filter(places::areas_of_project(
+            project.id,
+            viewer.hides_sensitive_locations(),
+        ))
+        .order_by_asc(area::Column::Id)
+        .all(db(ctx))
+        .await?;
+    Ok(Some(ProjectOverview {
+        project,
+        progress,
+        centres,
+        works,
+        participants,
+        services,
+        areas,
+    }))
 }
 
 /// The facility question of `centreStats` and `workStats`: one body for both,

@@ -26,9 +26,11 @@ use std::collections::HashMap;
 use async_graphql::{Request, Variables};
 use serde_json::{Map, Value, json};
 
-use super::ExportError;
+use super::{ExportError, Meter};
 use crate::access::Viewer;
+use crate::config::Limits;
 use crate::graphql::lang::Lang;
+use crate::graphql::limits;
 use crate::http::AppState;
 
 use super::csv_specs::Param::*;
@@ -93,23 +95,30 @@ fn lang_of(params: &HashMap<String, String>) -> Result<Lang, ExportError> {
     }
 }
 
-/// Runs a query as an anonymous reader; GraphQL errors become 400s.
+/// Runs a query as an anonymous reader, paid for from the caller's budget
+/// at its GraphQL price; GraphQL errors become 400s.
 async fn run(
     state: &AppState,
+    meter: &mut Meter<'_>,
     query: &str,
     variables: Value,
     lang: Lang,
 ) -> Result<Value, ExportError> {
-    // The filters come from the URL: the same input hygiene as GraphQL
-    // requests (no NUL or control characters, search length, and/or size)
-    // before anything reaches the database.
+    // The filters come from the URL: the same checks as GraphQL requests
+    // (input hygiene: no NUL or control characters, search length, and/or
+    // size) before anything reaches the database, and the same price. The
+    // per-request maximum is for documents sent by clients, not for these.
     let variables = Variables::from_json(variables);
-    let document = async_graphql::parser::parse_query(query).map_err(ExportError::internal)?;
-    crate::graphql::input_hygiene::check(&document, &variables, &state.guard.limits)
+    let limits = Limits {
+        max_cost: u64::MAX,
+        ..state.guard.limits.clone()
+    };
+    let checked = limits::check(query, &variables, &limits, &state.guard.schema_info)
         .map_err(|r| ExportError::bad(r.message))?;
+    meter.pay(checked.analysis.cost).await?;
     let mut request = Request::new(query).variables(variables);
-    request.set_parsed_query(document);
-    let conn = crate::graphql::connection_for(&state.db, &request, &Viewer::default());
+    request.set_parsed_query(checked.document);
+    let conn = crate::graphql::connection_for(&state.db, false, &Viewer::default());
     let request = crate::graphql::request_data(
         request,
         &conn,
@@ -219,68 +228,64 @@ fn write_csv(
     writer.into_inner().map_err(ExportError::internal)
 }
 
+/// What an export was asked for: its filters and how to write it.
+#[derive(Clone, Copy)]
+struct Ask<'p> {
+    params: &'p HashMap<String, String>,
+    lang: Lang,
+    /// A UTF-8 byte-order mark first.
+    bom: bool,
+    /// An HXL hashtag row under the header.
+    hxl: bool,
+}
+
+impl<'p> Ask<'p> {
+    /// The filters, language, byte-order mark and HXL row.
+    fn parts(self) -> (&'p HashMap<String, String>, Lang, bool, bool) {
+        (self.params, self.lang, self.bom, self.hxl)
+    }
+}
+
 /// Most rows one export pages through.
 const MAX_ROWS: usize = 50_000;
 
 /// Writes the export `name` for the query parameters.
-pub async fn export(
+pub(crate) async fn export(
     state: &AppState,
+    meter: &mut Meter<'_>,
     name: &str,
     params: &HashMap<String, String>,
 ) -> Result<Vec<u8>, ExportError> {
-    let lang = lang_of(params)?;
-    let bom = flag(params, "bom");
-    let hxl = flag(params, "hxl");
+    let ask = Ask {
+        params,
+        lang: lang_of(params)?,
+        bom: flag(params, "bom"),
+        hxl: flag(params, "hxl"),
+    };
     if let Some(spec) = LISTS.iter().find(|s| s.name == name) {
-        return export_list(state, spec, params, lang, bom, hxl).await;
+        return export_list(state, meter, spec, ask).await;
     }
     match name {
-        "participant-stats" => {
-            export_stats(state, "participantStats", params, lang, bom, hxl).await
-        }
-        "service-stats" => export_stats(state, "serviceStats", params, lang, bom, hxl).await,
+        "participant-stats" => export_stats(state, meter, "participantStats", ask).await,
+        "service-stats" => export_stats(state, meter, "serviceStats", ask).await,
         "centre-stats" => {
-            export_facilities(
-                state,
-                "centreStats",
-                "CentreStatsFilter",
-                params,
-                lang,
-                bom,
-                hxl,
-            )
-            .await
+            export_facilities(state, meter, "centreStats", "CentreStatsFilter", ask).await
         }
-        "work-stats" => {
-            export_facilities(
-                state,
-                "workStats",
-                "WorkStatsFilter",
-                params,
-                lang,
-                bom,
-                hxl,
-            )
-            .await
-        }
-        _ => Err(ExportError(
-            axum::http::StatusCode::NOT_FOUND,
-            format!(
-                "no export {name:?}; there are {}, participant-stats, service-stats, centre-stats, work-stats (.csv) and iati.xml",
-                LISTS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-            ),
-        )),
+        "work-stats" => export_facilities(state, meter, "workStats", "WorkStatsFilter", ask).await,
+        _ => Err(ExportError::not_found(format!(
+            "no export {name:?}; there are {}, participant-stats, service-stats, centre-stats, work-stats (.csv) and iati.xml",
+            LISTS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+        ))),
     }
 }
 
 async fn export_list(
     state: &AppState,
+    meter: &mut Meter<'_>,
     spec: &ListSpec,
-    params: &HashMap<String, String>,
-    lang: Lang,
-    bom: bool,
-    hxl: bool,
+    ask: Ask<'_>,
 ) -> Result<Vec<u8>, ExportError> {
+    let (params, lang, bom, hxl) = ask.parts();
     let filter = filter_from(params, spec.params, &[])?;
     let query = format!(
         "query($filter: {}, $after: String, $lang: Lang) {{ list: {}(filter: $filter, first: 100, after: $after) {{ \
@@ -292,6 +297,7 @@ async fn export_list(
     loop {
         let data = run(
             state,
+            meter,
             &query,
             json!({ "filter": filter, "after": after, "lang": if lang == Lang::Az { "AZ" } else { "EN" } }),
             lang,
@@ -335,12 +341,11 @@ fn group_by(params: &HashMap<String, String>) -> Vec<String> {
 
 async fn export_stats(
     state: &AppState,
+    meter: &mut Meter<'_>,
     field: &str,
-    params: &HashMap<String, String>,
-    lang: Lang,
-    bom: bool,
-    hxl: bool,
+    ask: Ask<'_>,
 ) -> Result<Vec<u8>, ExportError> {
+    let (params, lang, bom, hxl) = ask.parts();
     let filter = filter_from(params, STATS_PARAMS, &["groupBy"])?;
     let dims = group_by(params);
     let query = format!(
@@ -349,6 +354,7 @@ async fn export_stats(
     );
     let data = run(
         state,
+        meter,
         &query,
         json!({ "filter": filter, "groupBy": dims, "lang": if lang == Lang::Az { "AZ" } else { "EN" } }),
         lang,
@@ -410,13 +416,12 @@ async fn export_stats(
 
 async fn export_facilities(
     state: &AppState,
+    meter: &mut Meter<'_>,
     field: &str,
     filter_type: &str,
-    params: &HashMap<String, String>,
-    lang: Lang,
-    bom: bool,
-    hxl: bool,
+    ask: Ask<'_>,
 ) -> Result<Vec<u8>, ExportError> {
+    let (params, lang, bom, hxl) = ask.parts();
     let filter = filter_from(params, FACILITY_PARAMS, &["groupBy"])?;
     let dims = group_by(params);
     let query = format!(
@@ -425,6 +430,7 @@ async fn export_facilities(
     );
     let data = run(
         state,
+        meter,
         &query,
         json!({ "filter": filter, "groupBy": dims, "lang": if lang == Lang::Az { "AZ" } else { "EN" } }),
         lang,

@@ -130,7 +130,7 @@ async fn load(
     }
     let projects = find.all(db).await.map_err(ExportError::internal)?;
     if slug.is_some() && projects.is_empty() {
-        return Err(ExportError(
+        return Err(ExportError::Text(
             axum::http::StatusCode::NOT_FOUND,
             "no public project with that slug".into(),
         ));

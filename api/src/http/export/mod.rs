@@ -13,6 +13,15 @@
 //! Every export is an anonymous reader: public projects only, and the CSV
 //! runs the very GraphQL queries a reader would, so the same scopes and the
 //! same small-cell suppression apply.
+//!
+//! Every export is paid for from the caller's budget of cost points (per
+//! address, API key or user, as for GraphQL; see [`super::caller`]): a CSV
+//! list pays, before each page of 100 rows, that page's GraphQL price, a CSV
+//! of statistics the price of its one query, an IATI file a fixed price
+//! ([`IATI_ALL_PRICE`], [`IATI_ONE_PRICE`]). A spent budget is answered
+//! `429` with `Retry-After` and the budget (`RATE_LIMITED`), as GraphQL is;
+//! a file that is sent says what it cost in `X-Cost` and what is left in
+//! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
 
 pub mod csv;
 mod csv_specs;
@@ -20,13 +29,22 @@ pub mod iati;
 
 use std::collections::HashMap;
 
+use std::net::SocketAddr;
+
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::http::AppState;
+use crate::http::caller::{Caller, caller, charge};
+use crate::ratelimit::Spend;
+
+/// Points `/export/iati.xml` (every public project) costs.
+pub const IATI_ALL_PRICE: u64 = 500;
+/// Points `/export/iati/{slug}.xml` (one project) costs.
+pub const IATI_ONE_PRICE: u64 = 50;
 
 /// The export routes, merged into the main router.
 pub fn routes() -> Router<AppState> {
@@ -35,28 +53,41 @@ pub fn routes() -> Router<AppState> {
         .route("/export/iati/{file}", get(iati_project))
 }
 
-/// A failed export: status and a plain-text reason.
+/// A failed export: a status and a plain-text reason, or an answer made
+/// elsewhere (the `429` of a spent budget, a refused credential).
 #[derive(Debug)]
-pub struct ExportError(pub StatusCode, pub String);
+pub enum ExportError {
+    /// A plain-text answer with this status.
+    Text(StatusCode, String),
+    /// A ready answer.
+    Answer(Box<Response>),
+}
 
 impl IntoResponse for ExportError {
     fn into_response(self) -> Response {
-        (
-            self.0,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            self.1,
-        )
-            .into_response()
+        match self {
+            Self::Text(status, message) => (
+                status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response(),
+            Self::Answer(resp) => *resp,
+        }
     }
 }
 
 impl ExportError {
     pub(crate) fn bad(message: impl Into<String>) -> Self {
-        Self(StatusCode::BAD_REQUEST, message.into())
+        Self::Text(StatusCode::BAD_REQUEST, message.into())
+    }
+
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::Text(StatusCode::NOT_FOUND, message.into())
     }
 
     pub(crate) fn unavailable() -> Self {
-        Self(
+        Self::Text(
             StatusCode::SERVICE_UNAVAILABLE,
             "the database cannot be reached right now; try again shortly".into(),
         )
@@ -64,7 +95,70 @@ impl ExportError {
 
     pub(crate) fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(%error, "export failed");
-        Self(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())
+        Self::Text(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())
+    }
+}
+
+/// What one export has spent from its caller's budget.
+pub(crate) struct Meter<'a> {
+    state: &'a AppState,
+    caller: Caller,
+    spent: u64,
+    last: Option<Spend>,
+}
+
+impl<'a> Meter<'a> {
+    /// Authenticates the request's caller (whose budget pays).
+    async fn of(state: &'a AppState, request: axum::extract::Request) -> Result<Self, ExportError> {
+        let (parts, _) = request.into_parts();
+        let connect = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        let caller = caller(state, &parts.headers, connect)
+            .await
+            .map_err(|r| ExportError::Answer(Box::new(r)))?;
+        Ok(Self {
+            state,
+            caller,
+            spent: 0,
+            last: None,
+        })
+    }
+
+    /// Spends `points` before the work they pay for, or refuses with `429`.
+    pub(crate) async fn pay(&mut self, points: u64) -> Result<(), ExportError> {
+        let spend = charge(self.state, &self.caller, points)
+            .await
+            .map_err(|r| ExportError::Answer(Box::new(r)))?;
+        self.spent = self.spent.saturating_add(points);
+        if spend.is_some() {
+            self.last = spend;
+        }
+        Ok(())
+    }
+
+    /// The file's answer, with what it cost and the budget left.
+    fn answer(&self, content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
+        let mut resp = (
+            [
+                (header::CONTENT_TYPE, content_type.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response();
+        let h = resp.headers_mut();
+        h.insert("x-cost", HeaderValue::from(self.spent));
+        if let Some(s) = &self.last {
+            h.insert("x-ratelimit-limit", HeaderValue::from(s.limit));
+            h.insert("x-ratelimit-remaining", HeaderValue::from(s.remaining));
+            h.insert("x-ratelimit-reset", HeaderValue::from(s.reset_secs));
+        }
+        resp
     }
 }
 
@@ -72,58 +166,36 @@ async fn export_file(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(params): Query<HashMap<String, String>>,
+    request: axum::extract::Request,
 ) -> Result<Response, ExportError> {
-    if file == "iati.xml" {
-        let xml = iati::activities(&state.db.conn, state.thresholds, None).await?;
-        return Ok(xml_response(xml, "iati-activities.xml"));
+    if file != "iati.xml" && !file.ends_with(".csv") {
+        return Err(ExportError::not_found(format!(
+            "no export {file:?}: ask for NAME.csv or iati.xml"
+        )));
     }
-    let Some(name) = file.strip_suffix(".csv") else {
-        return Err(ExportError(
-            StatusCode::NOT_FOUND,
-            format!("no export {file:?}: ask for NAME.csv or iati.xml"),
-        ));
-    };
-    let body = csv::export(&state, name, &params).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    let mut meter = Meter::of(&state, request).await?;
+    if file == "iati.xml" {
+        meter.pay(IATI_ALL_PRICE).await?;
+        let xml = iati::activities(&state.db.conn, state.thresholds, None).await?;
+        return Ok(meter.answer(XML, "iati-activities.xml", xml));
+    }
+    let name = file.strip_suffix(".csv").unwrap_or(&file);
+    let body = csv::export(&state, &mut meter, name, &params).await?;
+    Ok(meter.answer("text/csv; charset=utf-8", &format!("{name}.csv"), body))
 }
 
 async fn iati_project(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    request: axum::extract::Request,
 ) -> Result<Response, ExportError> {
     let Some(slug) = file.strip_suffix(".xml") else {
-        return Err(ExportError(
-            StatusCode::NOT_FOUND,
-            "ask for /export/iati/SLUG.xml".into(),
-        ));
+        return Err(ExportError::not_found("ask for /export/iati/SLUG.xml"));
     };
+    let mut meter = Meter::of(&state, request).await?;
+    meter.pay(IATI_ONE_PRICE).await?;
     let xml = iati::activities(&state.db.conn, state.thresholds, Some(slug)).await?;
-    Ok(xml_response(xml, &format!("{slug}.xml")))
+    Ok(meter.answer(XML, &format!("{slug}.xml"), xml))
 }
 
-fn xml_response(xml: Vec<u8>, filename: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/xml; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        xml,
-    )
-        .into_response()
-}
+const XML: &str = "application/xml; charset=utf-8";

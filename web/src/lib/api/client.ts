@@ -1,13 +1,21 @@
-//! The one way the site talks to the API: typed GraphQL documents POSTed as JSON
-//! over plain `fetch`, and URLs for the CSV/IATI downloads. The API lives at the
-//! site's own origin unless the build sets PUBLIC_API_URL; while prerendering, the
-//! build reads PRERENDER_API_URL (or PUBLIC_API_URL) instead, and without one the
-//! page is built without data and fetches it in the browser.
-//! Errors come back as one typed `ApiError` so a page can tell "the server cannot
-//! be reached" from "the server refused the query".
-import { print } from '@0no-co/graphql.web';
+//! The one way the site talks to the API: typed GraphQL documents over plain
+//! `fetch`, and URLs for the CSV/IATI downloads. The API lives at the site's own
+//! origin unless the build sets PUBLIC_API_URL; while prerendering, the build
+//! reads PRERENDER_API_URL (or PUBLIC_API_URL) instead, and without one the page
+//! is built without data and fetches it in the browser.
+//!
+//! Every document is a fixed, typed document sent as persisted query
+//! ($lib/api/persisted; the build registers them all in its manifest, see
+//! $lib/api/manifest): a public read is a `GET /graphql?extensions=…&variables=…`
+//! naming the document by its SHA-256, which the API answers with Cache-Control
+//! and an ETag so a CDN can serve it; when the API does not know the hash
+//! (PERSISTED_QUERY_NOT_FOUND) the document is POSTed once with its hash. Reads
+//! with credentials (/manage) and mutations are POSTed with the document and its
+//! hash. Errors come back as one typed `ApiError` so a page can tell "the server
+//! cannot be reached" from "the server refused the query".
 import type { TadaDocumentNode } from 'gql.tada';
 import config from 'virtual:site-config';
+import { documentText, operationOf, sha256Hex } from './persisted';
 
 export type ApiErrorKind =
 	/** fetch itself failed: offline, DNS, CORS, connection refused */
@@ -63,22 +71,51 @@ export function apiUrl(path: string, building = false): string {
 	return `${apiBase(building)}${path}`;
 }
 
-/** Sends one typed GraphQL document and returns its `data`, or throws `ApiError`. */
-export function query<Result, Variables>(
-	document: TadaDocumentNode<Result, Variables>,
-	variables: Variables,
-	options: RequestOptions = {}
-): Promise<Result> {
-	return queryText<Result>(print(document), variables as Record<string, unknown>, options);
+/** Longest persisted GET URL sent; a read with larger variables is POSTed (CDNs and proxies cap URLs near 8 KB). */
+const MAX_GET_URL = 6000;
+
+type Body = { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+
+/** One HTTP exchange with the endpoint: its status and JSON body (undefined when it has none). */
+async function exchange(doFetch: typeof fetch, url: string, init: RequestInit): Promise<{ status: number; ok: boolean; body?: Body }> {
+	let response: Response;
+	try {
+		response = await doFetch(url, init);
+	} catch (e) {
+		if ((e as Error)?.name === 'AbortError') throw e;
+		throw new ApiError('network', (e as Error)?.message ?? String(e));
+	}
+	let body: Body | undefined;
+	try {
+		body = await response.json();
+	} catch {
+		body = undefined;
+	}
+	return { status: response.status, ok: response.ok, body };
+}
+
+/** The `data` of an answer, or the `ApiError` it stands for. */
+function dataOf<Result>(answer: { status: number; ok: boolean; body?: Body }): Result {
+	const { status, ok, body } = answer;
+	if (body?.errors?.length) {
+		const first = body.errors[0];
+		throw new ApiError('graphql', first.message, status, first.extensions?.code);
+	}
+	if (!ok || !body || body.data == null) {
+		throw new ApiError('http', `HTTP ${status}`, status);
+	}
+	return body.data as Result;
 }
 
 /**
- * Sends a document given as text. Only for documents assembled at run time from
- * typed fragments (e.g. one aliased field per programme); the caller types the result.
+ * Sends one typed GraphQL document and returns its `data`, or throws `ApiError`.
+ * A query without credentials goes as a persisted GET (cacheable), falling back
+ * to a POST of the document when the API does not know its hash; anything else
+ * is POSTed with its hash.
  */
-export async function queryText<Result>(
-	text: string,
-	variables: Record<string, unknown> | undefined,
+export async function query<Result, Variables>(
+	document: TadaDocumentNode<Result, Variables>,
+	variables: Variables,
 	options: RequestOptions = {}
 ): Promise<Result> {
 	const building = options.building ?? false;
@@ -86,30 +123,26 @@ export async function queryText<Result>(
 		throw new ApiError('unavailable', 'no API configured for prerendering');
 	}
 	const doFetch = options.fetch ?? fetch;
-	let response: Response;
-	try {
-		response = await doFetch(graphqlEndpoint(), {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-			body: JSON.stringify({ query: text, variables: variables ?? {} }),
-			signal: options.signal
-		});
-	} catch (e) {
-		if ((e as Error)?.name === 'AbortError') throw e;
-		throw new ApiError('network', (e as Error)?.message ?? String(e));
+	const text = documentText(document);
+	const hash = await sha256Hex(text);
+	const vars = (variables ?? {}) as Record<string, unknown>;
+	const headers = { accept: 'application/json', ...options.headers };
+	const credentials = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+	const persistedQuery = hash ? { persistedQuery: { version: 1, sha256Hash: hash } } : undefined;
+	if (persistedQuery && operationOf(document)?.type === 'query' && !credentials) {
+		// The same URL while prerendering and in the browser, so the browser's
+		// first request is answered from the response the build inlined.
+		const url = `${graphqlEndpoint()}?extensions=${encodeURIComponent(JSON.stringify(persistedQuery))}&variables=${encodeURIComponent(JSON.stringify(vars))}`;
+		if (url.length <= MAX_GET_URL) {
+			const answer = await exchange(doFetch, url, { method: 'GET', headers, signal: options.signal });
+			if (answer.body?.errors?.[0]?.extensions?.code !== 'PERSISTED_QUERY_NOT_FOUND') return dataOf<Result>(answer);
+		}
 	}
-	let body: { data?: Result | null; errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
-	try {
-		body = await response.json();
-	} catch {
-		body = undefined;
-	}
-	if (body?.errors?.length) {
-		const first = body.errors[0];
-		throw new ApiError('graphql', first.message, response.status, first.extensions?.code);
-	}
-	if (!response.ok || !body || body.data == null) {
-		throw new ApiError('http', `HTTP ${response.status}`, response.status);
-	}
-	return body.data;
+	const answer = await exchange(doFetch, graphqlEndpoint(), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify({ query: text, variables: vars, ...(persistedQuery ? { extensions: persistedQuery } : {}) }),
+		signal: options.signal
+	});
+	return dataOf<Result>(answer);
 }

@@ -1,15 +1,14 @@
 //! Home page data: one query for the headline figures, the map and the programme
-//! list, and one for the programmes' progress against their targets.
-import { graphql, readFragment, type FragmentOf, type ResultOf } from '$lib/graphql';
+//! list, and one for the progress of the programmes it lists against their targets.
+import { graphql, readFragment, type ResultOf } from '$lib/graphql';
 import { query } from '$lib/api/client';
 import { AreaFields, IndicatorProgressFields, ParticipantFields } from '$lib/api/fragments';
-import { overviewsBySlug } from '$lib/api/overviews';
 import { loadWith } from '$lib/api/page-data';
 import { apiLang, type Lang } from '$lib/i18n';
 import { inPortal } from '$lib/portal';
 import type { PageLoad } from './$types';
 
-const HomeQuery = graphql(
+export const _HomeQuery = graphql(
 	`
 		query Home($lang: Lang!) {
 			projects(first: 100) {
@@ -111,16 +110,36 @@ export const _HomeOverview = graphql(
 	[IndicatorProgressFields]
 );
 
-export type HomeData = ResultOf<typeof HomeQuery>;
+/** The progress of the listed programmes: one list field, the slugs as a variable. */
+export const _HomeOverviewsQuery = graphql(
+	`
+		query HomeOverviews($slugs: [String!]!, $lang: Lang!) {
+			projectOverviews(slugs: $slugs, lang: $lang) {
+				project {
+					slug
+				}
+				...HomeOverview
+			}
+		}
+	`,
+	[_HomeOverview]
+);
+
+export type HomeData = ResultOf<typeof _HomeQuery>;
+type HomeOverviewItem = ResultOf<typeof _HomeOverviewsQuery>['projectOverviews'][number];
 
 export const load: PageLoad = async ({ fetch, params }) => {
 	const lang = apiLang(params.lang as Lang);
 	return {
 		result: await loadWith(fetch, async (options) => {
-			const home = await query(HomeQuery, { lang }, options);
+			const home = await query(_HomeQuery, { lang }, options);
 			const projects = home.projects.edges.map((e) => e.node).filter((p) => inPortal(readFragment(ParticipantFields, p.participants)));
-			const overviews = await overviewsBySlug<FragmentOf<typeof _HomeOverview>>(_HomeOverview, 'HomeOverview', projects.map((p) => p.slug), lang, options);
-			return { home, projects, overviews: Object.fromEntries(overviews) };
+			const overviews: Record<string, HomeOverviewItem> = {};
+			if (projects.length > 0) {
+				const list = await query(_HomeOverviewsQuery, { slugs: projects.map((p) => p.slug), lang }, options);
+				for (const o of list.projectOverviews) overviews[o.project.slug] = o;
+			}
+			return { home, projects, overviews };
 		})
 	};
 };

@@ -5,7 +5,7 @@ import { loadQuery } from '$lib/api/page-data';
 import { apiLang, type Lang } from '$lib/i18n';
 import type { PageLoad } from './$types';
 
-const CentresQuery = graphql(
+export const _CentresQuery = graphql(
 	`
 		query Centres($lang: Lang!) {
 			centres(first: 100) {
@@ -43,5 +43,5 @@ const CentresQuery = graphql(
 );
 
 export const load: PageLoad = async ({ fetch, params }) => ({
-	result: await loadQuery(fetch, CentresQuery, { lang: apiLang(params.lang as Lang) })
+	result: await loadQuery(fetch, _CentresQuery, { lang: apiLang(params.lang as Lang) })
 });

@@ -6,7 +6,7 @@ import { ParticipantFields } from '$lib/api/fragments';
 import { apiLang, type Lang } from '$lib/i18n';
 import type { PageLoad } from './$types';
 
-const DataQuery = graphql(
+export const _DataQuery = graphql(
 	`
 		query DataPage($lang: Lang!) {
 			serviceStats(groupBy: [SUPPORT_TYPE, UNIT], lang: $lang) {
@@ -40,5 +40,5 @@ const DataQuery = graphql(
 );
 
 export const load: PageLoad = async ({ fetch, params }) => ({
-	result: await loadQuery(fetch, DataQuery, { lang: apiLang(params.lang as Lang) })
+	result: await loadQuery(fetch, _DataQuery, { lang: apiLang(params.lang as Lang) })
 });

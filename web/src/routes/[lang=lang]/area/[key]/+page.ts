@@ -9,7 +9,7 @@ import { apiLang, type Lang } from '$lib/i18n';
 import { inPortal } from '$lib/portal';
 import type { PageLoad } from './$types';
 
-const AreaLookup = graphql(
+export const _AreaLookup = graphql(
 	`
 		query AreaLookup($lang: Lang!, $filter: AreaFilter!) {
 			areas(first: 1, filter: $filter) {
@@ -30,7 +30,7 @@ const AreaLookup = graphql(
 	[AreaFields]
 );
 
-const AreaPage = graphql(
+export const _AreaPage = graphql(
 	`
 		query AreaPage($lang: Lang!, $area: ID!) {
 			projects(first: 100, filter: { area: $area }) {
@@ -128,7 +128,7 @@ const AreaPage = graphql(
 	[AreaFields, ParticipantFields]
 );
 
-export type AreaPageData = ResultOf<typeof AreaPage>;
+export type AreaPageData = ResultOf<typeof _AreaPage>;
 
 export const load: PageLoad = async ({ fetch, params }) => {
 	const lang = apiLang(params.lang as Lang);
@@ -137,10 +137,10 @@ export const load: PageLoad = async ({ fetch, params }) => {
 	const filter = /^[a-z]{2}(-[a-z0-9]+)?$/.test(key) ? { code: key.toUpperCase() } : { ids: [key] };
 	return {
 		result: await loadWith(fetch, async (options) => {
-			const found = await query(AreaLookup, { lang, filter }, options);
+			const found = await query(_AreaLookup, { lang, filter }, options);
 			const node = found.areas.edges[0]?.node;
 			if (!node) return { area: null, page: null };
-			const page = await query(AreaPage, { lang, area: readFragment(AreaFields, node).id }, options);
+			const page = await query(_AreaPage, { lang, area: readFragment(AreaFields, node).id }, options);
 			const projectIds = new Set(
 				page.projects.edges.map((e) => e.node).filter((p) => inPortal(readFragment(ParticipantFields, p.participants))).map((p) => p.id)
 			);
