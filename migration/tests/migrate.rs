@@ -11,7 +11,7 @@ use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use entities::codes::*;
-use entities::{area, attendance, audit_entry, event, event_area, event_summary, idempotency_key};
+use entities::{area, attendance, audit_entry, event, event_area, idempotency_key};
 use entities::{organisation, project};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::entity::prelude::*;
