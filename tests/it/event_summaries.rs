@@ -30,6 +30,24 @@ async fn count(app: &tests::TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// Every summary equals a fresh computation.
+async fn all_current(app: &tests::TestApp, after: &str) {
+    assert_eq!(stale(app).await, Vec::<i64>::new(), "{after}");
+}
+
+/// `updateEvent` that must succeed; returns the new version.
+async fn update_event(app: &tests::TestApp, token: &str, key: &str, input: Value) -> Value {
+    let resp = as_user(
+        app,
+        token,
+        "mutation($k: String!, $input: UpdateEventInput!) { updateEvent(idempotencyKey: $k, input: $input) {
+            userErrors { field code message } event { version } } }",
+        json!({ "k": key, "input": input }),
+    )
+    .await;
+    ok(&resp, "updateEvent")["event"]["version"].clone()
+}
+
 fn ok<'a>(resp: &'a Value, field: &str) -> &'a Value {
     let payload = &resp["data"][field];
     assert_eq!(payload["userErrors"], json!([]), "{resp}");
@@ -82,7 +100,7 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
     let Some(app) = spawn(engine).await else {
         return;
     };
-    assert_eq!(stale(&app).await, Vec::<i64>::new(), "after the demo seed");
+    all_current(&app, "after the demo seed").await;
     let events = count(&app, "SELECT COUNT(*) FROM events").await;
     assert!(events > 0);
     assert_eq!(
@@ -119,7 +137,7 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
     .await;
     let event = ok(&create, "createEvent")["event"].clone();
     let id = event["id"].as_str().unwrap().to_string();
-    assert_eq!(stale(&app).await, Vec::<i64>::new(), "after createEvent");
+    all_current(&app, "after createEvent").await;
     let raw = tests::fixtures::raw_id(&id);
     assert_eq!(
         count(
@@ -154,11 +172,7 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
     )
     .await;
     let version = ok(&record, "recordAttendance")["event"]["version"].clone();
-    assert_eq!(
-        stale(&app).await,
-        Vec::<i64>::new(),
-        "after recordAttendance"
-    );
+    all_current(&app, "after recordAttendance").await;
 
     // addAttendance adds to a cell and creates another.
     let add = as_user(
@@ -170,7 +184,7 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
     )
     .await;
     ok(&add, "addAttendance");
-    assert_eq!(stale(&app).await, Vec::<i64>::new(), "after addAttendance");
+    all_current(&app, "after addAttendance").await;
     assert_eq!(
         count(
             &app,
@@ -189,36 +203,27 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
         .await;
     let version_now = current["node"]["version"].clone();
     assert_ne!(version_now, version);
-    let update = as_user(
+    let version = update_event(
         &app,
         &token,
-        "mutation($k: String!, $input: UpdateEventInput!) { updateEvent(idempotencyKey: $k, input: $input) {
-            userErrors { field code message } event { version } } }",
-        json!({ "k": "s-4", "input": { "id": id, "version": version_now,
-            "attendance": [cell("MALE", 7), cell("FEMALE", 1)] } }),
+        "s-4",
+        json!({ "id": id, "version": version_now,
+            "attendance": [cell("MALE", 7), cell("FEMALE", 1)] }),
     )
     .await;
-    let version = ok(&update, "updateEvent")["event"]["version"].clone();
-    assert_eq!(stale(&app).await, Vec::<i64>::new(), "after updateEvent");
+    all_current(&app, "after updateEvent").await;
     districts_agree(&app, &admin).await;
 
     // updateEvent moving the dates only: the stored month follows.
     let before_move = october(&app, &admin).await;
-    let moved = as_user(
+    let version = update_event(
         &app,
         &token,
-        "mutation($k: String!, $input: UpdateEventInput!) { updateEvent(idempotencyKey: $k, input: $input) {
-            userErrors { field code message } event { version } } }",
-        json!({ "k": "s-4b", "input": { "id": id, "version": version,
-            "startDate": "2031-10-05", "endDate": "2031-10-06" } }),
+        "s-4b",
+        json!({ "id": id, "version": version, "startDate": "2031-10-05", "endDate": "2031-10-06" }),
     )
     .await;
-    let version = ok(&moved, "updateEvent")["event"]["version"].clone();
-    assert_eq!(
-        stale(&app).await,
-        Vec::<i64>::new(),
-        "after moving the dates"
-    );
+    all_current(&app, "after moving the dates").await;
     assert_eq!(october(&app, &admin).await, before_move + 8);
 
     // A cancelled event keeps its summary and is no longer counted.
@@ -232,7 +237,7 @@ async fn summaries_follow_every_kind_of_write(engine: Engine) {
     )
     .await;
     ok(&cancel, "cancelEvent");
-    assert_eq!(stale(&app).await, Vec::<i64>::new(), "after cancelEvent");
+    all_current(&app, "after cancelEvent").await;
     assert_eq!(districts_total(&app, &admin).await, before_cancel - 8);
     districts_agree(&app, &admin).await;
 }
