@@ -27,8 +27,6 @@ use crate::disclosure::Thresholds;
 pub enum Scope<'a> {
     /// These events.
     Events(&'a [i32]),
-    /// The events of this centre (its area moved).
-    Centre(i32),
     /// Every event.
     All,
 }
@@ -42,13 +40,18 @@ fn threshold_sql(t: &Thresholds) -> String {
     )
 }
 
+/// The prelude that places areas in districts (`WITH RECURSIVE …`), and the
 /// `SELECT` of the summary columns of the events matching `filter` (a
-/// condition on `events e`), after the prelude that places areas in districts.
-fn summary_select(backend: DatabaseBackend, thresholds: &Thresholds, filter: &str) -> String {
+/// condition on `events e`), kept apart so an `INSERT` or a CTE can go between.
+fn summary_select(
+    backend: DatabaseBackend,
+    thresholds: &Thresholds,
+    filter: &str,
+) -> (String, String) {
     let (class, value, known) =
         row_terms_with(Kind::Participants, "1 = 0", thresholds, false, backend);
-    format!(
-        "{prelude} SELECT e.id, \
+    let select = format!(
+        "SELECT e.id, \
            COALESCE((SELECT cd.district_id FROM centres c JOIN area_district cd ON cd.area_id = c.area_id \
                      WHERE c.id = e.centre_id), \
                     (SELECT CASE WHEN MIN(ad.district_id) = MAX(ad.district_id) THEN MIN(ad.district_id) END \
@@ -65,12 +68,12 @@ fn summary_select(backend: DatabaseBackend, thresholds: &Thresholds, filter: &st
          FROM events e JOIN projects p ON p.id = e.project_id \
          LEFT JOIN attendance at ON at.event_id = e.id \
          WHERE {filter} GROUP BY e.id, e.centre_id, e.start_date, e.end_date, p.sensitivity",
-        prelude = sql::prelude(None),
         threshold = threshold_sql(thresholds),
         month = event_period(backend, sql::month),
         quarter = event_period(backend, sql::quarter),
         year = event_period(backend, sql::year),
-    )
+    );
+    (sql::prelude(None), select)
 }
 
 /// A period part of the event `e` (the expression of the cell-level query).
@@ -96,7 +99,6 @@ fn scope_filter(scope: Scope<'_>) -> String {
             let ids: Vec<String> = ids.iter().map(i32::to_string).collect();
             format!("e.id IN ({})", ids.join(", "))
         }
-        Scope::Centre(id) => format!("e.centre_id = {id}"),
         Scope::All => "1 = 1".to_string(),
     }
 }
@@ -133,11 +135,8 @@ pub async fn refresh(
 
 fn insert(backend: DatabaseBackend, thresholds: &Thresholds, filter: &str) -> String {
     // `WITH … INSERT … SELECT` is the form both engines accept.
-    let select = summary_select(backend, thresholds, filter);
-    let (with, body) = select
-        .split_once(" SELECT e.id,")
-        .expect("the summary select starts with its prelude");
-    format!("{with} INSERT INTO event_summaries ({COLUMNS}) SELECT e.id,{body}")
+    let (with, select) = summary_select(backend, thresholds, filter);
+    format!("{with} INSERT INTO event_summaries ({COLUMNS}) {select}")
 }
 
 /// Writes the summaries that are missing or were computed under other
@@ -179,10 +178,7 @@ pub async fn verify(
     thresholds: &Thresholds,
 ) -> Result<Vec<i64>, sea_orm::DbErr> {
     let backend = db.get_database_backend();
-    let select = summary_select(backend, thresholds, "1 = 1");
-    let (with, body) = select
-        .split_once(" SELECT e.id,")
-        .expect("the summary select starts with its prelude");
+    let (with, select) = summary_select(backend, thresholds, "1 = 1");
     let same = |c: &str| match backend {
         DatabaseBackend::Postgres => format!("f.{c} IS NOT DISTINCT FROM s.{c}"),
         _ => format!("f.{c} IS s.{c}"),
@@ -190,7 +186,7 @@ pub async fn verify(
     let columns: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
     let all_same: Vec<String> = columns[1..].iter().map(|c| same(c)).collect();
     let text = format!(
-        "{with}, fresh({COLUMNS}) AS (SELECT e.id,{body}) \
+        "{with}, fresh({COLUMNS}) AS ({select}) \
          SELECT f.event_id FROM fresh f LEFT JOIN event_summaries s ON s.event_id = f.event_id \
          WHERE s.event_id IS NULL OR NOT ({}) \
          UNION SELECT s.event_id FROM event_summaries s WHERE s.event_id NOT IN (SELECT event_id FROM fresh) \
