@@ -60,12 +60,17 @@ fn client_ip(
 }
 
 /// Authenticates the request (a bad token or key is answered `401`, a
-/// database that cannot check it `503`) and reads its address and language.
+/// database that cannot check it `503`) and reads its address (the peer of
+/// `ConnectInfo`, or a trusted forwarded one) and language.
 pub(crate) async fn caller(
     state: &AppState,
-    headers: &HeaderMap,
-    connect: Option<SocketAddr>,
+    parts: &axum::http::request::Parts,
 ) -> Result<Caller, Response> {
+    let headers = &parts.headers;
+    let connect = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

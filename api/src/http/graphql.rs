@@ -23,12 +23,10 @@
 //! `Cache-Control: no-store`.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_graphql::Variables;
 use axum::body::Bytes;
-use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -523,11 +521,7 @@ pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
             return http_error(StatusCode::BAD_REQUEST, refusal.code, &refusal.message);
         }
     };
-    let connect = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    let caller = match caller(&state, &parts.headers, connect).await {
+    let caller = match caller(&state, &parts).await {
         Ok(c) => c,
         Err(resp) => return resp,
     };
@@ -582,11 +576,7 @@ pub async fn get(state: AppState, req: axum::extract::Request) -> Option<Respons
             return Some(http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message));
         }
     };
-    let connect = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    let caller = match caller(&state, &parts.headers, connect).await {
+    let caller = match caller(&state, &parts).await {
         Ok(c) => c,
         Err(resp) => return Some(resp),
     };

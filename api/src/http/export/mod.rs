@@ -29,10 +29,8 @@ pub mod iati;
 
 use std::collections::HashMap;
 
-use std::net::SocketAddr;
-
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -111,11 +109,7 @@ impl<'a> Meter<'a> {
     /// Authenticates the request's caller (whose budget pays).
     async fn of(state: &'a AppState, request: axum::extract::Request) -> Result<Self, ExportError> {
         let (parts, _) = request.into_parts();
-        let connect = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
-        let caller = caller(state, &parts.headers, connect)
+        let caller = caller(state, &parts)
             .await
             .map_err(|r| ExportError::Answer(Box::new(r)))?;
         Ok(Self {
