@@ -192,6 +192,17 @@ impl Parts {
         }
     }
 
+    /// Adds the parts of other rows (disjoint from these): the same as
+    /// adding each of their rows, so a figure rolled up from finer groups
+    /// publishes exactly as the one grouping would.
+    pub fn merge(&mut self, other: &Parts) {
+        self.total += other.total;
+        self.unknown += other.unknown;
+        self.key = (self.key + other.key).rem_euclid(KEY_MODULUS);
+        self.class = self.class.max(other.class);
+        self.unknown_class = self.unknown_class.max(other.unknown_class);
+    }
+
     /// The sum of several rows.
     pub fn of(rows: impl IntoIterator<Item = Row>) -> Self {
         let mut parts = Self::default();

@@ -2,8 +2,11 @@
 //! percent of target, as-of dates and sources, and a project overview in one
 //! query.
 
+use api::seed::{SyntheticOptions, seed_synthetic};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use tests::{Engine, TestApp, engine_tests};
+use tests::accounts::{TEST_JWT_SECRET, as_user, create_user, login};
+use tests::{Engine, TestApp, engine_tests, nodes};
 
 fn by_code<'a>(indicators: &'a Value, code: &str) -> &'a Value {
     indicators
@@ -159,7 +162,230 @@ async fn entered_values_and_illustrative_targets_read_back(engine: Engine) {
     assert_eq!(teams["percentOfTarget"], 0.0);
 }
 
+/// The overview's indicators, with what comparing them needs.
+const INDICATORS: &str = "query($slug: String!) { projectOverview(slug: $slug) {
+    project { id }
+    indicators { code rule aggregation actual { value suppressed }
+      periods { periodStart value { value suppressed }
+        disaggregations { dimension value count { value suppressed } } } } } }";
+
+/// A published figure as `(value, suppressed)`.
+fn figure(v: &Value) -> (Option<i64>, bool) {
+    (v["value"].as_i64(), v["suppressed"].as_bool().unwrap())
+}
+
+/// The code of a statistics row's dimension.
+fn code(row: &Value, dimension: &str) -> Option<String> {
+    row["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["dimension"] == dimension)
+        .and_then(|d| d["code"].as_str().map(str::to_string))
+}
+
+type Published = (
+    Vec<(Option<String>, (Option<i64>, bool))>,
+    Vec<(Option<String>, String, (Option<i64>, bool))>,
+    (Option<i64>, bool),
+);
+
+/// An indicator as its overview publishes it: by year, by year × sex, in all.
+fn as_indicator(ind: &Value) -> Published {
+    let mut years = Vec::new();
+    let mut sexes = Vec::new();
+    for p in ind["periods"].as_array().unwrap() {
+        let year = p["periodStart"].as_str().map(|d| d[..4].to_string());
+        years.push((year.clone(), figure(&p["value"])));
+        for d in p["disaggregations"].as_array().unwrap() {
+            assert_eq!(d["dimension"], "sex");
+            let sex = d["value"].as_str().unwrap().to_string();
+            sexes.push((year.clone(), sex, figure(&d["count"])));
+        }
+    }
+    years.sort();
+    sexes.sort();
+    (years, sexes, figure(&ind["actual"]))
+}
+
+/// The same figures read from `participantStats` or `serviceStats` grouped
+/// for this indicator alone.
+async fn as_statistics(
+    app: &TestApp,
+    token: Option<&str>,
+    project: &Value,
+    rule: &str,
+) -> Published {
+    let (field, filter) = match rule.split_once('.').unwrap() {
+        ("attendance", "all") => ("participantStats", String::new()),
+        ("attendance", kind) => (
+            "participantStats",
+            format!("eventKind: {}", kind.to_uppercase()),
+        ),
+        ("services", stage) => (
+            "serviceStats",
+            format!("stage: {}, unit: PERSONS", stage.to_uppercase()),
+        ),
+        other => panic!("not a count of people: {other:?}"),
+    };
+    let q = |group: &str| {
+        format!(
+            "query($p: ID!) {{ {field}(filter: {{ project: $p, {filter} }}, groupBy: [{group}]) {{
+                rows {{ dimensions {{ dimension code }} value suppressed }} totals {{ value suppressed }} }} }}"
+        )
+    };
+    let run = |query: String| async move {
+        let vars = json!({ "p": project });
+        let resp = match token {
+            Some(t) => as_user(app, t, &query, vars).await,
+            None => app.graphql(&query, vars).await,
+        };
+        assert!(resp.get("errors").is_none(), "{resp:#}");
+        resp["data"][field].clone()
+    };
+    let by_year = run(q("YEAR")).await;
+    let by_sex = run(q("YEAR, SEX")).await;
+    let mut years: Vec<_> = by_year["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (code(r, "YEAR"), figure(r)))
+        .collect();
+    let mut sexes: Vec<_> = by_sex["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let sex = code(r, "SEX").filter(|s| s != "unknown")?;
+            Some((code(r, "YEAR"), sex, figure(r)))
+        })
+        .collect();
+    years.sort();
+    sexes.sort();
+    let total = match by_year["totals"].as_array().unwrap().first() {
+        Some(t) => figure(t),
+        None => (Some(0), false),
+    };
+    (years, sexes, total)
+}
+
+/// Derived indicators read their figures from one grouping per kind of fact
+/// and roll them up: each must read exactly as the statistics grouped for it
+/// alone, for an anonymous reader (suppressed and perturbed figures) and for
+/// an admin, and adding indicators must add no statement.
+async fn derived_indicators_read_as_their_own_statistics_at_a_constant_cost(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |c| c.jwt_secret = TEST_JWT_SECRET.into()).await
+    else {
+        return;
+    };
+    let db = &app.db.conn;
+    let options = SyntheticOptions {
+        scale: 0.004,
+        seed: 7,
+    };
+    seed_synthetic(db, options, &|_, _, _| {})
+        .await
+        .expect("synthetic load");
+    create_user(&app, "admin@progress.test", "admin", None, &[]).await;
+    let admin = login(&app, "admin@progress.test").await;
+    let slugs: Vec<String> = nodes(
+        &app.data(
+            "{ projects(first: 100) { edges { node { slug } } } }",
+            json!({}),
+        )
+        .await["projects"],
+    )
+    .iter()
+    .map(|p| p["slug"].as_str().unwrap().to_string())
+    .collect();
+    assert!(slugs.len() >= 2, "{slugs:?}");
+
+    let mut compared = 0;
+    let mut protected = 0;
+    for token in [None, Some(admin.as_str())] {
+        for slug in &slugs {
+            let vars = json!({ "slug": slug });
+            let resp = match token {
+                Some(t) => as_user(&app, t, INDICATORS, vars).await,
+                None => app.graphql(INDICATORS, vars).await,
+            };
+            let o = &resp["data"]["projectOverview"];
+            for ind in o["indicators"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{resp:#}"))
+            {
+                let rule = ind["rule"].as_str().unwrap_or_default();
+                if !(rule.starts_with("attendance.") || rule.starts_with("services.")) {
+                    continue;
+                }
+                assert_eq!(ind["aggregation"], "SUM", "{ind}");
+                let mine = as_indicator(ind);
+                let theirs = as_statistics(&app, token, &o["project"]["id"], rule).await;
+                assert_eq!(mine, theirs, "{slug} {rule} as {token:?}");
+                compared += 1;
+                protected += mine.1.iter().filter(|(_, _, f)| f.1).count();
+            }
+        }
+    }
+    assert!(
+        compared >= 2 * slugs.len(),
+        "{compared} indicators compared"
+    );
+    assert!(
+        protected > 0,
+        "some breakdown is withheld for the anonymous reader"
+    );
+
+    // The statements of an overview do not grow with its indicators.
+    let slug = &slugs[0];
+    let count = || async {
+        let before = app.statements();
+        let resp = as_user(&app, &admin, INDICATORS, json!({ "slug": slug })).await;
+        let n = app.statements() - before;
+        (
+            n,
+            resp["data"]["projectOverview"]["indicators"]
+                .as_array()
+                .unwrap()
+                .len(),
+        )
+    };
+    let (before, indicators) = count().await;
+    let sql = |rule: &str, suffix: &str| {
+        format!(
+            "INSERT INTO indicators (project_id, code, title_az, title_en, unit, counting_rule, \
+             aggregation, target, sensitivity, derived_from, version, illustrative) \
+             SELECT i.project_id, i.code || '{suffix}', i.title_az, i.title_en, i.unit, i.counting_rule, \
+             i.aggregation, i.target, i.sensitivity, '{rule}', i.version, i.illustrative \
+             FROM indicators i JOIN projects p ON p.id = i.project_id \
+             WHERE p.slug = '{slug}' AND i.code = 'people-trained'"
+        )
+    };
+    for (rule, suffix) in [
+        ("attendance.all", "-all"),
+        ("attendance.seminar", "-seminars"),
+        ("attendance.training", "-again"),
+        ("attendance.community_meeting", "-meetings"),
+        ("services.served", "-served"),
+        ("services.referred", "-referred"),
+    ] {
+        db.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql(rule, suffix),
+        ))
+        .await
+        .expect("copy an indicator");
+    }
+    let (after, more) = count().await;
+    assert_eq!(more, indicators + 6);
+    assert_eq!(
+        after, before,
+        "{before} statements for {indicators} indicators, {after} for {more}"
+    );
+}
+
 engine_tests!(
     a_project_overview_answers_planned_done_by_when_and_where,
     entered_values_and_illustrative_targets_read_back,
+    derived_indicators_read_as_their_own_statistics_at_a_constant_cost,
 );

@@ -273,6 +273,21 @@ proptest! {
         }
     }
 
+    /// Parts merged from any split of a set of rows are the parts of the
+    /// set: a figure rolled up from finer groups publishes as the one group.
+    #[test]
+    fn merged_parts_are_the_parts_of_the_union(cube in cube(), raw in prop::option::of(0u8..2), split in 0usize..14) {
+        let rows = viewer_rows(&cube, raw);
+        for set in boxes(&cube) {
+            let at = split.min(set.len());
+            let mut merged = Parts::of(set[..at].iter().map(|&i| rows[i]));
+            merged.merge(&Parts::of(set[at..].iter().map(|&i| rows[i])));
+            let whole = Parts::of(set.iter().map(|&i| rows[i]));
+            prop_assert_eq!(merged, whole);
+            prop_assert_eq!(merged.publish(&T), whole.publish(&T));
+        }
+    }
+
     /// A difference of two published figures that isolates one unknown row
     /// always involves at least one perturbed or withheld figure.
     #[test]

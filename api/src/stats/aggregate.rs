@@ -197,17 +197,22 @@ async fn aggregate_with(
     };
     let mut totals: Vec<StatsTotal> = Vec::new();
     if with_totals && !rows.is_empty() {
-        for r in grouped_query(
-            db,
-            kind,
-            access,
-            &thresholds,
-            total_dims,
-            select,
-            query.area,
-        )
-        .await?
-        {
+        // Grouped by no more than the totals are, the rows are the totals.
+        let total_rows = if by.iter().all(|d| total_dims.contains(d)) {
+            rows
+        } else {
+            grouped_query(
+                db,
+                kind,
+                access,
+                &thresholds,
+                total_dims,
+                select,
+                query.area,
+            )
+            .await?
+        };
+        for r in total_rows {
             totals.push(StatsTotal {
                 unit: unit_of(kind, r.keys.first()),
                 figure: r.parts.publish(&thresholds),

@@ -128,6 +128,8 @@ fn dim_sql(kind: Kind, d: Dimension, backend: DatabaseBackend, summaries: bool) 
 /// every event or area, so it is joined only when a dimension reads it.
 #[derive(Clone, Copy)]
 pub(crate) struct Joins {
+    /// Participants: the events' summaries (`ed`: district and periods);
+    /// services: the centres' districts.
     district: bool,
     organisation: bool,
 }
@@ -397,15 +399,24 @@ pub(crate) async fn grouped_query(
         let q = per_event_query(backend, access, dims, select, area);
         return read_rows(db, q, dims.len()).await;
     }
+    // An event's month, quarter and year are read from its summary, joined
+    // for its district already: no date expression per cell.
+    let periods = kind == Kind::Participants
+        && dims
+            .iter()
+            .chain(select.iter().map(|(d, _)| d))
+            .any(|d| matches!(d, Dimension::Month | Dimension::Quarter | Dimension::Year));
     let mut q = Sql::new(backend);
-    let exprs = select_dims(&mut q, kind, dims, area, false);
+    let exprs = select_dims(&mut q, kind, dims, area, periods);
     let whole_reports = !dims
         .iter()
         .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
     q.push(&measures(kind, access, thresholds, whole_reports, backend));
-    from_where(kind, &mut q, access, area, Joins::of(dims, select));
-    filter_and_group(&mut q, kind, select, &exprs, false);
+    let mut joins = Joins::of(dims, select);
+    joins.district |= periods;
+    from_where(kind, &mut q, access, area, joins);
+    filter_and_group(&mut q, kind, select, &exprs, periods);
     read_rows(db, q, dims.len()).await
 }
 

@@ -27,10 +27,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use entities::codes::{Aggregation, EventKind, ServiceStage};
 use entities::{indicator, indicator_value};
 
-use super::aggregate::{Kind, StatsQuery, aggregate, aggregate_rows};
-use super::sql::{Sql, int_at};
+use super::aggregate::Kind;
+use super::aggregate_sql::{SqlRow, grouped_query};
+use super::sql::{Sql, int_at, text_at};
 use super::{Access, Dimension};
-use crate::disclosure::{Figure, Thresholds, protect_single, protect_table};
+use crate::disclosure::{Figure, Parts, Thresholds, protect_single, protect_table};
 use crate::error::AppError;
 use entities::codes::Sensitivity;
 
@@ -95,6 +96,10 @@ pub struct Progress {
 }
 
 /// Progress of every indicator of a project, in code order.
+///
+/// The statements do not depend on the number of indicators: derived
+/// indicators read their figures from one grouping per kind of fact (see
+/// [`Facts`]), so a programme with forty indicators costs what one with four does.
 pub async fn project_progress(
     db: &impl ConnectionTrait,
     access: &Access,
@@ -116,17 +121,26 @@ pub async fn project_progress(
         .all(db)
         .await?;
     let raw = access.raw.contains(&project_id);
-    let mut out = Vec::new();
+    // Derived indicators are those with a rule and no entered value.
+    let mut plan = Vec::with_capacity(indicators.len());
     for ind in indicators {
         let mine: Vec<&indicator_value::Model> =
             values.iter().filter(|v| v.indicator_id == ind.id).collect();
-        let progress = match ind.derived_from.clone() {
-            Some(rule) if mine.is_empty() => derived(db, access, thresholds, ind, &rule).await?,
-            _ => entered(ind, &mine, thresholds, raw),
+        let rule = match &ind.derived_from {
+            Some(rule) if mine.is_empty() => Some(Rule::parse(&ind, rule)?),
+            _ => None,
         };
-        out.push(progress);
+        plan.push((ind, mine, rule));
     }
-    Ok(out)
+    let rules: Vec<&Rule> = plan.iter().filter_map(|(_, _, r)| r.as_ref()).collect();
+    let facts = Facts::read(db, access, thresholds, project_id, &rules).await?;
+    Ok(plan
+        .into_iter()
+        .map(|(ind, mine, rule)| match rule {
+            Some(rule) => facts.progress(ind, &rule),
+            None => entered(ind, &mine, thresholds, raw),
+        })
+        .collect())
 }
 
 /// The actual over all periods. For `SUM` the periods are cells of a table
@@ -299,191 +313,377 @@ fn year_period(year: Option<&str>) -> (Option<NaiveDate>, Option<NaiveDate>) {
     )
 }
 
-/// A count of facilities (`SELECT COUNT(*), MAX(date)` and the sources).
-async fn facility_count(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    sources_sql: &str,
-    project_id: i32,
-) -> Result<(i64, Option<NaiveDate>, Vec<i32>), AppError> {
-    let backend = db.get_database_backend();
-    let mut q = Sql::new(backend);
-    q.push(sql).param(project_id);
-    let row = q.all(db).await?.into_iter().next();
-    let count = match &row {
-        Some(r) => int_at(r, 0)?,
-        None => 0,
-    };
-    let as_of = row
-        .as_ref()
-        .and_then(|r| r.try_get_by_index::<Option<NaiveDate>>(1).ok().flatten());
-    let mut q = Sql::new(backend);
-    q.push(sources_sql).param(project_id);
-    let mut sources = Vec::new();
-    for r in q.all(db).await? {
-        if let Ok(Some(id)) = r.try_get_by_index::<Option<i32>>(0) {
-            sources.push(id);
-        }
-    }
-    Ok((count, as_of, sources))
+/// Facilities a derivation rule counts (not people: never suppressed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Facility {
+    WorksCompleted,
+    CentresOperational,
+    TeamsActive,
+    EventsHeld,
 }
 
-async fn derived(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    thresholds: Thresholds,
-    ind: indicator::Model,
-    rule: &str,
-) -> Result<Progress, AppError> {
-    let project = ind.project_id;
-    let mut sources: BTreeSet<i32> = ind.source_document_id.into_iter().collect();
-    let (kind_of_rule, arg) = rule.split_once('.').unwrap_or((rule, ""));
-    let facility = match (kind_of_rule, arg) {
-        ("works", "completed") => Some((
-            "SELECT COUNT(*), MAX(completed_on) FROM infrastructure_works \
-             WHERE status IN ('completed', 'handed_over') AND project_id = ",
-            "SELECT DISTINCT source_document_id FROM infrastructure_works \
-             WHERE status IN ('completed', 'handed_over') AND project_id = ",
-        )),
-        ("centres", "operational") => Some((
-            "SELECT COUNT(*), MAX(opened_on) FROM centres WHERE status = 'operational' AND project_id = ",
-            "SELECT DISTINCT source_document_id FROM centres WHERE status = 'operational' AND project_id = ",
-        )),
-        ("teams", "active") => Some((
-            "SELECT COUNT(*), NULL FROM teams WHERE status = 'active' AND project_id = ",
-            "SELECT DISTINCT source_document_id FROM teams WHERE project_id = ",
-        )),
-        ("events", "held") => Some((
-            "SELECT COUNT(*), MAX(COALESCE(end_date, start_date)) FROM events \
-             WHERE status = 'held' AND project_id = ",
-            "SELECT DISTINCT source_document_id FROM events WHERE status = 'held' AND project_id = ",
-        )),
-        _ => None,
-    };
-    let (periods, actual, as_of, illustrative) = if let Some((count_sql, sources_sql)) = facility {
-        // Facilities are not people: no suppression.
-        let (count, as_of, ids) = facility_count(db, count_sql, sources_sql, project).await?;
-        sources.extend(ids);
-        let period = PeriodValue {
-            start: None,
-            end: None,
-            figure: Figure::exact(count, Sensitivity::Public),
-            as_of,
-            illustrative: false,
-            disaggregations: Vec::new(),
-        };
-        (
-            vec![period],
-            Some(Figure::exact(count, Sensitivity::Public)),
-            as_of,
-            false,
-        )
-    } else {
-        let mut select = vec![(Dimension::Project, Some(project.to_string()))];
-        let kind = match (kind_of_rule, arg) {
-            ("attendance", "all") => Kind::Participants,
+impl Facility {
+    /// `SELECT '', source, count, latest date … GROUP BY source` for one
+    /// project: the count, its as-of date and its sources in one statement.
+    fn sql(self) -> &'static str {
+        match self {
+            Facility::WorksCompleted => {
+                "SELECT '', source_document_id, COUNT(*), MAX(completed_on) FROM infrastructure_works \
+                 WHERE status IN ('completed', 'handed_over') AND project_id = "
+            }
+            Facility::CentresOperational => {
+                "SELECT '', source_document_id, COUNT(*), MAX(opened_on) FROM centres \
+                 WHERE status = 'operational' AND project_id = "
+            }
+            // Every team's source, active or not, is behind the count.
+            Facility::TeamsActive => {
+                "SELECT '', source_document_id, SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), \
+                 NULL FROM teams WHERE project_id = "
+            }
+            Facility::EventsHeld => {
+                "SELECT '', source_document_id, COUNT(*), MAX(COALESCE(end_date, start_date)) \
+                 FROM events WHERE status = 'held' AND project_id = "
+            }
+        }
+    }
+}
+
+/// A derivation rule (`indicators.derived_from`), checked against the code lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Rule {
+    /// A count of facilities.
+    Facility(Facility),
+    /// Participants of events of one kind (code), or of all kinds.
+    Participants(Option<String>),
+    /// Service counts at a stage (code), in the indicator's unit (code).
+    Services { stage: String, unit: String },
+}
+
+impl Rule {
+    fn parse(ind: &indicator::Model, rule: &str) -> Result<Self, AppError> {
+        let (kind, arg) = rule.split_once('.').unwrap_or((rule, ""));
+        Ok(match (kind, arg) {
+            ("works", "completed") => Rule::Facility(Facility::WorksCompleted),
+            ("centres", "operational") => Rule::Facility(Facility::CentresOperational),
+            ("teams", "active") => Rule::Facility(Facility::TeamsActive),
+            ("events", "held") => Rule::Facility(Facility::EventsHeld),
+            ("attendance", "all") => Rule::Participants(None),
             ("attendance", k) if EventKind::from_code(k).is_some() => {
-                select.push((Dimension::EventKind, Some(k.to_string())));
-                Kind::Participants
+                Rule::Participants(Some(k.to_string()))
             }
-            ("services", s) if ServiceStage::from_code(s).is_some() => {
-                select.push((Dimension::Stage, Some(s.to_string())));
-                select.push((Dimension::Unit, Some(ind.unit.code().to_string())));
-                Kind::Services
-            }
+            ("services", s) if ServiceStage::from_code(s).is_some() => Rule::Services {
+                stage: s.to_string(),
+                unit: ind.unit.code().to_string(),
+            },
             _ => {
                 return Err(AppError::bad_input(format!(
                     "indicator {} has an unknown derivation rule {rule:?}",
                     ind.code
                 )));
             }
+        })
+    }
+}
+
+/// A group of facts with its sources and latest date: `(key, source,
+/// count, latest)`, the key being an event kind or empty.
+type Dated = (Option<String>, Option<i32>, i64, Option<NaiveDate>);
+
+async fn dated(db: &impl ConnectionTrait, sql: &str, project: i32) -> Result<Vec<Dated>, AppError> {
+    let mut q = Sql::new(db.get_database_backend());
+    q.push(sql).param(project).push(" GROUP BY 1, 2");
+    let mut out = Vec::new();
+    for r in q.all(db).await? {
+        out.push((
+            text_at(&r, 0)?,
+            r.try_get_by_index::<Option<i32>>(1).ok().flatten(),
+            int_at(&r, 2)?,
+            r.try_get_by_index::<Option<NaiveDate>>(3).ok().flatten(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Count, latest date and sources of the dated groups `keep` selects.
+fn dated_sum(
+    groups: &[Dated],
+    keep: impl Fn(Option<&str>) -> bool,
+) -> (i64, Option<NaiveDate>, Vec<i32>) {
+    let mut count = 0;
+    let mut latest = None;
+    let mut sources = BTreeSet::new();
+    for (_, source, n, date) in groups.iter().filter(|g| keep(g.0.as_deref())) {
+        count += n;
+        latest = latest.max(*date);
+        sources.extend(*source);
+    }
+    (count, latest, sources.into_iter().collect())
+}
+
+/// Participants or services grouped once for all the indicators derived
+/// from them: by `(key…, year)` over whole reports and by `(key…, year,
+/// sex)` over the cells, where the keys are the event kind, or the stage and
+/// unit. Each indicator's periods, breakdown and total are sums of these
+/// groups, and since a published figure depends only on the rows behind it
+/// ([`Parts::merge`]), they read exactly as a grouping of their own would.
+struct Grid {
+    by_year: Vec<SqlRow>,
+    by_sex: Vec<SqlRow>,
+    dates: Vec<Dated>,
+}
+
+impl Grid {
+    async fn read(
+        db: &impl ConnectionTrait,
+        access: &Access,
+        thresholds: &Thresholds,
+        kind: Kind,
+        project: i32,
+    ) -> Result<Self, AppError> {
+        let (keys, dates_sql): (&[Dimension], &str) = match kind {
+            Kind::Participants => (
+                &[Dimension::EventKind],
+                // Cancelled events with attendance date the figures too, as before.
+                "SELECT e.kind, e.source_document_id, COUNT(*), MAX(COALESCE(e.end_date, e.start_date)) \
+                 FROM events e WHERE e.id IN (SELECT event_id FROM attendance) AND e.project_id = ",
+            ),
+            Kind::Services => (
+                &[Dimension::Stage, Dimension::Unit],
+                "SELECT '', source_document_id, COUNT(*), MAX(period_end) FROM service_counts \
+                 WHERE project_id = ",
+            ),
         };
-        let by_year = StatsQuery {
-            kind,
-            group_by: vec![Dimension::Year],
-            select: select.clone(),
-            area: None,
+        let select = [(Dimension::Project, Some(project.to_string()))];
+        let mut by_year = keys.to_vec();
+        by_year.push(Dimension::Year);
+        let mut by_sex = by_year.clone();
+        by_sex.push(Dimension::Sex);
+        let (sexes, dates) = tokio::try_join!(
+            grouped_query(db, kind, access, thresholds, &by_sex, &select, None),
+            dated(db, dates_sql, project)
+        )?;
+        let years = match kind {
+            // A participant is known or not whatever the grouping: the
+            // years are the sexes summed.
+            Kind::Participants => {
+                let n = by_year.len();
+                roll_up(&sexes, &|_| true, |k| k[..n].to_vec())
+                    .into_iter()
+                    .map(|(keys, (parts, illustrative))| SqlRow {
+                        keys,
+                        parts,
+                        illustrative,
+                    })
+                    .collect()
+            }
+            // Grouped without a breakdown, an illustrative breakdown's cells
+            // count as the one report they add up to: a grouping of its own.
+            Kind::Services => {
+                grouped_query(db, kind, access, thresholds, &by_year, &select, None).await?
+            }
         };
-        let table = aggregate(db, access, thresholds, &by_year).await?;
-        let mut periods: Vec<PeriodValue> = table
-            .rows
+        Ok(Self {
+            by_year: years,
+            by_sex: sexes,
+            dates,
+        })
+    }
+}
+
+/// Sums of the rows `keep` selects, by the key `by` gives each.
+fn roll_up<K: Ord>(
+    rows: &[SqlRow],
+    keep: &dyn Fn(&[Option<String>]) -> bool,
+    by: impl Fn(&[Option<String>]) -> K,
+) -> BTreeMap<K, (Parts, bool)> {
+    let mut out: BTreeMap<K, (Parts, bool)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| keep(&r.keys)) {
+        let slot = out.entry(by(&r.keys)).or_default();
+        slot.0.merge(&r.parts);
+        slot.1 |= r.illustrative;
+    }
+    out
+}
+
+/// What a project's derived indicators read, each kind of fact once.
+struct Facts {
+    thresholds: Thresholds,
+    participants: Option<Grid>,
+    services: Option<Grid>,
+    facilities: BTreeMap<Facility, Vec<Dated>>,
+}
+
+impl Facts {
+    async fn read(
+        db: &impl ConnectionTrait,
+        access: &Access,
+        thresholds: Thresholds,
+        project: i32,
+        rules: &[&Rule],
+    ) -> Result<Self, AppError> {
+        let needs = |kind| {
+            rules.iter().any(|r| {
+                matches!(
+                    (kind, r),
+                    (Kind::Participants, Rule::Participants(_))
+                        | (Kind::Services, Rule::Services { .. })
+                )
+            })
+        };
+        let grid = |kind| async move {
+            match needs(kind) {
+                true => Grid::read(db, access, &thresholds, kind, project)
+                    .await
+                    .map(Some),
+                false => Ok(None),
+            }
+        };
+        let mut wanted: Vec<Facility> = rules
             .iter()
-            .map(|r| {
-                let (start, end) = year_period(r.keys[0].1.as_deref());
+            .filter_map(|r| match r {
+                Rule::Facility(f) => Some(*f),
+                _ => None,
+            })
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let facilities = async {
+            let mut out = BTreeMap::new();
+            for f in wanted {
+                out.insert(f, dated(db, f.sql(), project).await?);
+            }
+            Ok::<_, AppError>(out)
+        };
+        // Independent statements, on as many pooled connections.
+        let (participants, services, facilities) =
+            tokio::try_join!(grid(Kind::Participants), grid(Kind::Services), facilities)?;
+        Ok(Self {
+            thresholds,
+            participants,
+            services,
+            facilities,
+        })
+    }
+
+    fn progress(&self, ind: indicator::Model, rule: &Rule) -> Progress {
+        let mut sources: BTreeSet<i32> = ind.source_document_id.into_iter().collect();
+        let (periods, actual, as_of) = match rule {
+            Rule::Facility(f) => {
+                let (count, as_of, ids) = dated_sum(
+                    self.facilities.get(f).map_or(&[][..], Vec::as_slice),
+                    |_| true,
+                );
+                sources.extend(ids);
+                let figure = Figure::exact(count, Sensitivity::Public);
+                let period = PeriodValue {
+                    start: None,
+                    end: None,
+                    figure,
+                    as_of,
+                    illustrative: false,
+                    disaggregations: Vec::new(),
+                };
+                (vec![period], Some(figure), as_of)
+            }
+            Rule::Participants(kind) => {
+                let keep = |keys: &[Option<String>]| {
+                    kind.is_none() || keys[0].as_deref() == kind.as_deref()
+                };
+                let dates = |key: Option<&str>| kind.is_none() || key == kind.as_deref();
+                self.people(
+                    &ind,
+                    self.participants.as_ref(),
+                    1,
+                    &keep,
+                    &dates,
+                    &mut sources,
+                )
+            }
+            Rule::Services { stage, unit } => {
+                let keep = |keys: &[Option<String>]| {
+                    keys[0].as_deref() == Some(stage) && keys[1].as_deref() == Some(unit)
+                };
+                self.people(
+                    &ind,
+                    self.services.as_ref(),
+                    2,
+                    &keep,
+                    &|_| true,
+                    &mut sources,
+                )
+            }
+        };
+        Progress {
+            percent_of_target: percent(&ind, actual),
+            method: Method::Derived,
+            actual,
+            as_of,
+            periods,
+            source_ids: sources.into_iter().collect(),
+            // Neither the periods nor the total touch a breakdown.
+            illustrative: false,
+            indicator: ind,
+        }
+    }
+
+    /// An indicator counting people: periods by year (unknown dates first),
+    /// each with its breakdown by sex; the total by the aggregation rule.
+    /// `at` is the position of the year among the grid's keys.
+    fn people(
+        &self,
+        ind: &indicator::Model,
+        grid: Option<&Grid>,
+        at: usize,
+        keep: &dyn Fn(&[Option<String>]) -> bool,
+        dates: &dyn Fn(Option<&str>) -> bool,
+        sources: &mut BTreeSet<i32>,
+    ) -> (Vec<PeriodValue>, Option<Figure>, Option<NaiveDate>) {
+        let t = &self.thresholds;
+        let Some(grid) = grid else {
+            return (Vec::new(), None, None);
+        };
+        let years = roll_up(&grid.by_year, keep, |k| k[at].clone());
+        let sexes = roll_up(&grid.by_sex, keep, |k| (k[at].clone(), k[at + 1].clone()));
+        let mut periods: Vec<PeriodValue> = years
+            .iter()
+            .map(|(year, (parts, _))| {
+                let (start, end) = year_period(year.as_deref());
+                let disaggregations = sexes
+                    .iter()
+                    .filter(|((y, sex), _)| {
+                        y == year && sex.as_deref().is_some_and(|s| s != "unknown")
+                    })
+                    .map(|((_, sex), (parts, illustrative))| Disaggregation {
+                        dimension: "sex".into(),
+                        value: sex.clone().unwrap_or_default(),
+                        figure: parts.publish(t),
+                        illustrative: *illustrative,
+                    })
+                    .collect();
                 PeriodValue {
                     start,
                     end,
-                    figure: r.figure,
+                    figure: parts.publish(t),
                     as_of: None,
-                    illustrative: r.illustrative,
-                    disaggregations: Vec::new(),
+                    // Whole reports: no breakdown behind the period's figure.
+                    illustrative: false,
+                    disaggregations,
                 }
             })
             .collect();
         // Periods of unknown date first, then by year.
         periods.sort_by_key(|p| p.start);
-        // With a breakdown by sex, where allowed.
-        let by_sex = StatsQuery {
-            kind,
-            group_by: vec![Dimension::Year, Dimension::Sex],
-            select,
-            area: None,
-        };
-        // Its totals are those of `by_year`.
-        let sexes = aggregate_rows(db, access, thresholds, &by_sex).await?;
-        for p in &mut periods {
-            for r in &sexes.rows {
-                if year_period(r.keys[0].1.as_deref()) == (p.start, p.end)
-                    && let Some(sex) = r.keys[1].1.clone()
-                    && sex != "unknown"
-                {
-                    p.disaggregations.push(Disaggregation {
-                        dimension: "sex".into(),
-                        value: sex,
-                        figure: r.figure,
-                        illustrative: r.illustrative,
-                    });
-                }
-            }
-        }
-        let total = table.totals.first().map(|t| t.figure);
+        let total = (!years.is_empty()).then(|| {
+            let mut all = Parts::default();
+            years.values().for_each(|(p, _)| all.merge(p));
+            all.publish(t)
+        });
         let actual = match ind.aggregation {
             Aggregation::Sum => total.or(Some(Figure::exact(0, Sensitivity::Public))),
             Aggregation::Latest => periods.last().map(|p| p.figure),
         };
-        // The event kind was checked against the code list above.
-        let kind_clause = match (kind_of_rule, arg) {
-            ("attendance", k) if k != "all" => format!("e.kind = '{k}' AND "),
-            _ => String::new(),
-        };
-        let participants_dates = format!(
-            "SELECT 0, MAX(COALESCE(e.end_date, e.start_date)) FROM events e \
-             WHERE {kind_clause}e.id IN (SELECT event_id FROM attendance) AND e.project_id = "
-        );
-        let participants_sources = format!(
-            "SELECT DISTINCT e.source_document_id FROM events e \
-             WHERE {kind_clause}e.id IN (SELECT event_id FROM attendance) AND e.project_id = "
-        );
-        let (dates_sql, sources_sql) = match kind {
-            Kind::Participants => (participants_dates.as_str(), participants_sources.as_str()),
-            Kind::Services => (
-                "SELECT 0, MAX(period_end) FROM service_counts WHERE project_id = ",
-                "SELECT DISTINCT source_document_id FROM service_counts WHERE project_id = ",
-            ),
-        };
-        let (_, as_of, ids) = facility_count(db, dates_sql, sources_sql, project).await?;
+        let (_, as_of, ids) = dated_sum(&grid.dates, dates);
         sources.extend(ids);
-        let illustrative = table.totals.first().is_some_and(|t| t.illustrative);
-        (periods, actual, as_of, illustrative)
-    };
-    Ok(Progress {
-        percent_of_target: percent(&ind, actual),
-        method: Method::Derived,
-        actual,
-        as_of,
-        periods,
-        source_ids: sources.into_iter().collect(),
-        illustrative,
-        indicator: ind,
-    })
+        (periods, actual, as_of)
+    }
 }

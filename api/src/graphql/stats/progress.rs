@@ -1,6 +1,9 @@
 //! Indicator progress and the one-query project overview.
 
 use crate::graphql::prelude::*;
+use crate::stats::Dimension;
+use crate::stats::aggregate::{self, Kind, StatsQuery as Question};
+use crate::stats::facilities::{Facility, FacilityDimension as FacilityDim, FacilityQuery};
 use crate::stats::progress::{Method, Progress};
 
 /// An indicator's progress: baseline, target and actual, per period and in all.
@@ -112,14 +115,65 @@ impl IndicatorProgress {
 }
 
 /// A project at a glance: what was planned, what is done, by when and where.
+///
+/// Each part is read when it is asked for (a donor card that shows only
+/// indicators runs no facility or area statement); the indicators' progress,
+/// which three fields share, once.
 pub struct ProjectOverview {
     pub(crate) project: project::Model,
-    pub(crate) progress: Vec<Progress>,
-    pub(crate) centres: Vec<FacilityCount>,
-    pub(crate) works: Vec<FacilityCount>,
-    pub(crate) participants: Vec<StatsTotal>,
-    pub(crate) services: Vec<StatsTotal>,
-    pub(crate) areas: Vec<area::Model>,
+    pub(crate) lang: Option<Lang>,
+    pub(crate) progress: tokio::sync::OnceCell<Vec<Progress>>,
+}
+
+impl ProjectOverview {
+    /// The overview of `project`, facility labels in `lang`.
+    pub(crate) fn new(project: project::Model, lang: Option<Lang>) -> Self {
+        Self {
+            project,
+            lang,
+            progress: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    async fn progress(&self, ctx: &Context<'_>) -> ApiResult<&[Progress]> {
+        let progress = self
+            .progress
+            .get_or_try_init(|| async {
+                let access = access(ctx).await?;
+                let thresholds = scope(ctx).thresholds;
+                crate::stats::progress::project_progress(
+                    db(ctx),
+                    &access,
+                    thresholds,
+                    self.project.id,
+                )
+                .await
+            })
+            .await?;
+        Ok(progress)
+    }
+
+    async fn by_status(&self, ctx: &Context<'_>, what: Facility) -> ApiResult<Vec<FacilityCount>> {
+        let query = FacilityQuery {
+            group_by: vec![FacilityDim::Status],
+            project: Some(self.project.id),
+            ..Default::default()
+        };
+        facility_counts(ctx, what, query, self.lang).await
+    }
+
+    async fn totals(&self, ctx: &Context<'_>, kind: Kind) -> ApiResult<Vec<StatsTotal>> {
+        let question = Question {
+            kind,
+            group_by: Vec::new(),
+            select: vec![(Dimension::Project, Some(self.project.id.to_string()))],
+            area: None,
+        };
+        let access = access(ctx).await?;
+        let table =
+            aggregate::aggregate(db(ctx), &access, scope(ctx).thresholds, &question).await?;
+        Ok(table.totals.iter().map(total_of).collect())
+    }
 }
 
 /// A project at a glance: what was planned, what is done, by when and where.
@@ -150,41 +204,54 @@ impl ProjectOverview {
         self.project.actual_end
     }
     /// Planned against done: every indicator with its target and actual.
-    async fn indicators(&self) -> Vec<IndicatorProgress> {
-        self.progress
+    async fn indicators(&self, ctx: &Context<'_>) -> ApiResult<Vec<IndicatorProgress>> {
+        Ok(self
+            .progress(ctx)
+            .await?
             .iter()
             .cloned()
             .map(IndicatorProgress)
-            .collect()
+            .collect())
     }
     /// Centres by status.
-    async fn centres_by_status(&self) -> &[FacilityCount] {
-        &self.centres
+    async fn centres_by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<FacilityCount>> {
+        self.by_status(ctx, Facility::Centres).await
     }
     /// Infrastructure works by status.
-    async fn works_by_status(&self) -> &[FacilityCount] {
-        &self.works
+    async fn works_by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<FacilityCount>> {
+        self.by_status(ctx, Facility::Works).await
     }
     /// Participants of the project's events, in all (as published).
-    async fn participants(&self) -> &[StatsTotal] {
-        &self.participants
+    async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<StatsTotal>> {
+        self.totals(ctx, Kind::Participants).await
     }
     /// People or appeals served, per unit (as published).
-    async fn services(&self) -> &[StatsTotal] {
-        &self.services
+    async fn services(&self, ctx: &Context<'_>) -> ApiResult<Vec<StatsTotal>> {
+        self.totals(ctx, Kind::Services).await
     }
     /// Where: the areas the project works in, and those of its (public) centres and works.
-    async fn areas(&self) -> Vec<Area> {
-        self.areas.iter().cloned().map(Area).collect()
+    async fn areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
+        let hide = scope(ctx).viewer.hides_sensitive_locations();
+        let areas = area::Entity::find()
+            .filter(places::areas_of_project(self.project.id, hide))
+            .order_by_asc(area::Column::Id)
+            .all(db(ctx))
+            .await?;
+        Ok(areas.into_iter().map(Area).collect())
     }
     /// The latest as-of date of the figures shown, where known.
-    async fn as_of(&self) -> Option<NaiveDate> {
-        self.progress.iter().filter_map(|p| p.as_of).max()
+    async fn as_of(&self, ctx: &Context<'_>) -> ApiResult<Option<NaiveDate>> {
+        Ok(self
+            .progress(ctx)
+            .await?
+            .iter()
+            .filter_map(|p| p.as_of)
+            .max())
     }
     /// Every source document behind the project and its figures.
     async fn sources(&self, ctx: &Context<'_>) -> ApiResult<Vec<SourceDocument>> {
         let mut ids: BTreeSet<i32> = self.project.source_document_id.into_iter().collect();
-        for p in &self.progress {
+        for p in self.progress(ctx).await? {
             ids.extend(p.source_ids.iter().copied());
         }
         sources(db(ctx), &ids.into_iter().collect::<Vec<_>>()).await

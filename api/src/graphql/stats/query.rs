@@ -1,9 +1,8 @@
 //! The statistics root fields.
 
 use crate::graphql::prelude::*;
-use crate::stats::Dimension;
-use crate::stats::aggregate::{self, Kind, StatsQuery as Question};
-use crate::stats::facilities::{self, Facility, FacilityQuery};
+use crate::stats::aggregate::Kind;
+use crate::stats::facilities::{Facility, FacilityQuery};
 use crate::stats::progress;
 
 /// Statistics: aggregates grouped by any dimensions, counts of centres and
@@ -163,52 +162,7 @@ async fn overview_of(
     else {
         return Ok(None);
     };
-    let access = access(ctx).await?;
-    let thresholds = scope(ctx).thresholds;
-    let progress = progress::project_progress(db(ctx), &access, thresholds, project.id).await?;
-    let by_status = |id| FacilityQuery {
-        group_by: vec![facilities::FacilityDimension::Status],
-        project: Some(id),
-        ..Default::default()
-    };
-    let centres = facility_counts(ctx, Facility::Centres, by_status(project.id), lang).await?;
-    let works = facility_counts(ctx, Facility::Works, by_status(project.id), lang).await?;
-    let totals = |kind| Question {
-        kind,
-        group_by: Vec::new(),
-        select: vec![(Dimension::Project, Some(project.id.to_string()))],
-        area: None,
-    };
-    let participants =
-        aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Participants))
-            .await?
-            .totals
-            .iter()
-            .map(total_of)
-            .collect();
-    let services = aggregate::aggregate(db(ctx), &access, thresholds, &totals(Kind::Services))
-        .await?
-        .totals
-        .iter()
-        .map(total_of)
-        .collect();
-    let areas = area::Entity::find()
-        .filter(places::areas_of_project(
-            project.id,
-            viewer.hides_sensitive_locations(),
-        ))
-        .order_by_asc(area::Column::Id)
-        .all(db(ctx))
-        .await?;
-    Ok(Some(ProjectOverview {
-        project,
-        progress,
-        centres,
-        works,
-        participants,
-        services,
-        areas,
-    }))
+    Ok(Some(ProjectOverview::new(project, lang)))
 }
 
 /// The facility question of `centreStats` and `workStats`: one body for both,
