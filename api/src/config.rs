@@ -87,6 +87,10 @@ pub struct Config {
     /// fields to add their keys before it runs its batch (default 2 ms; every
     /// level of nested objects waits once, so it is a floor on latency).
     pub dataloader_delay_ms: u64,
+    /// `API_SLOW_STATEMENT_MS`: log every SQL statement that takes this many
+    /// milliseconds or more, with its duration (default 0: none). Works on
+    /// both engines; parameters are never logged.
+    pub slow_statement_ms: u64,
     /// `DATABASE_READ_URL`: a PostgreSQL streaming replica of `DATABASE_URL`
     /// that serves requests which write nothing (default: none, all on the primary).
     pub database_read_url: Option<String>,
@@ -176,6 +180,7 @@ impl Config {
                 .filter(|v| !v.trim().is_empty()),
             read_primary_secs: env_parse("DATABASE_READ_PRIMARY_SECS", d.read_primary_secs)?,
             dataloader_delay_ms: env_parse("API_DATALOADER_DELAY_MS", d.dataloader_delay_ms)?,
+            slow_statement_ms: env_parse("API_SLOW_STATEMENT_MS", d.slow_statement_ms)?,
             dataloaders: match std::env::var("API_DATALOADERS").unwrap_or_default().trim() {
                 "" | "on" => true,
                 "off" => false,
@@ -218,6 +223,7 @@ impl Config {
             web_dir: None,
             dataloaders: true,
             dataloader_delay_ms: 2,
+            slow_statement_ms: 0,
             database_read_url: None,
             read_primary_secs: 10,
         }

@@ -17,18 +17,44 @@ use migration::MigratorTrait;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection};
 
-/// Counts the SQL statements a connection has executed.
+/// Counts the SQL statements a connection has executed, and logs those
+/// slower than a threshold (`API_SLOW_STATEMENT_MS`).
 #[derive(Debug, Clone, Default)]
-pub struct StatementCounter(Arc<AtomicU64>);
+pub struct StatementCounter {
+    count: Arc<AtomicU64>,
+    /// Milliseconds from which a statement is logged; 0: none.
+    slow_ms: Arc<AtomicU64>,
+}
 
 impl StatementCounter {
     /// Statements executed so far.
     pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.count.load(Ordering::Relaxed)
     }
 
-    fn bump(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
+    /// Logs (`WARN`, target `api::db`) every statement that takes `ms`
+    /// milliseconds or more: its SQL and its duration, never its parameters
+    /// (they can be e-mail addresses or names). 0 switches it off.
+    pub fn log_slower_than(&self, ms: u64) {
+        self.slow_ms.store(ms, Ordering::Relaxed);
+    }
+
+    fn observe(&self, info: &sea_orm::metric::Info<'_>) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let slow = self.slow_ms.load(Ordering::Relaxed);
+        if slow > 0 && info.elapsed >= Duration::from_millis(slow) {
+            let mut sql = info.statement.sql.as_str();
+            if let Some((i, _)) = sql.char_indices().nth(4000) {
+                sql = &sql[..i];
+            }
+            tracing::warn!(
+                target: "api::db",
+                elapsed_ms = info.elapsed.as_secs_f64() * 1000.0,
+                failed = info.failed,
+                sql,
+                "slow statement"
+            );
+        }
     }
 }
 
@@ -142,7 +168,7 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
     let mut conn = Database::connect(opts).await?;
     let statements = StatementCounter::default();
     let counter = statements.clone();
-    conn.set_metric_callback(move |_info| counter.bump());
+    conn.set_metric_callback(move |info| counter.observe(info));
     Ok(Db {
         conn,
         statements,

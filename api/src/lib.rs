@@ -51,6 +51,12 @@ pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
             )
             .await?;
     }
+    database
+        .statements
+        .log_slower_than(config.slow_statement_ms);
+    if let Some(replica) = &database.read {
+        replica.statements.log_slower_than(config.slow_statement_ms);
+    }
     if config.embedded_default || migrate {
         db::migrate(&database.conn).await?;
     } else {

@@ -444,8 +444,11 @@ impl Grid {
             Kind::Participants => (
                 &[Dimension::EventKind],
                 // Cancelled events with attendance date the figures too, as before.
+                // EXISTS, not `IN (SELECT event_id FROM attendance)`: SQLite
+                // built that list of every cell first (15 ms at 200,000 cells).
                 "SELECT e.kind, e.source_document_id, COUNT(*), MAX(COALESCE(e.end_date, e.start_date)) \
-                 FROM events e WHERE e.id IN (SELECT event_id FROM attendance) AND e.project_id = ",
+                 FROM events e WHERE EXISTS (SELECT 1 FROM attendance a WHERE a.event_id = e.id) \
+                 AND e.project_id = ",
             ),
             Kind::Services => (
                 &[Dimension::Stage, Dimension::Unit],
