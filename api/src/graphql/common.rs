@@ -40,6 +40,26 @@ where
     loader.load_one(key).await
 }
 
+/// The rows of several keys of one loader (keys with no row are left out).
+pub(crate) async fn each<K>(
+    ctx: &Context<'_>,
+    keys: Vec<K>,
+) -> ApiResult<HashMap<K, <Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = AppError>,
+{
+    let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+    if let Some(Batching(false)) = ctx.data_opt::<Batching>() {
+        let mut out = HashMap::new();
+        for key in keys {
+            out.extend(loader.loader().load(std::slice::from_ref(&key)).await?);
+        }
+        return Ok(out);
+    }
+    loader.load_many(keys).await
+}
+
 pub(crate) async fn opt<K>(
     ctx: &Context<'_>,
     key: Option<K>,

@@ -95,6 +95,17 @@ pub struct Progress {
     pub illustrative: bool,
 }
 
+/// How much of each derived indicator to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Actuals and periods, each period with its breakdown by sex.
+    BySex,
+    /// Actuals and periods only: the breakdown is left empty and its
+    /// grouping over every attendance cell is not run (a donor card that
+    /// shows actuals against targets reads the per-event summaries only).
+    Periods,
+}
+
 /// Progress of every indicator of a project, in code order.
 ///
 /// The statements do not depend on the number of indicators: derived
@@ -105,6 +116,7 @@ pub async fn project_progress(
     access: &Access,
     thresholds: Thresholds,
     project_id: i32,
+    detail: Detail,
 ) -> Result<Vec<Progress>, AppError> {
     if !access.visible.contains(&project_id) {
         return Ok(Vec::new());
@@ -133,7 +145,7 @@ pub async fn project_progress(
         plan.push((ind, mine, rule));
     }
     let rules: Vec<&Rule> = plan.iter().filter_map(|(_, _, r)| r.as_ref()).collect();
-    let facts = Facts::read(db, access, thresholds, project_id, &rules).await?;
+    let facts = Facts::read(db, access, thresholds, project_id, &rules, detail).await?;
     Ok(plan
         .into_iter()
         .map(|(ind, mine, rule)| match rule {
@@ -439,6 +451,7 @@ impl Grid {
         thresholds: &Thresholds,
         kind: Kind,
         project: i32,
+        detail: Detail,
     ) -> Result<Self, AppError> {
         let (keys, dates_sql): (&[Dimension], &str) = match kind {
             Kind::Participants => (
@@ -461,30 +474,39 @@ impl Grid {
         by_year.push(Dimension::Year);
         let mut by_sex = by_year.clone();
         by_sex.push(Dimension::Sex);
-        let (sexes, dates) = tokio::try_join!(
-            grouped_query(db, kind, access, thresholds, &by_sex, &select, None),
-            dated(db, dates_sql, project)
-        )?;
-        let years = match kind {
-            // A participant is known or not whatever the grouping: the
-            // years are the sexes summed.
-            Kind::Participants => {
-                let n = by_year.len();
-                roll_up(&sexes, &|_| true, |k| k[..n].to_vec())
-                    .into_iter()
-                    .map(|(keys, (parts, illustrative))| SqlRow {
-                        keys,
-                        parts,
-                        illustrative,
-                    })
-                    .collect()
-            }
-            // Grouped without a breakdown, an illustrative breakdown's cells
-            // count as the one report they add up to: a grouping of its own.
-            Kind::Services => {
-                grouped_query(db, kind, access, thresholds, &by_year, &select, None).await?
+        // Participants by year are the sexes summed when those are read (a
+        // participant is known or not whatever the grouping), else read from
+        // the per-event summaries. Services by year are a grouping of their
+        // own: without a breakdown, an illustrative breakdown's cells count as
+        // the one report they add up to.
+        let years_of_sexes = kind == Kind::Participants && detail == Detail::BySex;
+        let years = async {
+            match years_of_sexes {
+                true => Ok(Vec::new()),
+                false => grouped_query(db, kind, access, thresholds, &by_year, &select, None).await,
             }
         };
+        let sexes = async {
+            match detail {
+                Detail::BySex => {
+                    grouped_query(db, kind, access, thresholds, &by_sex, &select, None).await
+                }
+                Detail::Periods => Ok(Vec::new()),
+            }
+        };
+        let (mut years, sexes, dates) =
+            tokio::try_join!(years, sexes, dated(db, dates_sql, project))?;
+        if years_of_sexes {
+            let n = by_year.len();
+            years = roll_up(&sexes, &|_| true, |k| k[..n].to_vec())
+                .into_iter()
+                .map(|(keys, (parts, illustrative))| SqlRow {
+                    keys,
+                    parts,
+                    illustrative,
+                })
+                .collect();
+        }
         Ok(Self {
             by_year: years,
             by_sex: sexes,
@@ -523,6 +545,7 @@ impl Facts {
         thresholds: Thresholds,
         project: i32,
         rules: &[&Rule],
+        detail: Detail,
     ) -> Result<Self, AppError> {
         let needs = |kind| {
             rules.iter().any(|r| {
@@ -535,7 +558,7 @@ impl Facts {
         };
         let grid = |kind| async move {
             match needs(kind) {
-                true => Grid::read(db, access, &thresholds, kind, project)
+                true => Grid::read(db, access, &thresholds, kind, project, detail)
                     .await
                     .map(Some),
                 false => Ok(None),

@@ -5,18 +5,16 @@ use crate::stats::aggregate::{self, Cache, Kind, StatsQuery as Question};
 use crate::stats::facilities::{self, Facility, FacilityQuery};
 use crate::stats::{Access, Dimension, labels};
 
-pub(crate) async fn sources(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> ApiResult<Vec<SourceDocument>> {
-    Ok(source_document::Entity::find()
-        .filter(source_document::Column::Id.is_in(ids.to_vec()))
-        .order_by_asc(source_document::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(SourceDocument)
-        .collect())
+/// Source documents by id, in id order. Through the loader: the sources of
+/// every indicator on a page are one batch.
+pub(crate) async fn sources(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<Vec<SourceDocument>> {
+    let mut found: Vec<source_document::Model> =
+        each(ctx, ids.iter().copied().map(SourceById).collect())
+            .await?
+            .into_values()
+            .collect();
+    found.sort_by_key(|s| s.id);
+    Ok(found.into_iter().map(SourceDocument).collect())
 }
 
 /// The caller's access for statistics (read once per request).

@@ -4,7 +4,7 @@ use crate::graphql::prelude::*;
 use crate::stats::Dimension;
 use crate::stats::aggregate::{self, Kind, StatsQuery as Question};
 use crate::stats::facilities::{Facility, FacilityDimension as FacilityDim, FacilityQuery};
-use crate::stats::progress::{Method, Progress};
+use crate::stats::progress::{Detail, Method, Progress};
 
 /// An indicator's progress: baseline, target and actual, per period and in all.
 #[derive(Clone)]
@@ -110,7 +110,7 @@ impl IndicatorProgress {
     }
     /// The source documents behind the indicator and its figures.
     async fn sources(&self, ctx: &Context<'_>) -> ApiResult<Vec<SourceDocument>> {
-        sources(db(ctx), &self.0.source_ids).await
+        sources(ctx, &self.0.source_ids).await
     }
 }
 
@@ -122,15 +122,18 @@ impl IndicatorProgress {
 pub struct ProjectOverview {
     pub(crate) project: project::Model,
     pub(crate) lang: Option<Lang>,
+    /// What the selection reads of each indicator.
+    pub(crate) detail: Detail,
     pub(crate) progress: tokio::sync::OnceCell<Vec<Progress>>,
 }
 
 impl ProjectOverview {
     /// The overview of `project`, facility labels in `lang`.
-    pub(crate) fn new(project: project::Model, lang: Option<Lang>) -> Self {
+    pub(crate) fn new(project: project::Model, lang: Option<Lang>, detail: Detail) -> Self {
         Self {
             project,
             lang,
+            detail,
             progress: tokio::sync::OnceCell::new(),
         }
     }
@@ -146,6 +149,7 @@ impl ProjectOverview {
                     &access,
                     thresholds,
                     self.project.id,
+                    self.detail,
                 )
                 .await
             })
@@ -254,6 +258,6 @@ impl ProjectOverview {
         for p in self.progress(ctx).await? {
             ids.extend(p.source_ids.iter().copied());
         }
-        sources(db(ctx), &ids.into_iter().collect::<Vec<_>>()).await
+        sources(ctx, &ids.into_iter().collect::<Vec<_>>()).await
     }
 }

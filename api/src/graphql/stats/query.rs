@@ -95,9 +95,14 @@ impl StatsQuery {
             return Ok(None);
         };
         let access = access(ctx).await?;
-        let all =
-            progress::project_progress(db(ctx), &access, scope(ctx).thresholds, ind.project_id)
-                .await?;
+        let all = progress::project_progress(
+            db(ctx),
+            &access,
+            scope(ctx).thresholds,
+            ind.project_id,
+            detail_asked(&ctx.look_ahead()),
+        )
+        .await?;
         Ok(all
             .into_iter()
             .find(|p| p.indicator.id == id)
@@ -162,7 +167,8 @@ async fn overview_of(
     else {
         return Ok(None);
     };
-    Ok(Some(ProjectOverview::new(project, lang)))
+    let detail = detail_asked(&ctx.look_ahead().field("indicators"));
+    Ok(Some(ProjectOverview::new(project, lang, detail)))
 }
 
 /// The facility question of `centreStats` and `workStats`: one body for both,
@@ -197,4 +203,13 @@ fn facility_query<K: Copy, S: Copy>(
         // Decided by the viewer in `facility_counts`.
         hide_sensitive_locations: true,
     })
+}
+
+/// The detail the selection under `indicator` (an `IndicatorProgress`) asks
+/// for: the breakdown by sex only when a period's disaggregations are read.
+fn detail_asked(indicator: &async_graphql::Lookahead<'_>) -> progress::Detail {
+    match indicator.field("periods").field("disaggregations").exists() {
+        true => progress::Detail::BySex,
+        false => progress::Detail::Periods,
+    }
 }

@@ -191,9 +191,10 @@ async fn load(
                     .flatten()
             })
             .unwrap_or_else(|| DEFAULT_COUNTRY.to_string());
-        let progress = progress::project_progress(db, &access, thresholds, p.id)
-            .await
-            .map_err(|e| ExportError::internal(format!("{e:?}")))?;
+        let progress =
+            progress::project_progress(db, &access, thresholds, p.id, progress::Detail::BySex)
+                .await
+                .map_err(|e| ExportError::internal(format!("{e:?}")))?;
         activities.push(Activity {
             participants: participants
                 .iter()
