@@ -546,6 +546,81 @@ async fn an_unreachable_database_answers_503_not_401(engine: Engine) {
         .unwrap();
 }
 
+/// Answers are written with every object's keys sorted (async-graphql
+/// gathers fields as they complete), single and batched, over POST and GET,
+/// so equal answers are equal bytes.
+async fn response_bodies_have_sorted_keys_and_equal_answers_equal_bytes(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let query = "{ zeta: __typename projects(first: 3) { totalCount edges { node { title slug id } } } alpha: __typename }";
+    let keys = |text: &str, names: &[&str]| -> Vec<usize> {
+        names
+            .iter()
+            .map(|n| {
+                text.find(&format!("\"{n}\":"))
+                    .unwrap_or_else(|| panic!("{n} in {text}"))
+            })
+            .collect()
+    };
+    let sorted = |text: &str| {
+        let at = keys(text, &["alpha", "projects", "zeta"]);
+        assert!(at[0] < at[1] && at[1] < at[2], "{text}");
+        let at = keys(text, &["edges", "totalCount"]);
+        assert!(at[0] < at[1], "{text}");
+        let at = keys(text, &["id", "slug", "title"]);
+        assert!(at[0] < at[1] && at[1] < at[2], "{text}");
+    };
+    // The data, without the cost extension (its remaining budget moves).
+    let data = |text: &str| text.split("\"extensions\"").next().unwrap().to_string();
+    let post = |body: Value| {
+        app.client
+            .post(format!("{}/graphql", app.base))
+            .json(&body)
+            .send()
+    };
+    let single = post(json!({ "query": query })).await.unwrap();
+    assert_eq!(single.headers()["content-type"], "application/json");
+    let first = single.text().await.unwrap();
+    sorted(&first);
+    for _ in 0..5 {
+        let again = post(json!({ "query": query }))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(data(&again), data(&first));
+    }
+    let batch = post(json!([{ "query": query }, { "query": query }]))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let parsed: Value = serde_json::from_str(&batch).expect("a JSON array");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(2), "{batch}");
+    assert_eq!(parsed[0]["data"], parsed[1]["data"]);
+    sorted(batch.split("\"extensions\"").next().unwrap());
+    let get = app
+        .get(&format!("/graphql?query={}", percent(query)))
+        .await
+        .text()
+        .await
+        .unwrap();
+    sorted(&get);
+    assert_eq!(data(&get), data(&first));
+}
+
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 engine_tests!(
     graphql_page_is_self_contained_html,
     graphql_post_refuses_bodies_that_are_not_json,
@@ -558,4 +633,5 @@ engine_tests!(
     other_origins_get_no_cors_permission_by_default,
     a_built_site_is_served_beside_the_api,
     an_unreachable_database_answers_503_not_401,
+    response_bodies_have_sorted_keys_and_equal_answers_equal_bytes,
 );

@@ -113,6 +113,7 @@ pub enum Protection {
 
 /// How a published count was protected, beside its value.
 #[derive(SimpleObject, Debug, Clone, Copy)]
+#[graphql(serial)]
 pub struct Disclosure {
     /// How the count was protected.
     pub protection: Protection,
@@ -142,6 +143,7 @@ impl From<Figure> for Disclosure {
 /// A published count: the value, or null with `suppressed: true` when it is
 /// too small to publish without risking identifying someone.
 #[derive(SimpleObject, Debug, Clone, Copy)]
+#[graphql(serial)]
 pub struct Count {
     /// The count; null when suppressed.
     pub value: Option<i64>,

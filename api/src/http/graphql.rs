@@ -252,7 +252,9 @@ fn refusal_response(metrics: &Metrics, r: &Refusal) -> Value {
 
 /// The outcome of running a request's operations.
 struct Ran {
-    bodies: Vec<Value>,
+    /// Each operation's answer, serialised straight from async-graphql's
+    /// response with sorted keys ([`super::sorted`]).
+    bodies: Vec<Vec<u8>>,
     /// Every operation ran without an error.
     clean: bool,
 }
@@ -356,7 +358,7 @@ async fn run(
         match p {
             Prepared::Refused(r) => {
                 clean = false;
-                bodies.push(refusal_response(&state.metrics, &r));
+                bodies.push(to_bytes(&refusal_response(&state.metrics, &r)));
             }
             Prepared::Ready {
                 query,
@@ -390,24 +392,51 @@ async fn run(
                 let mut resp = state.schema.execute(request).await;
                 finish_errors(&guard.limits, &state.metrics, &mut resp);
                 clean &= resp.errors.is_empty();
-                let mut body = serde_json::to_value(&resp).unwrap_or(Value::Null);
                 let cost = cost_json(
                     op_cost,
                     guard.limits.max_cost,
                     spend.as_ref(),
                     guard.rate.window_secs,
                 );
-                match body.get_mut("extensions").and_then(Value::as_object_mut) {
-                    Some(ext) => {
-                        ext.insert("cost".into(), cost);
-                    }
-                    None => body["extensions"] = json!({ "cost": cost }),
-                }
-                bodies.push(body);
+                resp.extensions.insert(
+                    "cost".into(),
+                    async_graphql::Value::from_json(cost).unwrap_or_default(),
+                );
+                bodies.push(to_bytes(&super::sorted::SortedResponse(&resp)));
             }
         }
     }
     Ok(Ran { bodies, clean })
+}
+
+fn to_bytes(body: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec(body).unwrap_or_else(|_| b"null".to_vec())
+}
+
+/// A JSON answer from serialised bodies: one, or a batch as an array.
+fn json_response(mut bodies: Vec<Vec<u8>>, batch: bool) -> Response {
+    let body = if batch {
+        let mut out = Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
+        out.push(b'[');
+        for (i, b) in bodies.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b);
+        }
+        out.push(b']');
+        out
+    } else {
+        bodies.drain(..).next().unwrap_or_else(|| b"null".to_vec())
+    };
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -529,12 +558,7 @@ pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
         Ok(r) => r,
         Err(resp) => return resp,
     };
-    let body = if batch {
-        Value::Array(ran.bodies)
-    } else {
-        ran.bodies.into_iter().next().unwrap_or(Value::Null)
-    };
-    let mut resp = axum::Json(body).into_response();
+    let mut resp = json_response(ran.bodies, batch);
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
@@ -634,8 +658,7 @@ pub async fn get(state: AppState, req: axum::extract::Request) -> Option<Respons
         Ok(r) => r,
         Err(resp) => return Some(resp),
     };
-    let body = ran.bodies.into_iter().next().unwrap_or(Value::Null);
-    let mut resp = axum::Json(body).into_response();
+    let mut resp = json_response(ran.bodies, false);
     let h = resp.headers_mut();
     h.insert(header::VARY, vary);
     match etag {

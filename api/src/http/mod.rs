@@ -26,6 +26,7 @@ pub mod graphql;
 pub mod metrics;
 pub mod persisted;
 pub mod site;
+pub mod sorted;
 pub mod state;
 
 use crate::auth::jwt::JwtKeys;

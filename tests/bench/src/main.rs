@@ -12,6 +12,7 @@
 
 mod load;
 mod peer;
+mod profile;
 mod raw;
 mod report;
 mod workloads;
@@ -85,6 +86,11 @@ struct RunArgs {
     /// Leave out PostGraphile even when it is installed.
     #[arg(long)]
     no_peer: bool,
+    /// Also record a flame graph of the API during each workload (as admin)
+    /// into this folder, `<engine>-w<N>.svg` (needs `perf` and `cargo install
+    /// inferno`; the numbers of such a run carry perf's overhead).
+    #[arg(long)]
+    flamegraphs: Option<PathBuf>,
     /// First of the ports used (API, hand-written SQL, PostGraphile).
     #[arg(long, default_value_t = 18480)]
     port: u16,
@@ -329,6 +335,9 @@ async fn measure_engine(
         .build()?;
     let port = args.port;
     let base = format!("http://127.0.0.1:{port}/graphql");
+    if let (Some(_), Some(why)) = (&args.flamegraphs, profile::missing()) {
+        run.notes.push(format!("no flame graphs: {why}"));
+    }
     {
         let server = start_api(api, url, port, &[]).await?;
         let token = login(&client, &base).await?;
@@ -342,7 +351,21 @@ async fn measure_engine(
                     headers: auth(admin, &token),
                     body: workloads::body(w, &inputs),
                 };
+                let recording = match &args.flamegraphs {
+                    Some(dir) if admin && profile::missing().is_none() => {
+                        let title = format!("{} on {engine}, admin", workloads::name(w));
+                        let name = format!("{engine}-w{w}");
+                        Some(profile::Recording::start(server.pid(), dir, &name, &title)?)
+                    }
+                    _ => None,
+                };
                 let m = measure(args, &client, &target, &[server.pid()]).await;
+                if let Some(r) = recording {
+                    run.notes.push(match r.finish() {
+                        Ok(svg) => format!("flame graph of workload {w}: `{}`", svg.display()),
+                        Err(e) => format!("flame graph of workload {w} failed: {e:#}"),
+                    });
+                }
                 run.rows.push(row("API", w, admin, m));
                 if w >= 4 {
                     reset(&db.conn).await?;
@@ -436,18 +459,24 @@ async fn measure_engine(
 }
 
 /// Removes the events the write workloads added (their cells and areas go
-/// with them) and refreshes the planner's statistics (autovacuum is off on
-/// these machines), so every workload and every implementation after a
+/// with them), vacuums and refreshes the planner's statistics (autovacuum
+/// is off on these machines), so every workload and every implementation after a
 /// write workload reads the data the first one read: without it, 5,000
 /// events entered into the donor's programme made workload 5's overviews,
 /// and every later implementation's, read six times the cells.
 async fn reset(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
     let backend = db.get_database_backend();
     let added = "SELECT id FROM events WHERE title_en LIKE 'Load test %'";
+    // Without autovacuum the deleted rows would stay in PostgreSQL's heap and
+    // indexes as dead tuples, for every later scan to skip.
+    let analyze = match backend {
+        sea_orm::DatabaseBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    };
     for sql in [
         format!("DELETE FROM event_summaries WHERE event_id IN ({added})"),
         format!("DELETE FROM events WHERE id IN ({added})"),
-        "ANALYZE".to_string(),
+        analyze.to_string(),
     ] {
         db.execute_raw(Statement::from_string(backend, sql)).await?;
     }

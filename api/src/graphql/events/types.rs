@@ -127,6 +127,7 @@ pub struct Attendance {
 
 /// Participants in one cell of sex × age band × disability × category.
 #[derive(SimpleObject, Clone)]
+#[graphql(serial)]
 pub struct AttendanceCell {
     /// Sex (UNKNOWN when not recorded).
     pub sex: Sex,
