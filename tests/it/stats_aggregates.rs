@@ -255,7 +255,65 @@ async fn centres_and_works_count_by_status_and_area_including_sub_areas(engine: 
     );
 }
 
+/// Totals do not depend on the grouping: for every grouping of either
+/// kind, as an anonymous reader (suppression and noise) and on the demo's
+/// illustrative breakdowns, they equal the totals of no grouping at all
+/// (the server sums the groups where it can instead of asking again).
+async fn totals_are_the_same_whatever_the_grouping(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let totals = |field: &str, group: &str| {
+        let group = if group.is_empty() {
+            String::new()
+        } else {
+            format!("(groupBy: [{group}])")
+        };
+        format!(
+            "{{ {field}{group} {{ totals {{ unit value suppressed protection }} rows {{ value }} }} }}"
+        )
+    };
+    for (field, groupings) in [
+        (
+            "participantStats",
+            &[
+                "DISTRICT, MONTH",
+                "SEX",
+                "EVENT_KIND, YEAR",
+                "AGE_BAND, DISABILITY",
+                "PROJECT",
+                "EVENT",
+                "CATEGORY",
+                "QUARTER, SEX",
+            ][..],
+        ),
+        (
+            "serviceStats",
+            &[
+                "SUPPORT_TYPE",
+                "SEX",
+                "STAGE, YEAR",
+                "AGE_BAND",
+                "DISTRICT",
+                "UNIT",
+                "CHANNEL, MONTH",
+                "PROJECT, DISABILITY",
+            ][..],
+        ),
+    ] {
+        let none = app.data(&totals(field, ""), json!({})).await;
+        let expected = &none[field]["totals"];
+        assert!(!expected.as_array().unwrap().is_empty(), "{none}");
+        for group in groupings {
+            let data = app.data(&totals(field, group), json!({})).await;
+            assert!(!data[field]["rows"].as_array().unwrap().is_empty());
+            assert_eq!(&data[field]["totals"], expected, "{field} by {group}");
+        }
+    }
+}
+
 engine_tests!(
+    totals_are_the_same_whatever_the_grouping,
     undp_2021_applications_by_support_type_are_275_559_370,
     persons_and_appeals_are_never_added_together,
     the_reported_130_reads_back_as_a_total,

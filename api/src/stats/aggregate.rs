@@ -198,8 +198,27 @@ async fn aggregate_with(
     let mut totals: Vec<StatsTotal> = Vec::new();
     if with_totals && !rows.is_empty() {
         // Grouped by no more than the totals are, the rows are the totals.
+        // Otherwise the groups partition the same rows, and a published
+        // figure depends only on the rows behind it (`Parts::merge`), so the
+        // totals are the groups summed per unit, unless the groups count an
+        // illustrative breakdown's cells one by one where the totals count
+        // the report (services grouped by a breakdown).
+        let same_rows = kind == Kind::Participants || !by.iter().any(|d| d.is_breakdown());
         let total_rows = if by.iter().all(|d| total_dims.contains(d)) {
             rows
+        } else if same_rows {
+            let mut per_unit: BTreeMap<Option<String>, SqlRow> = BTreeMap::new();
+            for r in rows {
+                let unit = unit_at.and_then(|i| r.keys[i].clone());
+                let slot = per_unit.entry(unit.clone()).or_insert_with(|| SqlRow {
+                    keys: unit.iter().map(|u| Some(u.clone())).collect(),
+                    parts: Parts::default(),
+                    illustrative: false,
+                });
+                slot.parts.merge(&r.parts);
+                slot.illustrative |= r.illustrative;
+            }
+            per_unit.into_values().collect()
         } else {
             grouped_query(
                 db,
