@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use tests::accounts::{as_user, create_user, login};
 use tests::{
     Engine, TEST_REDIS_URL, TestApp, engine_tests, first_error_code, spawn_replicas_sharing_redis,
+    url_encode,
 };
 
 const ORGANISATIONS: &str =
@@ -24,17 +25,6 @@ fn persisted_url(app: &TestApp, hash: &str) -> String {
         "{}/graphql?operationName=Orgs&extensions={encoded}",
         app.base
     )
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn persisted_get_reads_are_cacheable_and_answer_304_until_the_data_changes(engine: Engine) {

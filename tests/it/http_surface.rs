@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tests::{Engine, TestApp, engine_tests, first_error_code};
+use tests::{Engine, TestApp, engine_tests, first_error_code, url_encode};
 
 /// Values of every `src=` and `href=` attribute in an HTML page.
 fn links(html: &str) -> Vec<String> {
@@ -603,22 +603,13 @@ async fn response_bodies_have_sorted_keys_and_equal_answers_equal_bytes(engine: 
     assert_eq!(parsed[0]["data"], parsed[1]["data"]);
     sorted(batch.split("\"extensions\"").next().unwrap());
     let get = app
-        .get(&format!("/graphql?query={}", percent(query)))
+        .get(&format!("/graphql?query={}", url_encode(query)))
         .await
         .text()
         .await
         .unwrap();
     sorted(&get);
     assert_eq!(data(&get), data(&first));
-}
-
-fn percent(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 engine_tests!(

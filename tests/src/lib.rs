@@ -383,6 +383,18 @@ macro_rules! engine_tests {
 // plain HTTP requests, and rows inserted straight into the database (past the
 // API) to prove that pagination, visibility and statement counts hold up.
 
+/// Percent-encodes `s` for a URL query value (RFC 3986 unreserved kept).
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The `node`s of a connection's `edges`, in order.
 pub fn nodes(connection: &Value) -> Vec<Value> {
     connection["edges"]

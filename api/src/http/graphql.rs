@@ -414,7 +414,7 @@ fn to_bytes(body: &impl serde::Serialize) -> Vec<u8> {
 }
 
 /// A JSON answer from serialised bodies: one, or a batch as an array.
-fn json_response(mut bodies: Vec<Vec<u8>>, batch: bool) -> Response {
+fn json_response(bodies: Vec<Vec<u8>>, batch: bool) -> Response {
     let body = if batch {
         let mut out = Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
         out.push(b'[');
@@ -427,7 +427,10 @@ fn json_response(mut bodies: Vec<Vec<u8>>, batch: bool) -> Response {
         out.push(b']');
         out
     } else {
-        bodies.drain(..).next().unwrap_or_else(|| b"null".to_vec())
+        bodies
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| b"null".to_vec())
     };
     (
         [(

@@ -207,18 +207,7 @@ async fn aggregate_with(
         let total_rows = if by.iter().all(|d| total_dims.contains(d)) {
             rows
         } else if same_rows {
-            let mut per_unit: BTreeMap<Option<String>, SqlRow> = BTreeMap::new();
-            for r in rows {
-                let unit = unit_at.and_then(|i| r.keys[i].clone());
-                let slot = per_unit.entry(unit.clone()).or_insert_with(|| SqlRow {
-                    keys: unit.iter().map(|u| Some(u.clone())).collect(),
-                    parts: Parts::default(),
-                    illustrative: false,
-                });
-                slot.parts.merge(&r.parts);
-                slot.illustrative |= r.illustrative;
-            }
-            per_unit.into_values().collect()
+            regroup(&rows, |k| vec![unit_at.and_then(|i| k[i].clone())])
         } else {
             grouped_query(
                 db,

@@ -373,6 +373,38 @@ pub(crate) struct SqlRow {
     pub(crate) illustrative: bool,
 }
 
+/// Sums of the rows `keep` selects, by the key `by` gives each. The groups of
+/// one query are disjoint and a published figure depends only on the rows
+/// behind it ([`Parts::merge`]), so a sum publishes as its own grouping would.
+pub(crate) fn roll_up<K: Ord>(
+    rows: &[SqlRow],
+    keep: &dyn Fn(&[Option<String>]) -> bool,
+    by: impl Fn(&[Option<String>]) -> K,
+) -> std::collections::BTreeMap<K, (Parts, bool)> {
+    let mut out: std::collections::BTreeMap<K, (Parts, bool)> = Default::default();
+    for r in rows.iter().filter(|r| keep(&r.keys)) {
+        let slot = out.entry(by(&r.keys)).or_default();
+        slot.0.merge(&r.parts);
+        slot.1 |= r.illustrative;
+    }
+    out
+}
+
+/// All `rows` summed into coarser rows keyed by `by` ([`roll_up`]).
+pub(crate) fn regroup(
+    rows: &[SqlRow],
+    by: impl Fn(&[Option<String>]) -> Vec<Option<String>>,
+) -> Vec<SqlRow> {
+    roll_up(rows, &|_| true, by)
+        .into_iter()
+        .map(|(keys, (parts, illustrative))| SqlRow {
+            keys,
+            parts,
+            illustrative,
+        })
+        .collect()
+}
+
 /// `SELECT dims, measures … GROUP BY dims` with the selection applied.
 pub(crate) async fn grouped_query(
     db: &impl ConnectionTrait,

@@ -28,7 +28,7 @@ use entities::codes::{Aggregation, EventKind, ServiceStage};
 use entities::{indicator, indicator_value};
 
 use super::aggregate::Kind;
-use super::aggregate_sql::{SqlRow, grouped_query};
+use super::aggregate_sql::{SqlRow, grouped_query, regroup, roll_up};
 use super::sql::{Sql, int_at, text_at};
 use super::{Access, Dimension};
 use crate::disclosure::{Figure, Parts, Thresholds, protect_single, protect_table};
@@ -498,14 +498,7 @@ impl Grid {
             tokio::try_join!(years, sexes, dated(db, dates_sql, project))?;
         if years_of_sexes {
             let n = by_year.len();
-            years = roll_up(&sexes, &|_| true, |k| k[..n].to_vec())
-                .into_iter()
-                .map(|(keys, (parts, illustrative))| SqlRow {
-                    keys,
-                    parts,
-                    illustrative,
-                })
-                .collect();
+            years = regroup(&sexes, |k| k[..n].to_vec());
         }
         Ok(Self {
             by_year: years,
@@ -513,21 +506,6 @@ impl Grid {
             dates,
         })
     }
-}
-
-/// Sums of the rows `keep` selects, by the key `by` gives each.
-fn roll_up<K: Ord>(
-    rows: &[SqlRow],
-    keep: &dyn Fn(&[Option<String>]) -> bool,
-    by: impl Fn(&[Option<String>]) -> K,
-) -> BTreeMap<K, (Parts, bool)> {
-    let mut out: BTreeMap<K, (Parts, bool)> = BTreeMap::new();
-    for r in rows.iter().filter(|r| keep(&r.keys)) {
-        let slot = out.entry(by(&r.keys)).or_default();
-        slot.0.merge(&r.parts);
-        slot.1 |= r.illustrative;
-    }
-    out
 }
 
 /// What a project's derived indicators read, each kind of fact once.
