@@ -32,12 +32,7 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     Loaders: Loader<K, Error = AppError>,
 {
-    let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
-    if let Some(Batching(false)) = ctx.data_opt::<Batching>() {
-        let mut found = loader.loader().load(std::slice::from_ref(&key)).await?;
-        return Ok(found.remove(&key));
-    }
-    loader.load_one(key).await
+    Ok(each(ctx, vec![key.clone()]).await?.remove(&key))
 }
 
 /// The rows of several keys of one loader (keys with no row are left out).
