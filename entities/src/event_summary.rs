@@ -1,7 +1,8 @@
 //! `event_summaries`: one row per event with its stored district and periods
 //! and what publication needs of its attendance (written by the API in the
 //! transaction of every write that changes them; see `api::stats::summary`).
-//! Never sent to a client: `key_sum` is a sum of secret record keys.
+//! Never sent to a client: `unknown` and `rounded` are what protection
+//! hides.
 
 use sea_orm::entity::prelude::*;
 
@@ -23,12 +24,12 @@ pub struct Model {
     pub total: i64,
     /// The part a viewer without raw access does not know.
     pub unknown: i64,
+    /// The rounded values of the unknown cells, summed.
+    pub rounded: i64,
     /// Highest class of a cell counting anyone (-1 none, 0 public, 1 ordinary, 2 sensitive).
     pub class_rank: i32,
     /// Highest class of an unknown cell counting anyone.
     pub unknown_class_rank: i32,
-    /// Sum of the cells' secret keys.
-    pub key_sum: i64,
     /// Whether any cell is an illustrative breakdown.
     pub illustrative: bool,
     /// Attendance cells.

@@ -21,6 +21,7 @@ pub mod organisation;
 pub mod plan;
 pub mod project;
 pub mod project_area;
+pub mod project_category;
 pub mod project_participant;
 pub mod project_plan_link;
 pub mod report;

@@ -15,6 +15,7 @@ mod m20261122_000001_add_illustrative_flags;
 mod m20261201_000001_add_cell_keys;
 mod m20261201_000002_add_read_path_indexes;
 mod m20261201_000003_create_event_summaries;
+mod m20261207_000001_rounded_protection;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_add_cell_keys::Migration),
             Box::new(m20261201_000002_add_read_path_indexes::Migration),
             Box::new(m20261201_000003_create_event_summaries::Migration),
+            Box::new(m20261207_000001_rounded_protection::Migration),
         ]
     }
 }

@@ -193,6 +193,7 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         project,
         project_participant,
         project_area,
+        project_category,
         plan,
         goal,
         project_plan_link,

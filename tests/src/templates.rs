@@ -170,7 +170,7 @@ async fn build_postgres_locked(
                 ))
                 .await?;
             let db = api::db::connect(&url, 1).await?;
-            api::seed::seed_demo(&db.conn, &|_, _, _| {}).await?;
+            api::seed::seed_demo_with_keys(&db.conn, test_record_keys(), &|_, _, _| {}).await?;
             db.conn.close().await?;
         }
     }
@@ -263,7 +263,7 @@ async fn build_sqlite(contents: Contents) -> anyhow::Result<PathBuf> {
             let migrated = Box::pin(build_sqlite(Contents::Migrated)).await?;
             std::fs::copy(migrated, &file)?;
             let db = api::db::connect(&url, 1).await?;
-            api::seed::seed_demo(&db.conn, &|_, _, _| {}).await?;
+            api::seed::seed_demo_with_keys(&db.conn, test_record_keys(), &|_, _, _| {}).await?;
             db
         }
     };
@@ -277,4 +277,10 @@ async fn build_sqlite(contents: Contents) -> anyhow::Result<PathBuf> {
     db.conn.close().await?;
     std::fs::rename(&written, &path)?;
     Ok(path)
+}
+
+/// The record keys of the demo data in tests: a fixed secret, so both
+/// engines and every run publish the same figures (snapshots compare them).
+pub fn test_record_keys() -> api::disclosure::keys::RecordKeys {
+    api::disclosure::keys::RecordKeys::with_secret("progress-hub test record keys")
 }

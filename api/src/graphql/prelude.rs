@@ -32,7 +32,7 @@ pub(crate) use super::reference::*;
 pub(crate) use super::stats::*;
 pub(crate) use super::works::*;
 pub(crate) use crate::access::Viewer;
-pub(crate) use crate::disclosure::{Figure, Thresholds, protect_single, protect_table};
+pub(crate) use crate::disclosure::{Figure, Thresholds, reported};
 pub(crate) use crate::error::{ApiResult, AppError};
 pub(crate) use crate::queries::places;
 pub(crate) use crate::search::like_pattern;

@@ -13,16 +13,6 @@ use super::resolve::Programme;
 use super::{Seeder, all, eq_opt};
 use crate::search::search_key;
 
-/// The record key of a demo row: fixed by what the row is (not random, so the
-/// demo's published figures read the same on every engine and every run; the
-/// demo data is public anyway). Entered rows get random keys from the database.
-fn demo_key(what: &str) -> i64 {
-    let hash = what.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    1 + (hash % (crate::disclosure::KEY_MODULUS as u64 - 1)) as i64
-}
-
 /// Ids the activity rows point at.
 pub(super) struct Context<'a> {
     pub project: i32,
@@ -109,7 +99,7 @@ impl Context<'_> {
                         category: Set(cell.category.0),
                         count: Set(cell.count),
                         illustrative: Set(e.attendance_illustrative),
-                        cell_key: Set(demo_key(&format!(
+                        cell_key: Set(sd.keys.key(&format!(
                             "attendance|{id}|{}|{}|{}|{}",
                             cell.sex.0.code(),
                             cell.age_band.0.code(),
@@ -250,11 +240,17 @@ impl Context<'_> {
                         source_document_id: Set(self.source(refs.source)),
                         version: Set(1),
                         illustrative: Set(illustrative),
-                        cell_key: Set(demo_key(&format!(
-                            "service_count|{project}|{centre:?}|{:?}|{}|{}|{value}|{sex:?}|{age_band:?}",
+                        // What makes the row this row, never its value.
+                        cell_key: Set(sd.keys.key(&format!(
+                            "service_count|{project}|{centre:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{sex:?}|{age_band:?}|{:?}|{:?}",
                             c.period_start,
+                            c.period_end,
+                            c.support_type.map(|s| s.0.code()),
+                            c.channel.map(|s| s.0.code()),
                             c.stage.0.code(),
-                            c.unit.0.code()
+                            c.unit.0.code(),
+                            disability.map(|d| d.0.code()),
+                            c.category.map(|s| s.0.code())
                         ))),
                     },
                     |m| m.id,

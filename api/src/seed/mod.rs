@@ -33,17 +33,30 @@ pub struct SeedReport {
 }
 
 /// Loads the demo dataset. `progress` is called with the name of each step
-/// and the number of steps, for a progress bar.
+/// and the number of steps, for a progress bar. Record keys are made under
+/// `DISCLOSURE_KEY_SECRET`, else under a random secret
+/// ([`crate::disclosure::keys::RecordKeys::from_env`]).
 pub async fn seed_demo(
     db: &sea_orm::DatabaseConnection,
+    progress: &(dyn Fn(usize, usize, &str) + Send + Sync),
+) -> anyhow::Result<SeedReport> {
+    seed_demo_with_keys(db, crate::disclosure::keys::RecordKeys::from_env(), progress).await
+}
+
+/// [`seed_demo`] with the record keys given.
+pub async fn seed_demo_with_keys(
+    db: &sea_orm::DatabaseConnection,
+    keys: crate::disclosure::keys::RecordKeys,
     progress: &(dyn Fn(usize, usize, &str) + Send + Sync),
 ) -> anyhow::Result<SeedReport> {
     let txn = crate::db::begin_write(db).await?;
     let mut seeder = Seeder {
         db: &txn,
         report: SeedReport::default(),
+        keys,
     };
     demo::load(&mut seeder, progress).await?;
+    declare_categories(&txn).await?;
     let report = seeder.report;
     // The per-event summaries of the loaded events (`api serve` rewrites
     // them if it runs with other thresholds).
@@ -152,6 +165,8 @@ pub async fn demo_is_loaded(db: &sea_orm::DatabaseConnection) -> anyhow::Result<
 pub(crate) struct Seeder<'a, C: ConnectionTrait + TransactionTrait> {
     db: &'a C,
     report: SeedReport,
+    /// Record keys of the loaded counts (`disclosure::keys`).
+    keys: crate::disclosure::keys::RecordKeys,
 }
 
 impl<C: ConnectionTrait + TransactionTrait> Seeder<'_, C> {
@@ -200,3 +215,21 @@ pub(crate) fn all<I: IntoIterator<Item = SimpleExpr>>(parts: I) -> Condition {
         .into_iter()
         .fold(Condition::all(), |acc, part| acc.add(part.into_condition()))
 }
+
+/// Declares, for every project, the beneficiary categories its loaded data
+/// records (and `unknown`), as a programme's set-up would: the datasets
+/// describe what each programme serves by what it records.
+pub(crate) async fn declare_categories(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared(
+        "INSERT INTO project_categories (project_id, category) \
+         SELECT x.project_id, x.category FROM ( \
+           SELECT id AS project_id, 'unknown' AS category FROM projects \
+           UNION SELECT e.project_id, at.category FROM attendance at JOIN events e ON e.id = at.event_id \
+           UNION SELECT project_id, category FROM service_counts WHERE category IS NOT NULL) x \
+         WHERE NOT EXISTS (SELECT 1 FROM project_categories pc \
+                           WHERE pc.project_id = x.project_id AND pc.category = x.category)",
+    )
+    .await?;
+    Ok(())
+}
+

@@ -94,6 +94,7 @@ pub async fn seed_synthetic(
         let mut seeder = super::Seeder {
             db: &txn,
             report: super::SeedReport::default(),
+            keys: crate::disclosure::keys::RecordKeys::random(),
         };
         super::write::write(&mut seeder, &data, &|_, _, _| {}).await?;
     }
@@ -114,6 +115,7 @@ pub async fn seed_synthetic(
             .await?;
         }
     }
+    super::declare_categories(&txn).await?;
     // The per-event summaries, in one statement over the loaded cells
     // (`api serve` rewrites them if it runs with other thresholds).
     crate::stats::summary::sync(&txn, &crate::disclosure::Thresholds::default()).await?;

@@ -1,7 +1,7 @@
 //! Attendance grids of events: validate a grid, replace it (on its own or
 //! with an event's other changes), or add to it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, Set};
@@ -29,7 +29,7 @@ pub struct AttendanceCell {
     pub count: i32,
 }
 
-type CellKey = (Sex, AgeBand, Disability, BeneficiaryCategory);
+pub(super) type CellKey = (Sex, AgeBand, Disability, BeneficiaryCategory);
 
 pub(super) fn validate_cells(cells: &[AttendanceCell], path: &str) -> Vec<UserError> {
     let mut errors = Vec::new();
@@ -52,6 +52,22 @@ pub(super) fn validate_cells(cells: &[AttendanceCell], path: &str) -> Vec<UserEr
         }
     }
     errors
+}
+
+/// Cells whose category the project does not declare.
+pub(super) async fn undeclared_cells<C: ConnectionTrait>(
+    db: &C,
+    project_id: i32,
+    cells: &[AttendanceCell],
+    path: &str,
+) -> Result<Vec<UserError>, DbErr> {
+    let declared = declared_categories(db, project_id).await?;
+    Ok(cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !declared.contains(&c.category))
+        .map(|(i, c)| undeclared_category(c.category, &["input", path, &i.to_string(), "category"]))
+        .collect())
 }
 
 pub(super) fn capacity_error(
@@ -109,6 +125,10 @@ pub(super) async fn audit_grid<C: ConnectionTrait>(
 }
 
 /// Replaces an event's grid in the caller's transaction; returns the old cells.
+///
+/// A cell that was there before keeps its record key: a reader watching the
+/// event across edits sees each cell rounded by the same draw, never a fresh
+/// one to average (`disclosure::keys`).
 pub(super) async fn replace_grid<C: ConnectionTrait>(
     db: &C,
     event_id: i32,
@@ -119,31 +139,48 @@ pub(super) async fn replace_grid<C: ConnectionTrait>(
         .filter(attendance::Column::EventId.eq(event_id))
         .exec(db)
         .await?;
-    insert_cells(db, event_id, cells).await?;
+    let keys: HashMap<CellKey, i64> = old
+        .iter()
+        .map(|m| ((m.sex, m.age_band, m.disability, m.category), m.cell_key))
+        .collect();
+    insert_cells(db, event_id, cells, &keys).await?;
     Ok(old)
 }
 
+/// Inserts cells; a cell listed in `keys` gets that record key, any other a
+/// random one from the database.
 pub(super) async fn insert_cells<C: ConnectionTrait>(
     db: &C,
     event_id: i32,
     cells: &[AttendanceCell],
+    keys: &HashMap<CellKey, i64>,
 ) -> Result<(), DbErr> {
     if cells.is_empty() {
         return Ok(());
     }
-    let rows = cells.iter().map(|c| attendance::ActiveModel {
-        id: NotSet,
-        event_id: Set(event_id),
-        sex: Set(c.sex),
-        age_band: Set(c.age_band),
-        disability: Set(c.disability),
-        category: Set(c.category),
-        count: Set(c.count),
-        ..Default::default()
-    });
-    attendance::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
+    // Two batches: a batch's rows must set the same columns.
+    let key_of = |c: &AttendanceCell| keys.get(&(c.sex, c.age_band, c.disability, c.category));
+    let (kept, new): (Vec<&AttendanceCell>, Vec<&AttendanceCell>) =
+        cells.iter().partition(|c| key_of(c).is_some());
+    for batch in [kept, new] {
+        if batch.is_empty() {
+            continue;
+        }
+        let rows = batch.iter().map(|c| attendance::ActiveModel {
+            id: NotSet,
+            event_id: Set(event_id),
+            sex: Set(c.sex),
+            age_band: Set(c.age_band),
+            disability: Set(c.disability),
+            category: Set(c.category),
+            count: Set(c.count),
+            cell_key: key_of(c).map_or(NotSet, |k| Set(*k)),
+            ..Default::default()
+        });
+        attendance::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -170,6 +207,7 @@ pub async fn record_attendance<C: ConnectionTrait>(
         return Err(conflict(&["version"], "event"));
     }
     let mut errors = validate_cells(cells, "cells");
+    errors.extend(undeclared_cells(db, project.id, cells, "cells").await?);
     errors.extend(capacity_error(before.capacity, total(cells), &["cells"]));
     errors.extend(cancelled(&before, &["eventId"]));
     check(errors)?;
@@ -197,6 +235,7 @@ pub async fn add_attendance<C: ConnectionTrait>(
 ) -> ServiceResult<Outcome> {
     let (before, project) = editable_event(db, &actor.viewer, event_id, &["eventId"]).await?;
     let mut errors = validate_cells(cells, "cells");
+    errors.extend(undeclared_cells(db, project.id, cells, "cells").await?);
     errors.extend(cancelled(&before, &["eventId"]));
     check(errors)?;
     ensure_unlocked(db, project.id, before.start_date, &["eventId"]).await?;

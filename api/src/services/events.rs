@@ -13,6 +13,7 @@ use entities::{centre, event, event_area};
 
 pub use super::attendance::AttendanceCell;
 use super::attendance::{
+    undeclared_cells,
     audit_grid, cancelled, capacity_error, cells_of, insert_cells, replace_grid, total,
     validate_cells,
 };
@@ -161,6 +162,7 @@ pub async fn create<C: ConnectionTrait>(
     ));
     let cells = &input.attendance;
     errors.extend(validate_cells(cells, "attendance"));
+    errors.extend(undeclared_cells(db, project.id, cells, "attendance").await?);
     errors.extend(capacity_error(
         input.capacity,
         total(cells),
@@ -227,7 +229,7 @@ pub async fn create<C: ConnectionTrait>(
             _ => ServiceError::Db(e),
         })?;
     }
-    insert_cells(db, created.id, cells).await?;
+    insert_cells(db, created.id, cells, &Default::default()).await?;
     summary::refresh(db, &actor.thresholds, Scope::Events(&[created.id])).await?;
     let after = serde_json::json!({ "event": created, "attendance": cells });
     audit(
@@ -281,6 +283,7 @@ pub async fn update<C: ConnectionTrait>(
     let grid = input.attendance.as_deref();
     if let Some(cells) = grid {
         errors.extend(validate_cells(cells, "attendance"));
+        errors.extend(undeclared_cells(db, project.id, cells, "attendance").await?);
         let capacity = input.capacity.filter(|c| *c > 0).or(before.capacity);
         errors.extend(capacity_error(
             capacity,

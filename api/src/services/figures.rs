@@ -319,9 +319,31 @@ pub async fn set_service_counts<C: ConnectionTrait>(
             "give at least one count",
         ));
     }
+    if let Some(s) = input.sensitivity
+        && s < project.sensitivity
+    {
+        errors.push(UserError::new(
+            &["input", "sensitivity"],
+            UserErrorCode::CategoryNotDeclared,
+            format!(
+                "this project's people are {}: its counts cannot be recorded as {}",
+                project.sensitivity.code(),
+                s.code()
+            ),
+        ));
+    }
+    let declared = declared_categories(db, project.id).await?;
     let mut seen = std::collections::HashSet::new();
     for (i, c) in input.counts.iter().enumerate() {
         let index = i.to_string();
+        if let Some(category) = c.category
+            && !declared.contains(&category)
+        {
+            errors.push(undeclared_category(
+                category,
+                &["input", "counts", &index, "category"],
+            ));
+        }
         if c.value < 0 {
             errors.push(UserError::new(
                 &["input", "counts", &index, "value"],

@@ -65,6 +65,9 @@ pub enum UserErrorCode {
     InvalidTransition,
     /// The caller must log in.
     Unauthenticated,
+    /// The project does not declare this beneficiary category, or records
+    /// its people as less sensitive than the project is.
+    CategoryNotDeclared,
 }
 
 /// A problem with the input: nothing was written. Stored with the
@@ -457,3 +460,36 @@ pub fn conflict(field: &[&str], what: &str) -> ServiceError {
     )
     .into()
 }
+
+/// The beneficiary categories a project declares it serves
+/// (`project_categories`): its attendance and service counts may record
+/// only these.
+pub(crate) async fn declared_categories<C: ConnectionTrait>(
+    db: &C,
+    project_id: i32,
+) -> Result<std::collections::HashSet<entities::codes::BeneficiaryCategory>, DbErr> {
+    use entities::project_category;
+    Ok(project_category::Entity::find()
+        .filter(project_category::Column::ProjectId.eq(project_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.category)
+        .collect())
+}
+
+/// The refusal of a category the project does not declare, at `field`.
+pub(crate) fn undeclared_category(
+    category: entities::codes::BeneficiaryCategory,
+    field: &[&str],
+) -> UserError {
+    UserError::new(
+        field,
+        UserErrorCode::CategoryNotDeclared,
+        format!(
+            "this project does not declare the beneficiary category {}",
+            category.code()
+        ),
+    )
+}
+

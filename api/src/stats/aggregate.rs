@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use sea_orm::ConnectionTrait;
 
-use entities::codes::{BeneficiaryCategory, CountUnit, Sensitivity};
+use entities::codes::{CountUnit, Sensitivity};
 use entities::{attendance, service_count};
 
 use super::{Access, Dimension};
@@ -23,32 +23,14 @@ use crate::disclosure::{Figure, Parts, Row, Thresholds};
 use crate::error::AppError;
 
 use super::aggregate_sql::*;
-pub use super::aggregate_sql::{Kind, OFFICIAL_CATEGORIES};
+pub use super::aggregate_sql::Kind;
+pub use crate::disclosure::{OFFICIAL_CATEGORIES, row_class};
 
 /// What a request reads once and shares between fields.
 #[derive(Default)]
 pub struct Cache {
     /// The caller's access, read once per request.
     pub access: tokio::sync::OnceCell<Access>,
-}
-
-/// The class of a stored row, as the SQL of the aggregates decides it: public
-/// for people counted in an official capacity or a count marked public,
-/// sensitive when the row or its project is, else ordinary.
-pub fn row_class(
-    category: Option<BeneficiaryCategory>,
-    own: Option<Sensitivity>,
-    project_sensitive: bool,
-) -> Sensitivity {
-    if own == Some(Sensitivity::Public)
-        || category.is_some_and(|c| OFFICIAL_CATEGORIES.contains(&c))
-    {
-        Sensitivity::Public
-    } else if own == Some(Sensitivity::Sensitive) || project_sensitive {
-        Sensitivity::Sensitive
-    } else {
-        Sensitivity::Ordinary
-    }
 }
 
 /// A statistics question.
@@ -184,7 +166,7 @@ async fn aggregate_with(
                 })
                 .collect(),
             unit: unit_of(kind, unit_at.map(|i| &r.keys[i])),
-            figure: r.parts.publish(&thresholds),
+            figure: r.parts.publish(),
             illustrative: r.illustrative && touches_breakdown,
         })
         .collect();
@@ -223,7 +205,7 @@ async fn aggregate_with(
         for r in total_rows {
             totals.push(StatsTotal {
                 unit: unit_of(kind, r.keys.first()),
-                figure: r.parts.publish(&thresholds),
+                figure: r.parts.publish(),
                 illustrative: touches_breakdown && r.illustrative,
             });
         }
@@ -295,20 +277,22 @@ pub fn reported_service_counts(
             let first = models.first()?.clone();
             // A report is one figure as reported: a row of its own, or the
             // sum of its illustrative cells.
-            let value: i64 = models.iter().map(|m| m.value).sum();
+            let value: i64 = models.iter().fold(0i64, |a, m| a.saturating_add(m.value));
             let class = models
                 .iter()
                 .map(|m| row_class(m.category, Some(m.sensitivity), project_sensitive))
                 .max()
                 .unwrap_or(Sensitivity::Ordinary);
             let reported = first.source_document_id.is_some();
-            let row = Row {
-                value,
-                key: models.iter().map(|m| m.cell_key).sum(),
-                class,
-                known: Row::is_known(value, class, raw, reported, &thresholds),
-            };
-            let figure = Parts::of([row]).publish(&thresholds);
+            // The report is known or not as a whole (a figure as reported);
+            // unknown, it reads as its cells' rounded values summed, which
+            // is what the statistics publish for the same rows.
+            let known = Row::is_known(value, class, raw, reported, &thresholds);
+            let figure = Parts::of(models.iter().map(|m| Row {
+                known,
+                ..Row::new(m.value, m.cell_key, class, raw, false, &thresholds)
+            }))
+            .publish();
             let model = if models.len() == 1 && !first.illustrative {
                 first
             } else {
@@ -346,17 +330,12 @@ pub fn published_attendance(
             let value = i64::from(c.count);
             let class = row_class(Some(c.category), None, project_sensitive);
             let reported = as_reported && !c.illustrative;
-            Row {
-                value,
-                key: c.cell_key,
-                class,
-                known: Row::is_known(value, class, raw, reported, &thresholds),
-            }
+            Row::new(value, c.cell_key, class, raw, reported, &thresholds)
         })
         .collect();
     let figures = rows
         .iter()
-        .map(|r| Parts::of([*r]).publish(&thresholds))
+        .map(|r| Parts::of([*r]).publish())
         .collect();
-    (figures, Parts::of(rows).publish(&thresholds))
+    (figures, Parts::of(rows).publish())
 }

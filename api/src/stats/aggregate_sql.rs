@@ -2,14 +2,12 @@
 //! per engine, the visible rows, the measures that publication needs (the
 //! viewer's unknown part, the classes, the cell key) and the grouped query.
 
-use entities::codes::{BeneficiaryCategory, Sensitivity};
 use sea_orm::{ConnectionTrait, DatabaseBackend};
 
-use super::sql::{self, Sql, int_at, text_at, text_of};
+use super::sql::{self, Sql, text_at, text_of};
 use super::{Access, Dimension};
-#[cfg(doc)]
-use crate::disclosure::Row;
-use crate::disclosure::{KEY_MODULUS, Parts, Thresholds};
+use crate::disclosure::sql::{self as dsql, Facts};
+use crate::disclosure::{Parts, Thresholds};
 use crate::error::AppError;
 use crate::queries::places;
 
@@ -213,127 +211,15 @@ fn counted_events(q: &mut Sql, access: &Access, area: Option<i32>) {
     }
 }
 
-/// Categories of people counted in an official capacity (staff of executive
-/// authorities and centres, municipality members, village representatives):
-/// their counts protect no one ([`Sensitivity::Public`]).
-pub const OFFICIAL_CATEGORIES: [BeneficiaryCategory; 4] = [
-    BeneficiaryCategory::ExecutiveAuthorityStaff,
-    BeneficiaryCategory::MunicipalityMember,
-    BeneficiaryCategory::VillageRepresentative,
-    BeneficiaryCategory::CentreStaff,
-];
-
-/// SQL of a row's class rank (0 public, 1 ordinary, 2 sensitive), its value,
-/// and whether the viewer knows it (the rule of [`Row::is_known`]).
-///
-/// `whole_reports`: the query neither groups nor filters by a breakdown
-/// dimension (sex, age band, disability), so every group holds whole reports;
-/// the cells of an illustrative breakdown then count as the one figure as
-/// reported that they add up to, known when that figure is not small.
-fn row_terms(
-    kind: Kind,
-    access: &Access,
-    thresholds: &Thresholds,
-    whole_reports: bool,
-    backend: DatabaseBackend,
-) -> (String, &'static str, String) {
-    let raw = raw_clause(kind, access);
-    row_terms_with(kind, &raw, thresholds, whole_reports, backend)
-}
-
-/// `project IN (the viewer's raw projects)`, or false.
-fn raw_clause(kind: Kind, access: &Access) -> String {
-    let project = match kind {
-        Kind::Participants => "e.project_id",
-        Kind::Services => "sc.project_id",
-    };
-    let mut raw: Vec<i32> = access.raw.iter().copied().collect();
-    raw.sort_unstable();
-    if raw.is_empty() {
-        "1 = 0".to_string()
-    } else {
-        let ids: Vec<String> = raw.iter().map(i32::to_string).collect();
-        format!("{project} IN ({})", ids.join(", "))
+/// The rule's table for a kind of fact.
+pub(crate) fn facts(kind: Kind) -> Facts {
+    match kind {
+        Kind::Participants => Facts::Attendance,
+        Kind::Services => Facts::ServiceCounts,
     }
 }
 
-pub(crate) fn row_terms_with(
-    kind: Kind,
-    raw: &str,
-    thresholds: &Thresholds,
-    whole_reports: bool,
-    backend: DatabaseBackend,
-) -> (String, &'static str, String) {
-    let officials = OFFICIAL_CATEGORIES
-        .iter()
-        .map(|c| format!("'{}'", c.code()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let (category, value, public, sensitive, reported) = match kind {
-        Kind::Participants => (
-            "at.category",
-            "at.count",
-            "1 = 0",
-            "p.sensitivity = 'sensitive'",
-            "NOT at.illustrative AND e.source_document_id IS NOT NULL",
-        ),
-        Kind::Services => (
-            "sc.category",
-            "sc.value",
-            "sc.sensitivity = 'public'",
-            "(sc.sensitivity = 'sensitive' OR p.sensitivity = 'sensitive')",
-            "NOT sc.illustrative AND sc.source_document_id IS NOT NULL",
-        ),
-    };
-    let class = format!(
-        "(CASE WHEN {public} OR {category} IN ({officials}) THEN 0 \
-         WHEN {sensitive} THEN 2 ELSE 1 END)"
-    );
-    let (to, ts) = (
-        thresholds.of(Sensitivity::Ordinary),
-        thresholds.of(Sensitivity::Sensitive),
-    );
-    let threshold = format!("CASE WHEN {sensitive} THEN {ts} ELSE {to} END");
-    let mut known = format!(
-        "({class} = 0 OR {raw} OR ({reported} AND ({value} = 0 OR {value} >= {threshold}))"
-    );
-    if whole_reports && kind == Kind::Services {
-        let same = |col: &str| match backend {
-            DatabaseBackend::Postgres => format!("r.{col} IS NOT DISTINCT FROM sc.{col}"),
-            _ => format!("r.{col} IS sc.{col}"),
-        };
-        // `project_id` is never null: compared with `=`, the lookup index
-        // (`ix_service_counts_lookup`) finds the report's cells.
-        let report: Vec<String> = std::iter::once("r.project_id = sc.project_id".to_string())
-            .chain(REPORT_COLUMNS[1..].iter().map(|c| same(c)))
-            .collect();
-        known.push_str(&format!(
-            // CASE: the report's sum is looked up for illustrative cells only.
-            " OR (CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
-             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END) >= {threshold}",
-            report.join(" AND ")
-        ));
-    }
-    known.push(')');
-    (class, value, known)
-}
-
-/// The columns that make a service count one report: the cells of an
-/// illustrative breakdown share them and differ only by sex, age band and
-/// disability.
-const REPORT_COLUMNS: [&str; 9] = [
-    "project_id",
-    "centre_id",
-    "period_start",
-    "period_end",
-    "support_type",
-    "channel",
-    "stage",
-    "unit",
-    "category",
-];
-
-/// The measures of a group: total, unknown part, classes, cell key, flags.
+/// The measures of a group (`disclosure::sql::measures`) for the viewer.
 pub(crate) fn measures(
     kind: Kind,
     access: &Access,
@@ -341,29 +227,8 @@ pub(crate) fn measures(
     whole_reports: bool,
     backend: DatabaseBackend,
 ) -> String {
-    let (class, value, known) = row_terms(kind, access, thresholds, whole_reports, backend);
-    let (key, illustrative) = match kind {
-        Kind::Participants => ("at.cell_key", "at.illustrative"),
-        Kind::Services => ("sc.cell_key", "sc.illustrative"),
-    };
-    format!(
-        "CAST(SUM({value}) AS BIGINT), \
-         CAST(SUM(CASE WHEN {known} THEN 0 ELSE {value} END) AS BIGINT), \
-         MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), \
-         MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END), \
-         CAST(SUM({key}) % {KEY_MODULUS} AS BIGINT), \
-         MAX(CASE WHEN {illustrative} THEN 1 ELSE 0 END), COUNT(*)"
-    )
-}
-
-/// The class of a rank read back from SQL (-1: no row counts anyone).
-pub(crate) fn class_of(rank: i64) -> Option<Sensitivity> {
-    match rank {
-        0 => Some(Sensitivity::Public),
-        1 => Some(Sensitivity::Ordinary),
-        2 => Some(Sensitivity::Sensitive),
-        _ => None,
-    }
+    let raw = dsql::raw_clause(facts(kind), access.raw.iter().copied());
+    dsql::measures(facts(kind), &raw, thresholds, whole_reports, backend)
 }
 
 /// One grouped row read from SQL.
@@ -466,17 +331,14 @@ fn per_event_query(
     area: Option<i32>,
 ) -> Sql {
     let kind = Kind::Participants;
-    let raw = raw_clause(kind, access);
+    let raw = dsql::raw_clause(Facts::Attendance, access.raw.iter().copied());
     let mut q = Sql::new(backend);
     let exprs = select_dims(&mut q, kind, dims, area, true);
     q.push(&format!(
-        "CAST(SUM(ed.total) AS BIGINT), \
-         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.unknown END) AS BIGINT), \
-         MAX(ed.class_rank), MAX(CASE WHEN {raw} THEN -1 ELSE ed.unknown_class_rank END), \
-         CAST(SUM(ed.key_sum) % {KEY_MODULUS} AS BIGINT), \
-         MAX(CASE WHEN ed.illustrative THEN 1 ELSE 0 END), CAST(COALESCE(SUM(ed.cells), 0) AS BIGINT) \
+        "{} \
          FROM event_summaries ed JOIN events e ON e.id = ed.event_id \
-         JOIN projects p ON p.id = e.project_id"
+         JOIN projects p ON p.id = e.project_id",
+        dsql::summary_measures(&raw)
     ));
     // The summary is the district join already.
     let joins = Joins {
@@ -547,23 +409,19 @@ fn filter_and_group(
     }
 }
 
-/// Reads the rows of a grouped query: `n` key columns, then the measures.
+/// Reads the rows of a grouped query: `n` key columns, then the measures
+/// (read by name).
 async fn read_rows(db: &impl ConnectionTrait, q: Sql, n: usize) -> Result<Vec<SqlRow>, AppError> {
     let mut out = Vec::new();
     for row in q.all(db).await? {
-        if int_at(&row, n + 6)? == 0 {
+        let (parts, illustrative, cells) = dsql::read_parts(&row)?;
+        if cells == 0 {
             continue; // an aggregate over no rows
         }
         out.push(SqlRow {
             keys: (0..n).map(|i| text_at(&row, i)).collect::<Result<_, _>>()?,
-            parts: Parts {
-                total: int_at(&row, n)?,
-                unknown: int_at(&row, n + 1)?,
-                class: class_of(int_at(&row, n + 2)?),
-                unknown_class: class_of(int_at(&row, n + 3)?),
-                key: int_at(&row, n + 4)?,
-            },
-            illustrative: int_at(&row, n + 5)? != 0,
+            parts,
+            illustrative,
         });
     }
     Ok(out)

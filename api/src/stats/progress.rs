@@ -31,7 +31,7 @@ use super::aggregate::Kind;
 use super::aggregate_sql::{SqlRow, grouped_query, regroup, roll_up};
 use super::sql::{Sql, int_at, text_at};
 use super::{Access, Dimension};
-use crate::disclosure::{Figure, Parts, Thresholds, protect_single, protect_table};
+use crate::disclosure::{Figure, Parts, Thresholds, reported};
 use crate::error::AppError;
 use entities::codes::Sensitivity;
 
@@ -156,8 +156,7 @@ pub async fn project_progress(
 }
 
 /// The actual over all periods. For `SUM` the periods are cells of a table
-/// whose total is published, so a single withheld period gets a complement
-/// (the smallest other period, else the total), as `protect_table` does.
+/// whose total is published ([`reported::protect_periods`]).
 fn combine(
     aggregation: Aggregation,
     periods: &mut [PeriodValue],
@@ -166,43 +165,19 @@ fn combine(
     thresholds: &Thresholds,
     raw: bool,
 ) -> Option<Figure> {
-    let threshold = thresholds.of(class);
     if periods.is_empty() {
         return None;
     }
     match aggregation {
         Aggregation::Latest => periods.last().map(|p| p.figure),
         Aggregation::Sum => {
-            let total: i64 = raw_values.iter().sum();
-            if raw {
-                return Some(Figure::exact(total, class));
+            let own: Vec<Figure> = periods.iter().map(|p| p.figure).collect();
+            let (figures, total) =
+                reported::protect_periods(raw_values, &own, class, thresholds, raw);
+            for (p, f) in periods.iter_mut().zip(figures) {
+                p.figure = f;
             }
-            if crate::disclosure::is_small(total, threshold) {
-                periods
-                    .iter_mut()
-                    .for_each(|p| p.figure = Figure::withheld(class));
-                return Some(Figure::withheld(class));
-            }
-            let (cells, _) = protect_table(raw_values, total, class, thresholds, false);
-            for (p, c) in periods.iter_mut().zip(&cells) {
-                if c.suppressed {
-                    p.figure = Figure::withheld(class);
-                }
-            }
-            let hidden = periods.iter().filter(|p| p.figure.suppressed).count();
-            if hidden == 1 {
-                let other = periods
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| !p.figure.suppressed)
-                    .min_by_key(|(i, _)| (raw_values[*i], *i))
-                    .map(|(i, _)| i);
-                match other {
-                    Some(i) => periods[i].figure = Figure::withheld(class),
-                    None => return Some(Figure::withheld(class)),
-                }
-            }
-            Some(Figure::exact(total, class))
+            Some(total)
         }
     }
 }
@@ -252,20 +227,15 @@ fn entered(
                 .or_default()
                 .push(p);
         }
-        let whole_value = whole.map(|w| w.value).unwrap_or_else(|| {
-            by_dim
-                .values()
-                .next()
-                .map_or(0, |v| v.iter().map(|p| p.value).sum())
-        });
-        let mut whole_figure = protect_single(whole_value, class, &thresholds, raw);
+        let dims: Vec<(&str, Vec<&indicator_value::Model>)> = by_dim.into_iter().collect();
+        let counts: Vec<Vec<i64>> = dims
+            .iter()
+            .map(|(_, cells)| cells.iter().map(|c| c.value).collect())
+            .collect();
+        let (whole_value, whole_figure, figures) =
+            reported::protect_period(whole.map(|w| w.value), &counts, class, &thresholds, raw);
         let mut disaggregations = Vec::new();
-        for (dim, cells) in by_dim {
-            let counts: Vec<i64> = cells.iter().map(|c| c.value).collect();
-            let (figures, total) = protect_table(&counts, whole_value, class, &thresholds, raw);
-            if total.suppressed {
-                whole_figure = Figure::withheld(class);
-            }
+        for ((dim, cells), figures) in dims.iter().zip(figures) {
             for (c, f) in cells.iter().zip(figures) {
                 disaggregations.push(Disaggregation {
                     dimension: dim.to_string(),
@@ -510,7 +480,6 @@ impl Grid {
 
 /// What a project's derived indicators read, each kind of fact once.
 struct Facts {
-    thresholds: Thresholds,
     participants: Option<Grid>,
     services: Option<Grid>,
     facilities: BTreeMap<Facility, Vec<Dated>>,
@@ -562,7 +531,6 @@ impl Facts {
         let (participants, services, facilities) =
             tokio::try_join!(grid(Kind::Participants), grid(Kind::Services), facilities)?;
         Ok(Self {
-            thresholds,
             participants,
             services,
             facilities,
@@ -642,7 +610,6 @@ impl Facts {
         dates: &dyn Fn(Option<&str>) -> bool,
         sources: &mut BTreeSet<i32>,
     ) -> (Vec<PeriodValue>, Option<Figure>, Option<NaiveDate>) {
-        let t = &self.thresholds;
         let Some(grid) = grid else {
             return (Vec::new(), None, None);
         };
@@ -660,14 +627,14 @@ impl Facts {
                     .map(|((_, sex), (parts, illustrative))| Disaggregation {
                         dimension: "sex".into(),
                         value: sex.clone().unwrap_or_default(),
-                        figure: parts.publish(t),
+                        figure: parts.publish(),
                         illustrative: *illustrative,
                     })
                     .collect();
                 PeriodValue {
                     start,
                     end,
-                    figure: parts.publish(t),
+                    figure: parts.publish(),
                     as_of: None,
                     // Whole reports: no breakdown behind the period's figure.
                     illustrative: false,
@@ -680,7 +647,7 @@ impl Facts {
         let total = (!years.is_empty()).then(|| {
             let mut all = Parts::default();
             years.values().for_each(|(p, _)| all.merge(p));
-            all.publish(t)
+            all.publish()
         });
         let actual = match ind.aggregation {
             Aggregation::Sum => total.or(Some(Figure::exact(0, Sensitivity::Public))),

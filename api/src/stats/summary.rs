@@ -1,6 +1,7 @@
 //! The per-event summaries (`event_summaries`): one row per event with its
 //! stored district and what publication needs of its attendance (total, the
-//! part a viewer without raw access does not know, class ranks, key sum), so
+//! part a viewer without raw access does not know, its rounded values summed,
+//! class ranks), so
 //! statistics grouped by event-level dimensions read one row per event, and
 //! no query derives each event's district from the area tree per request.
 //!
@@ -16,11 +17,9 @@
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
-use entities::codes::Sensitivity;
-
-use super::aggregate_sql::{Kind, row_terms_with};
 use super::sql::{self, int_at};
 use crate::disclosure::Thresholds;
+use crate::disclosure::sql::{self as dsql, Facts};
 
 /// Which events to refresh.
 #[derive(Debug, Clone, Copy)]
@@ -31,43 +30,36 @@ pub enum Scope<'a> {
     All,
 }
 
-/// The threshold of an event's class, as SQL over `projects p`.
+/// The threshold of an event's class, as SQL over `projects p`: the
+/// rounding base of its unknown cells.
 fn threshold_sql(t: &Thresholds) -> String {
-    format!(
-        "(CASE WHEN p.sensitivity = 'sensitive' THEN {} ELSE {} END)",
-        t.of(Sensitivity::Sensitive),
-        t.of(Sensitivity::Ordinary)
-    )
+    dsql::threshold(Facts::Attendance, t)
 }
 
 /// The prelude that places areas in districts (`WITH RECURSIVE …`), and the
 /// `SELECT` of the summary columns of the events matching `filter` (a
 /// condition on `events e`), kept apart so an `INSERT` or a CTE can go between.
+/// The measures are the rule's own (`disclosure::sql::measures`) for a viewer
+/// without raw access.
 fn summary_select(
     backend: DatabaseBackend,
     thresholds: &Thresholds,
     filter: &str,
 ) -> (String, String) {
-    let (class, value, known) =
-        row_terms_with(Kind::Participants, "1 = 0", thresholds, false, backend);
+    let measures = dsql::measures(Facts::Attendance, "1 = 0", thresholds, false, backend);
     let select = format!(
-        "SELECT e.id, \
+        "SELECT event_id, district_id, month, quarter, year, m_total, m_unknown, m_rounded, \
+           m_class, m_unknown_class, m_illustrative = 1, m_cells, threshold FROM (\
+         SELECT e.id AS event_id, \
            COALESCE((SELECT cd.district_id FROM centres c JOIN area_district cd ON cd.area_id = c.area_id \
                      WHERE c.id = e.centre_id), \
                     (SELECT CASE WHEN MIN(ad.district_id) = MAX(ad.district_id) THEN MIN(ad.district_id) END \
                      FROM event_areas ea JOIN area_district ad ON ad.area_id = ea.area_id \
-                     WHERE ea.event_id = e.id)), \
-           {month}, {quarter}, {year}, \
-           CAST(COALESCE(SUM({value}), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {value} END), 0) AS BIGINT), \
-           COALESCE(MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), -1), \
-           COALESCE(MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END), -1), \
-           CAST(COALESCE(SUM(at.cell_key), 0) AS BIGINT), \
-           COALESCE(MAX(CASE WHEN at.illustrative THEN 1 ELSE 0 END), 0) = 1, \
-           COUNT(at.id), {threshold} \
+                     WHERE ea.event_id = e.id)) AS district_id, \
+           {month} AS month, {quarter} AS quarter, {year} AS year, {measures}, {threshold} AS threshold \
          FROM events e JOIN projects p ON p.id = e.project_id \
          LEFT JOIN attendance at ON at.event_id = e.id \
-         WHERE {filter} GROUP BY e.id, e.centre_id, e.start_date, e.end_date, p.sensitivity",
+         WHERE {filter} GROUP BY e.id, e.centre_id, e.start_date, e.end_date, p.sensitivity) x",
         threshold = threshold_sql(thresholds),
         month = event_period(backend, sql::month),
         quarter = event_period(backend, sql::quarter),
@@ -89,8 +81,8 @@ pub(crate) fn event_period(
     )
 }
 
-const COLUMNS: &str = "event_id, district_id, month, quarter, year, total, unknown, class_rank, unknown_class_rank, \
-                       key_sum, illustrative, cells, threshold";
+const COLUMNS: &str = "event_id, district_id, month, quarter, year, total, unknown, rounded, class_rank, \
+                       unknown_class_rank, illustrative, cells, threshold";
 
 fn scope_filter(scope: Scope<'_>) -> String {
     match scope {

@@ -44,6 +44,9 @@ pub enum UserErrorCode {
     InvalidTransition,
     /// The caller must log in.
     Unauthenticated,
+    /// The project does not declare this beneficiary category, or records
+    /// its people as less sensitive than the project is.
+    CategoryNotDeclared,
 }
 
 /// A problem with the input, returned in the payload (not as a GraphQL error).

@@ -81,8 +81,9 @@ impl Indicator {
     }
 }
 
-/// Suppresses indicator values: within each period, a dimension's values are
-/// the cells and the value without dimension is their total.
+/// Protects indicator values: within each period, a dimension's values are
+/// the cells and the value without dimension is their total
+/// ([`reported::protect_period`], the rule `indicatorProgress` applies too).
 pub(crate) fn protect_breakdown(
     rows: Vec<indicator_value::Model>,
     class: Sensitivity,
@@ -92,40 +93,40 @@ pub(crate) fn protect_breakdown(
     use std::collections::BTreeMap;
     type Period = (Option<NaiveDate>, Option<NaiveDate>);
     let mut figures: Vec<Option<Figure>> = vec![None; rows.len()];
-    let mut totals: BTreeMap<Period, usize> = BTreeMap::new();
-    let mut groups: BTreeMap<(Period, String), Vec<usize>> = BTreeMap::new();
+    let mut periods: BTreeMap<Period, (Option<usize>, BTreeMap<&str, Vec<usize>>)> =
+        BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
-        let period = (row.period_start, row.period_end);
+        let slot = periods.entry((row.period_start, row.period_end)).or_default();
         match &row.dimension {
-            None => {
-                totals.insert(period, i);
-            }
-            Some(dim) => groups.entry((period, dim.clone())).or_default().push(i),
+            None => slot.0 = Some(i),
+            Some(dim) => slot.1.entry(dim.as_str()).or_default().push(i),
         }
     }
-    for ((period, _), members) in &groups {
-        let cells: Vec<i64> = members.iter().map(|&i| rows[i].value).collect();
-        let total_index = totals.get(period).copied();
-        let total = total_index
-            .map(|t| rows[t].value)
-            .unwrap_or_else(|| cells.iter().sum());
-        let (published, total_figure) = protect_table(&cells, total, class, thresholds, raw);
-        for (&i, fig) in members.iter().zip(published) {
-            figures[i] = Some(fig);
+    for (whole, dims) in periods.values() {
+        let members: Vec<&Vec<usize>> = dims.values().collect();
+        let counts: Vec<Vec<i64>> = members
+            .iter()
+            .map(|m| m.iter().map(|&i| rows[i].value).collect())
+            .collect();
+        let (_, whole_figure, published) = reported::protect_period(
+            whole.map(|w| rows[w].value),
+            &counts,
+            class,
+            thresholds,
+            raw,
+        );
+        if let Some(w) = whole {
+            figures[*w] = Some(whole_figure);
         }
-        if let Some(t) = total_index
-            && total_figure.suppressed
-        {
-            figures[t] = Some(Figure::withheld(class));
+        for (m, figs) in members.iter().zip(published) {
+            for (&i, f) in m.iter().zip(figs) {
+                figures[i] = Some(f);
+            }
         }
     }
     rows.into_iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let figure =
-                figures[i].unwrap_or_else(|| protect_single(row.value, class, thresholds, raw));
-            (row, figure)
-        })
+        .zip(figures)
+        .filter_map(|(row, figure)| figure.map(|f| (row, f)))
         .collect()
 }
 

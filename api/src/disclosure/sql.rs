@@ -1,0 +1,245 @@
+//! The rule of [`super`] in SQL, for the statistics that group in the
+//! database: a stored row's class, whether the viewer knows it, its rounded
+//! value, and the measures of a group that [`Parts`] is read back from, by
+//! column name. Nothing outside this module writes SQL for a class, a known
+//! part, a threshold or a rounding; the tests compare every expression here
+//! with its Rust twin.
+//!
+//! The expressions read the fact tables under fixed aliases: `at`
+//! (attendance) joined to `e` (its event) and `p` (its project), or `sc`
+//! (service counts) joined to `p`.
+
+use sea_orm::{DatabaseBackend, DbErr, QueryResult};
+
+use super::{KEY_MODULUS, OFFICIAL_CATEGORIES, Parts, Thresholds};
+use entities::codes::Sensitivity;
+
+/// The two tables of stored counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facts {
+    /// `attendance at` (with `events e`, `projects p`).
+    Attendance,
+    /// `service_counts sc` (with `projects p`).
+    ServiceCounts,
+}
+
+/// The columns a rule reads, by table.
+struct Columns {
+    project: &'static str,
+    category: &'static str,
+    value: &'static str,
+    key: &'static str,
+    illustrative: &'static str,
+    /// SQL true when the row itself is marked public.
+    public: &'static str,
+    /// SQL true when the row is of the sensitive class (unless public).
+    sensitive: &'static str,
+    /// SQL true when the row is a figure as reported in a source.
+    reported: &'static str,
+}
+
+impl Facts {
+    fn columns(self) -> Columns {
+        match self {
+            Facts::Attendance => Columns {
+                project: "e.project_id",
+                category: "at.category",
+                value: "at.count",
+                key: "at.cell_key",
+                illustrative: "at.illustrative",
+                public: "1 = 0",
+                sensitive: "p.sensitivity = 'sensitive'",
+                reported: "NOT at.illustrative AND e.source_document_id IS NOT NULL",
+            },
+            Facts::ServiceCounts => Columns {
+                project: "sc.project_id",
+                category: "sc.category",
+                value: "sc.value",
+                key: "sc.cell_key",
+                illustrative: "sc.illustrative",
+                public: "sc.sensitivity = 'public'",
+                sensitive: "(sc.sensitivity = 'sensitive' OR p.sensitivity = 'sensitive')",
+                reported: "NOT sc.illustrative AND sc.source_document_id IS NOT NULL",
+            },
+        }
+    }
+}
+
+/// `project IN (the viewer's raw projects)`, or false: the rows a viewer
+/// sees raw. Ids are integers written as numbers, nothing a client typed.
+pub fn raw_clause(facts: Facts, raw: impl IntoIterator<Item = i32>) -> String {
+    let mut raw: Vec<i32> = raw.into_iter().collect();
+    raw.sort_unstable();
+    raw.dedup();
+    if raw.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        let ids: Vec<String> = raw.iter().map(i32::to_string).collect();
+        format!("{} IN ({})", facts.columns().project, ids.join(", "))
+    }
+}
+
+/// A row's class rank (0 public, 1 ordinary, 2 sensitive): [`super::row_class`].
+pub fn class(facts: Facts) -> String {
+    let c = facts.columns();
+    let officials = OFFICIAL_CATEGORIES
+        .iter()
+        .map(|c| format!("'{}'", c.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "(CASE WHEN {} OR {} IN ({officials}) THEN 0 WHEN {} THEN 2 ELSE 1 END)",
+        c.public, c.category, c.sensitive
+    )
+}
+
+/// A row's threshold, which is also its rounding base (never below 1, so it
+/// can divide): [`Thresholds::base`] of its class, public rows taking the
+/// ordinary one (they are always known, so it is never used for them).
+pub fn threshold(facts: Facts, thresholds: &Thresholds) -> String {
+    let c = facts.columns();
+    format!(
+        "(CASE WHEN {} THEN {} ELSE {} END)",
+        c.sensitive,
+        thresholds.base(Sensitivity::Sensitive).max(1),
+        thresholds.base(Sensitivity::Ordinary).max(1)
+    )
+}
+
+/// A row's rounded value: [`super::rounded`] of its count, key and base.
+pub fn rounded(facts: Facts, thresholds: &Thresholds) -> String {
+    let c = facts.columns();
+    let (v, k, b) = (c.value, c.key, threshold(facts, thresholds));
+    format!(
+        "(({v} - {v} % {b}) + CASE WHEN {k} * {b} < ({v} % {b}) * {KEY_MODULUS} THEN {b} ELSE 0 END)"
+    )
+}
+
+/// SQL true when the viewer knows the row ([`super::Row::is_known`]).
+///
+/// `whole_reports`: the query neither groups nor filters by a breakdown
+/// dimension (sex, age band, disability), so every group holds whole
+/// reports; the cells of an illustrative breakdown of services then count as
+/// the one figure as reported that they add up to, known when that figure is
+/// not small.
+pub fn known(
+    facts: Facts,
+    raw: &str,
+    thresholds: &Thresholds,
+    whole_reports: bool,
+    backend: DatabaseBackend,
+) -> String {
+    let c = facts.columns();
+    let class = class(facts);
+    let threshold = threshold(facts, thresholds);
+    let mut known = format!(
+        "({class} = 0 OR {raw} OR ({} AND ({} = 0 OR {} >= {threshold}))",
+        c.reported, c.value, c.value
+    );
+    if whole_reports && facts == Facts::ServiceCounts {
+        let same = |col: &str| match backend {
+            DatabaseBackend::Postgres => format!("r.{col} IS NOT DISTINCT FROM sc.{col}"),
+            _ => format!("r.{col} IS sc.{col}"),
+        };
+        // `project_id` is never null: compared with `=`, the lookup index
+        // (`ix_service_counts_lookup`) finds the report's cells.
+        let report: Vec<String> = std::iter::once("r.project_id = sc.project_id".to_string())
+            .chain(REPORT_COLUMNS[1..].iter().map(|c| same(c)))
+            .collect();
+        known.push_str(&format!(
+            // CASE: the report's sum is looked up for illustrative cells only.
+            " OR (CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
+             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END) >= {threshold}",
+            report.join(" AND ")
+        ));
+    }
+    known.push(')');
+    known
+}
+
+/// The columns that make a service count one report: the cells of an
+/// illustrative breakdown share them and differ only by sex, age band and
+/// disability.
+pub const REPORT_COLUMNS: [&str; 9] = [
+    "project_id",
+    "centre_id",
+    "period_start",
+    "period_end",
+    "support_type",
+    "channel",
+    "stage",
+    "unit",
+    "category",
+];
+
+/// The measures of a group of rows, named as [`read_parts`] reads them:
+/// `m_total`, `m_unknown`, `m_rounded`, `m_class`, `m_unknown_class`,
+/// `m_illustrative`, `m_cells`. Sound over an outer join (no row: zeros).
+pub fn measures(
+    facts: Facts,
+    raw: &str,
+    thresholds: &Thresholds,
+    whole_reports: bool,
+    backend: DatabaseBackend,
+) -> String {
+    let c = facts.columns();
+    let (class, value) = (class(facts), c.value);
+    let known = known(facts, raw, thresholds, whole_reports, backend);
+    let rounded = rounded(facts, thresholds);
+    format!(
+        "CAST(COALESCE(SUM({value}), 0) AS BIGINT) AS m_total, \
+         CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {value} END), 0) AS BIGINT) AS m_unknown, \
+         CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {rounded} END), 0) AS BIGINT) AS m_rounded, \
+         COALESCE(MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), -1) AS m_class, \
+         COALESCE(MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END), -1) AS m_unknown_class, \
+         COALESCE(MAX(CASE WHEN {illustrative} THEN 1 ELSE 0 END), 0) AS m_illustrative, \
+         COUNT({value}) AS m_cells",
+        illustrative = c.illustrative,
+    )
+}
+
+/// The same measures summed from stored per-event summaries (`ed`, written
+/// with [`measures`] for a viewer without raw access): the events of the
+/// viewer's raw projects (`raw`) count as known whole.
+pub fn summary_measures(raw: &str) -> String {
+    format!(
+        "CAST(SUM(ed.total) AS BIGINT) AS m_total, \
+         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.unknown END) AS BIGINT) AS m_unknown, \
+         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.rounded END) AS BIGINT) AS m_rounded, \
+         MAX(ed.class_rank) AS m_class, \
+         MAX(CASE WHEN {raw} THEN -1 ELSE ed.unknown_class_rank END) AS m_unknown_class, \
+         MAX(CASE WHEN ed.illustrative THEN 1 ELSE 0 END) AS m_illustrative, \
+         CAST(COALESCE(SUM(ed.cells), 0) AS BIGINT) AS m_cells"
+    )
+}
+
+/// The class of a rank read back from SQL (-1: no row counts anyone).
+pub fn class_of(rank: i64) -> Option<Sensitivity> {
+    match rank {
+        0 => Some(Sensitivity::Public),
+        1 => Some(Sensitivity::Ordinary),
+        2 => Some(Sensitivity::Sensitive),
+        _ => None,
+    }
+}
+
+/// A group's measures read back by name: its parts, whether an illustrative
+/// row is among them, and how many rows it holds.
+pub fn read_parts(row: &QueryResult) -> Result<(Parts, bool, i64), DbErr> {
+    let int = |name: &str| -> Result<i64, DbErr> {
+        if let Ok(v) = row.try_get::<i64>("", name) {
+            return Ok(v);
+        }
+        row.try_get::<i32>("", name)
+            .map(i64::from)
+            .map_err(|e| DbErr::Custom(format!("measure {name}: {e}")))
+    };
+    let parts = Parts {
+        total: int("m_total")?,
+        unknown: int("m_unknown")?,
+        rounded: int("m_rounded")?,
+        class: class_of(int("m_class")?),
+        unknown_class: class_of(int("m_unknown_class")?),
+    };
+    Ok((parts, int("m_illustrative")? != 0, int("m_cells")?))
+}
