@@ -170,6 +170,34 @@ by_id!(/// A plan by id.
 by_id!(/// A goal by id.
     GoalById => goal, public);
 
+/// The beneficiary categories a project declares it serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CategoriesByProject(pub i32);
+
+impl Loader<CategoriesByProject> for Loaders {
+    type Value = Vec<codes::BeneficiaryCategory>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[CategoriesByProject],
+    ) -> Result<HashMap<CategoriesByProject, Self::Value>, AppError> {
+        let rows = project_category::Entity::find()
+            .filter(project_category::Column::ProjectId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(project_category::Column::Category)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<CategoriesByProject, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(CategoriesByProject(row.project_id))
+                .or_default()
+                .push(row.category);
+        }
+        Ok(out)
+    }
+}
+
 many_by!(/// Participants (organisation roles) of a project.
     ParticipantsByProject => project_participant.project_id(ProjectId), public, order Id);
 many_by!(/// Projects an organisation takes part in (visible projects only).

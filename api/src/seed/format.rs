@@ -150,6 +150,10 @@ pub(super) struct ProjectRow {
     /// Area references.
     #[serde(default)]
     pub areas: Vec<String>,
+    /// Beneficiary categories the project serves (its rows may record only
+    /// these; the categories its rows record are declared as well).
+    #[serde(default)]
+    pub categories: Vec<Code<BeneficiaryCategory>>,
     #[serde(default)]
     pub participant: Vec<ParticipantRow>,
     #[serde(default)]

@@ -178,6 +178,19 @@ async fn write_programme<C: ConnectionTrait + TransactionTrait>(
         )
         .await?;
     }
+    for category in &p.categories {
+        sd.link(
+            all([
+                project_category::Column::ProjectId.eq(project),
+                project_category::Column::Category.eq(category.0),
+            ]),
+            project_category::ActiveModel {
+                project_id: Set(project),
+                category: Set(category.0),
+            },
+        )
+        .await?;
+    }
     for area in &prog.project.areas {
         let area = ids.areas[*area];
         sd.link(

@@ -96,6 +96,14 @@ impl Project {
             .map(Participation)
             .collect())
     }
+    /// Beneficiary categories the project declares it serves: its events'
+    /// attendance and its service counts may record only these.
+    async fn beneficiary_categories(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<BeneficiaryCategory>> {
+        Ok(many(ctx, CategoriesByProject(self.0.id)).await?)
+    }
     /// Areas the project works in.
     async fn areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
         Ok(many(ctx, AreasOfProject(self.0.id))
