@@ -154,6 +154,9 @@ pub async fn create<C: ConnectionTrait>(
             "capacity must be at least 1",
         ));
     }
+    if let Some(cap) = input.capacity {
+        errors.extend(bounds::EVENT_CAPACITY.check(i64::from(cap), &["input", "capacity"]));
+    }
     errors.extend(event_dates_errors(
         &project,
         input.start_date,
@@ -290,6 +293,7 @@ pub async fn update<C: ConnectionTrait>(
         errors.extend(cancelled(&before, &["input", "attendance"]));
     }
     if let Some(cap) = input.capacity {
+        errors.extend(bounds::EVENT_CAPACITY.check(i64::from(cap), &["input", "capacity"]));
         if cap <= 0 {
             errors.push(UserError::new(
                 &["input", "capacity"],

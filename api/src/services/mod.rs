@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod attendance;
+pub mod bounds;
 pub mod events;
 pub mod figures;
 pub mod reports;
@@ -65,6 +66,8 @@ pub enum UserErrorCode {
     InvalidTransition,
     /// The caller must log in.
     Unauthenticated,
+    /// A count is above its documented upper bound (see `services::bounds`).
+    ValueOutOfRange,
 }
 
 /// A problem with the input: nothing was written. Stored with the

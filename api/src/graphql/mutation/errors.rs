@@ -44,6 +44,9 @@ pub enum UserErrorCode {
     InvalidTransition,
     /// The caller must log in.
     Unauthenticated,
+    /// A count is above its documented upper bound: 100,000 participants per
+    /// attendance cell, 1,000,000 for a capacity, 10,000,000 per service count.
+    ValueOutOfRange,
 }
 
 /// A problem with the input, returned in the payload (not as a GraphQL error).
