@@ -74,8 +74,10 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         match manager.get_database_backend() {
             DatabaseBackend::Postgres => {
-                db.execute_unprepared("DROP TRIGGER IF EXISTS projects_visibility_audit ON projects")
-                    .await?;
+                db.execute_unprepared(
+                    "DROP TRIGGER IF EXISTS projects_visibility_audit ON projects",
+                )
+                .await?;
                 db.execute_unprepared("DROP FUNCTION IF EXISTS projects_visibility_audit()")
                     .await?;
             }

@@ -7,9 +7,9 @@
 //! here touches the database, so a broken file fails before a write begins,
 //! with an error naming the file and the key.
 
-use crate::services::bounds;
 use super::check::{Cx, DataError, Names, parse};
 use super::format::*;
+use crate::services::bounds;
 
 /// The parsed files with every reference resolved to a position.
 #[derive(Debug)]
@@ -267,7 +267,12 @@ fn resolve_programme(
             &format!("{at}, goal"),
             pl.goal.iter().map(|g| g.number.to_string()),
         )?;
-        cx.bounded(&at, "goal_count", pl.goal_count.map(i64::from), bounds::SMALL_COUNT)?;
+        cx.bounded(
+            &at,
+            "goal_count",
+            pl.goal_count.map(i64::from),
+            bounds::SMALL_COUNT,
+        )?;
         for g in &pl.goal {
             let at = format!("{at}, goal {}", g.number);
             cx.pair(&at, "title", &g.title_az, &g.title_en)?;
@@ -327,7 +332,12 @@ fn resolve_programme(
         let at = format!("team `{}`", t.name_en);
         cx.pair(&at, "functions", &t.functions_az, &t.functions_en)?;
         for r in &t.role {
-            cx.bounded(&at, "role count", r.count.map(i64::from), bounds::SMALL_COUNT)?;
+            cx.bounded(
+                &at,
+                "role count",
+                r.count.map(i64::from),
+                bounds::SMALL_COUNT,
+            )?;
         }
         cx.unique(
             &format!("{at}, role"),
@@ -353,7 +363,12 @@ fn resolve_programme(
         let at = format!("event `{}`", e.title_en);
         cx.pair(&at, "topics", &e.topics_az, &e.topics_en)?;
         cx.pair(&at, "audience", &e.audience_az, &e.audience_en)?;
-        cx.bounded(&at, "capacity", e.capacity.map(i64::from), bounds::EVENT_CAPACITY)?;
+        cx.bounded(
+            &at,
+            "capacity",
+            e.capacity.map(i64::from),
+            bounds::EVENT_CAPACITY,
+        )?;
         for c in &e.attendance {
             cx.bounded(
                 &at,

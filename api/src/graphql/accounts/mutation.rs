@@ -111,9 +111,11 @@ impl AccountMutation {
             ));
         };
         let keys = ctx.data_unchecked::<JwtKeys>();
-        let (token, exp) = keys.issue(found.id, found.role.code(), found.token_version).map_err(|e| {
-            AppError::Database(std::sync::Arc::new(sea_orm::DbErr::Custom(e.to_string())))
-        })?;
+        let (token, exp) = keys
+            .issue(found.id, found.role.code(), found.token_version)
+            .map_err(|e| {
+                AppError::Database(std::sync::Arc::new(sea_orm::DbErr::Custom(e.to_string())))
+            })?;
         Ok(LoginPayload {
             token: Some(token),
             expires_at: DateTime::from_timestamp(exp, 0),

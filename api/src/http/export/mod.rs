@@ -170,11 +170,13 @@ impl<'a> Meter<'a> {
         // hold raw figures and is never stored by a shared cache.
         h.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(if matches!(self.caller.viewer, crate::access::Viewer::Anonymous) {
-                "public, no-cache"
-            } else {
-                "private, no-store"
-            }),
+            HeaderValue::from_static(
+                if matches!(self.caller.viewer, crate::access::Viewer::Anonymous) {
+                    "public, no-cache"
+                } else {
+                    "private, no-store"
+                },
+            ),
         );
         h.insert(
             header::VARY,
