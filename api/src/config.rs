@@ -58,6 +58,12 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// `DATABASE_MAX_CONNECTIONS`: pool size (default 10 for PostgreSQL; SQLite uses 5).
     pub max_connections: u32,
+    /// `DATABASE_ACQUIRE_TIMEOUT_SECS`: how long a request waits for a
+    /// database connection (and a new connection may take to open) before it
+    /// answers 503 `SERVICE_UNAVAILABLE` with `Retry-After` (default 3; must
+    /// be below `API_REQUEST_TIMEOUT_SECS`, or an outage turns into codeless
+    /// 408s after the whole request timeout).
+    pub db_acquire_timeout_secs: u64,
     /// `SUPPRESS_ORDINARY` and `SUPPRESS_SENSITIVE`: smallest publishable
     /// counts for ordinary and sensitive populations (defaults 5 and 10).
     pub thresholds: Thresholds,
@@ -151,6 +157,10 @@ impl Config {
                 .collect(),
             request_timeout_secs: env_parse("API_REQUEST_TIMEOUT_SECS", d.request_timeout_secs)?,
             max_connections: env_parse("DATABASE_MAX_CONNECTIONS", d.max_connections)?,
+            db_acquire_timeout_secs: env_parse(
+                "DATABASE_ACQUIRE_TIMEOUT_SECS",
+                d.db_acquire_timeout_secs,
+            )?,
             thresholds: Thresholds {
                 ordinary: env_parse("SUPPRESS_ORDINARY", d.thresholds.ordinary)?,
                 sensitive: env_parse("SUPPRESS_SENSITIVE", d.thresholds.sensitive)?,
@@ -214,6 +224,7 @@ impl Config {
             cors_origins: Vec::new(),
             request_timeout_secs: 30,
             max_connections: 10,
+            db_acquire_timeout_secs: crate::db::DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
             thresholds: Thresholds::default(),
             production: false,
             jwt_secret: String::new(),
@@ -247,6 +258,12 @@ impl Config {
         anyhow::ensure!(
             self.thresholds.ordinary >= 2 && self.thresholds.sensitive >= self.thresholds.ordinary,
             "SUPPRESS_ORDINARY must be at least 2 and SUPPRESS_SENSITIVE at least SUPPRESS_ORDINARY"
+        );
+        anyhow::ensure!(
+            self.db_acquire_timeout_secs >= 1
+                && self.db_acquire_timeout_secs < self.request_timeout_secs,
+            "DATABASE_ACQUIRE_TIMEOUT_SECS must be at least 1 and below API_REQUEST_TIMEOUT_SECS ({})",
+            self.request_timeout_secs
         );
         anyhow::ensure!(
             self.max_body_bytes >= 1024,

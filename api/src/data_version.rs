@@ -4,8 +4,11 @@
 //! Every write service records an audit row in the same transaction as its
 //! change, and the demo seed records one when it inserts anything, so the
 //! highest audit id moves with every change made through the API, the CLI or
-//! the seed. (A change made with SQL by hand bypasses it: restart nothing,
-//! but let caches expire, or insert an audit row.)
+//! the seed. A change of a project's visibility (`is_public`, `sensitivity`,
+//! `status`) writes an audit row by a database trigger (migration
+//! `m20261207_000011`), so it moves the version even when made with SQL by
+//! hand. (Other hand-made SQL changes bypass it: let caches expire, or insert
+//! an audit row.)
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect};
 

@@ -137,10 +137,26 @@ impl Db {
 /// not pinged before every acquire (that doubled latency of short reads) and
 /// run with `jit = off`.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+    connect_with(url, max_connections, DEFAULT_ACQUIRE_TIMEOUT).await
+}
+
+/// How long a request waits for a pooled connection by default
+/// (`DATABASE_ACQUIRE_TIMEOUT_SECS`): a few seconds, well below the request
+/// timeout, so a database outage answers 503 `DATABASE_UNAVAILABLE` quickly
+/// instead of every request hanging until its own timeout.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// [`connect`] with the time a request may wait for a connection (the same
+/// bound applies to opening a new connection).
+pub async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> anyhow::Result<Db> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        .connect_timeout(acquire_timeout)
+        .acquire_timeout(acquire_timeout)
         .test_before_acquire(false);
     if url.starts_with("sqlite:") {
         if let Some(dir) = sqlite_file_path(url).and_then(|p| p.parent().map(|d| d.to_path_buf()))

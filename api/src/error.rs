@@ -55,6 +55,11 @@ pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
     }
 }
 
+/// The code of every answer given because the database cannot be reached
+/// (GraphQL errors, `/ready`, downloads, credential checks): HTTP 503 with
+/// `Retry-After`.
+pub const UNAVAILABLE_CODE: &str = "SERVICE_UNAVAILABLE";
+
 impl AppError {
     /// Stable machine-readable code sent as `extensions.code`.
     pub fn code(&self) -> &'static str {
@@ -62,7 +67,7 @@ impl AppError {
             Self::BadInput(_) => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Forbidden(_) => "FORBIDDEN",
-            Self::Database(e) if is_unavailable(e) => "SERVICE_UNAVAILABLE",
+            Self::Database(e) if is_unavailable(e) => UNAVAILABLE_CODE,
             Self::Database(_) | Self::Internal(_) => "INTERNAL",
         }
     }

@@ -37,7 +37,12 @@ pub use http::build_router;
 /// dataset on first start. Otherwise the server refuses to start on a
 /// database with pending migrations rather than serve a schema it does not know.
 pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
-    let mut database = db::connect(&config.database_url, config.max_connections).await?;
+    let mut database = db::connect_with(
+        &config.database_url,
+        config.max_connections,
+        std::time::Duration::from_secs(config.db_acquire_timeout_secs),
+    )
+    .await?;
     if let Some(read_url) = &config.database_read_url {
         anyhow::ensure!(
             read_url.starts_with("postgres"),

@@ -18,6 +18,9 @@ pub struct Model {
     pub is_active: bool,
     pub created_at: DateTimeUtc,
     pub version: i32,
+    /// Written into every access token; bumped by a password change,
+    /// deactivation or role change, which makes older tokens invalid.
+    pub token_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

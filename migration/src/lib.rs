@@ -16,6 +16,8 @@ mod m20261201_000001_add_cell_keys;
 mod m20261201_000002_add_read_path_indexes;
 mod m20261201_000003_create_event_summaries;
 mod m20261207_000001_rounded_protection;
+mod m20261207_000010_add_token_version;
+mod m20261207_000011_audit_visibility_changes;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_add_read_path_indexes::Migration),
             Box::new(m20261201_000003_create_event_summaries::Migration),
             Box::new(m20261207_000001_rounded_protection::Migration),
+            Box::new(m20261207_000010_add_token_version::Migration),
+            Box::new(m20261207_000011_audit_visibility_changes::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use tests::{Engine, TestApp, engine_tests};
 
 fn claims(sub: i32, iss: &str, aud: &str, nbf_offset: i64, exp_offset: i64) -> Value {
     let now = chrono::Utc::now().timestamp();
-    json!({ "sub": sub.to_string(), "role": "admin", "iss": iss, "aud": aud, "iat": now, "nbf": now + nbf_offset, "exp": now + exp_offset })
+    json!({ "sub": sub.to_string(), "role": "admin", "ver": 0, "iss": iss, "aud": aud, "iat": now, "nbf": now + nbf_offset, "exp": now + exp_offset })
 }
 
 fn sign(alg: Algorithm, secret: &str, claims: &Value) -> String {

@@ -244,6 +244,7 @@ async fn grow_accounts(app: &TestApp, from: i32, n: i32) {
             is_active: Set(true),
             created_at: Set(now),
             version: Set(1),
+            token_version: Set(0),
         }
         .insert(db)
         .await

@@ -369,12 +369,13 @@ async fn other_origins_get_no_cors_permission_by_default(engine: Engine) {
 async fn a_built_site_is_served_beside_the_api(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("en/embed")).unwrap();
+    // Embeds are routed at /embed/{lang}/… (web/src/routes/embed).
+    std::fs::create_dir_all(root.join("embed/en")).unwrap();
     std::fs::create_dir_all(root.join("_app/immutable")).unwrap();
     std::fs::write(root.join("index.html"), "<html>home</html>").unwrap();
     std::fs::write(root.join("200.html"), "<html>shell</html>").unwrap();
     std::fs::write(root.join("en.html"), "<html>english home</html>").unwrap();
-    std::fs::write(root.join("en/embed/card.html"), "<html>card</html>").unwrap();
+    std::fs::write(root.join("embed/en/card.html"), "<html>card</html>").unwrap();
     std::fs::write(root.join("_app/immutable/app.js"), "console.log(1)").unwrap();
     let site = root.to_path_buf();
     let Some(app) = TestApp::spawn_with(engine, |c| c.web_dir = Some(site)).await else {
@@ -409,7 +410,7 @@ async fn a_built_site_is_served_beside_the_api(engine: Engine) {
         (StatusCode::OK, "<html>shell</html>")
     );
 
-    let (status, headers, body) = page("/en/embed/card").await;
+    let (status, headers, body) = page("/embed/en/card").await;
     assert_eq!(
         (status, body.as_str()),
         (StatusCode::OK, "<html>card</html>")

@@ -16,6 +16,7 @@ mod event_summaries;
 mod export_csv;
 mod export_iati;
 mod hardening_cache;
+mod hardening_faults;
 mod hardening_limits;
 mod hardening_ops;
 mod hardening_rate;

@@ -122,7 +122,10 @@ async fn attendance_cells(app: &TestApp) -> Vec<Cell> {
         .map(|r| {
             let mut dims = HashMap::new();
             dims.insert("EVENT", Some(int(r, 0).to_string()));
-            for (i, d) in ["SEX", "AGE_BAND", "DISABILITY", "CATEGORY"].iter().enumerate() {
+            for (i, d) in ["SEX", "AGE_BAND", "DISABILITY", "CATEGORY"]
+                .iter()
+                .enumerate()
+            {
                 dims.insert(*d, text(r, i + 1));
             }
             let class = row_class(
@@ -327,7 +330,11 @@ async fn collect_attendance(app: &TestApp, cells: &[Cell], out: &mut Collected) 
             }
         }
         // A single-value filter on one dimension, grouped by another.
-        for (f, g) in [("sex", "AGE_BAND"), ("ageBand", "SEX"), ("disability", "CATEGORY")] {
+        for (f, g) in [
+            ("sex", "AGE_BAND"),
+            ("ageBand", "SEX"),
+            ("disability", "CATEGORY"),
+        ] {
             let key = match f {
                 "sex" => "SEX",
                 "ageBand" => "AGE_BAND",
@@ -404,9 +411,9 @@ fn attack(cells: &[Cell], collected: &Collected) -> (Vec<String>, usize) {
             .collect()
     };
     let mut reports: HashMap<Vec<Option<String>>, i64> = HashMap::new();
-    for i in 0..cells.len() {
-        if cells[i].illustrative && cells[i].sourced && cells[i].dims.contains_key("PROJECT") {
-            *reports.entry(report_of(i)).or_default() += cells[i].value;
+    for (i, c) in cells.iter().enumerate() {
+        if c.illustrative && c.sourced && c.dims.contains_key("PROJECT") {
+            *reports.entry(report_of(i)).or_default() += c.value;
         }
     }
     let whole_known = |i: usize| {
@@ -491,9 +498,7 @@ fn one_reading_per_set_of_rows(cells: &[Cell], collected: &Collected) {
     }
 }
 
-async fn an_anonymous_reader_learns_nothing_from_every_grouping_filter_and_surface(
-    engine: Engine,
-) {
+async fn an_anonymous_reader_learns_nothing_from_every_grouping_filter_and_surface(engine: Engine) {
     let Some(app) = TestApp::spawn_seeded_with(engine, |c| c.rate.enabled = false).await else {
         return;
     };
@@ -516,10 +521,22 @@ async fn an_anonymous_reader_learns_nothing_from_every_grouping_filter_and_surfa
         // No published figure is a small count of unknown people.
         for (set, fig, _) in &c.figures {
             if let (Some(v), Protection::Perturbed) = (fig.value, fig.protection) {
-                let known: i64 = set.iter().filter(|&&i| cells[i].known).map(|&i| cells[i].value).sum();
+                let known: i64 = set
+                    .iter()
+                    .filter(|&&i| cells[i].known)
+                    .map(|&i| cells[i].value)
+                    .sum();
                 let part = v - known;
-                let base = set.iter().filter(|&&i| !cells[i].known).map(|&i| Thresholds::default().base(cells[i].class)).max().unwrap_or(1);
-                assert!(part == 0 || part >= base.min(5), "published a small unknown part {part}");
+                let base = set
+                    .iter()
+                    .filter(|&&i| !cells[i].known)
+                    .map(|&i| Thresholds::default().base(cells[i].class))
+                    .max()
+                    .unwrap_or(1);
+                assert!(
+                    part == 0 || part >= base.min(5),
+                    "published a small unknown part {part}"
+                );
             }
         }
     }
@@ -546,7 +563,11 @@ async fn an_anonymous_grouping_by_sex_of_the_trafficking_figures_is_protected(en
         )
         .await;
     let rows = data["serviceStats"]["rows"].as_array().unwrap();
-    let by = |sex: &str| rows.iter().find(|r| r["dimensions"][0]["code"] == sex).unwrap();
+    let by = |sex: &str| {
+        rows.iter()
+            .find(|r| r["dimensions"][0]["code"] == sex)
+            .unwrap()
+    };
     // 9 men: rounded to 0 (withheld) or 10, never published as 9.
     let male = by("male");
     match male["protection"].as_str() {
@@ -560,7 +581,10 @@ async fn an_anonymous_grouping_by_sex_of_the_trafficking_figures_is_protected(en
     assert_eq!(female["class"], "SENSITIVE");
     let women = female["value"].as_i64().unwrap();
     assert_eq!(women % 10, 0, "{women}");
-    assert!((100..=140).contains(&women), "121 women published as {women}");
+    assert!(
+        (100..=140).contains(&women),
+        "121 women published as {women}"
+    );
     assert!(rows.iter().all(|r| r["illustrative"] == true));
     assert_eq!(
         data["serviceStats"]["totals"],
@@ -666,10 +690,20 @@ async fn a_managers_own_writes_never_redraw_another_organisations_figures(engine
     let Some(app) = TestApp::spawn_seeded_with(engine, |c| c.rate.enabled = false).await else {
         return;
     };
-    create_user(&app, "writer@undp.example", "manager", Some("UNDP"), &[UNDP]).await;
+    create_user(
+        &app,
+        "writer@undp.example",
+        "manager",
+        Some("UNDP"),
+        &[UNDP],
+    )
+    .await;
     let token = login(&app, "writer@undp.example").await;
     let undp = app
-        .data("query($s: String!) { project(slug: $s) { id } }", json!({ "s": UNDP }))
+        .data(
+            "query($s: String!) { project(slug: $s) { id } }",
+            json!({ "s": UNDP }),
+        )
         .await["project"]["id"]
         .as_str()
         .unwrap()
@@ -685,7 +719,9 @@ async fn a_managers_own_writes_never_redraw_another_organisations_figures(engine
         })
     };
     // Refused: a category the early-recovery project does not serve.
-    let before = app.data("{ serviceStats { totals { value } } }", json!({})).await;
+    let before = app
+        .data("{ serviceStats { totals { value } } }", json!({}))
+        .await;
     let refused = as_user(
         &app,
         &token,
@@ -695,16 +731,26 @@ async fn a_managers_own_writes_never_redraw_another_organisations_figures(engine
     .await;
     let errors = &refused["data"]["setServiceCounts"]["userErrors"];
     assert_eq!(errors[0]["code"], "CATEGORY_NOT_DECLARED", "{refused}");
-    assert_eq!(errors[0]["field"], json!(["input", "counts", "0", "category"]));
+    assert_eq!(
+        errors[0]["field"],
+        json!(["input", "counts", "0", "category"])
+    );
     let mut lower = counts("GENERAL", 3, None);
     lower["sensitivity"] = json!("PUBLIC");
-    let refused = as_user(&app, &token, set, json!({ "input": lower, "key": "w-refused-2" })).await;
+    let refused = as_user(
+        &app,
+        &token,
+        set,
+        json!({ "input": lower, "key": "w-refused-2" }),
+    )
+    .await;
     assert_eq!(
-        refused["data"]["setServiceCounts"]["userErrors"][0]["code"],
-        "CATEGORY_NOT_DECLARED",
+        refused["data"]["setServiceCounts"]["userErrors"][0]["code"], "CATEGORY_NOT_DECLARED",
         "{refused}"
     );
-    let after = app.data("{ serviceStats { totals { value } } }", json!({})).await;
+    let after = app
+        .data("{ serviceStats { totals { value } } }", json!({}))
+        .await;
     assert_eq!(before, after, "nothing was stored");
 
     // Writes in a declared category, read back anonymously after each one:

@@ -17,6 +17,10 @@ pub struct Claims {
     pub sub: String,
     /// Role at issue time (the server re-reads the user on every request).
     pub role: String,
+    /// The user's `token_version` at issue time: a token whose version is
+    /// not the user's current one (the password, active flag or role changed
+    /// since) is refused. Required: tokens without it are refused too.
+    pub ver: i32,
     /// Issuer.
     pub iss: String,
     /// Audience.
@@ -37,6 +41,9 @@ pub struct JwtKeys {
     validation: Validation,
     /// Lifetime of issued tokens in seconds.
     pub ttl_secs: i64,
+    /// Key of [`JwtKeys::secret_digest`], derived from the signing secret
+    /// (so every replica sharing `JWT_SECRET` computes the same digests).
+    digest_key: std::sync::Arc<[u8]>,
 }
 
 impl JwtKeys {
@@ -55,15 +62,35 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret),
             validation,
             ttl_secs,
+            digest_key: hmac_sha256(secret, b"progress-hub idempotency secrets").into(),
         }
     }
 
-    /// Issues a token for a user; returns it with its expiry (seconds since the epoch).
-    pub fn issue(&self, user_id: i32, role: &str) -> anyhow::Result<(String, i64)> {
+    /// A keyed digest (HMAC-SHA256, hex) of a secret such as a password, for
+    /// idempotency request hashes: a replay with another password hashes
+    /// differently, yet the stored hash reveals nothing of the password to
+    /// anyone without the server secret (a plain hash could be guessed
+    /// offline from the database).
+    pub fn secret_digest(&self, secret: &str) -> String {
+        hmac_sha256(&self.digest_key, secret.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Issues a token for a user at their current `token_version`; returns it
+    /// with its expiry (seconds since the epoch).
+    pub fn issue(
+        &self,
+        user_id: i32,
+        role: &str,
+        token_version: i32,
+    ) -> anyhow::Result<(String, i64)> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
             role: role.to_string(),
+            ver: token_version,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
@@ -79,6 +106,14 @@ impl JwtKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
     }
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use hmac::Mac;
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// Why a configured secret is refused in production, if it is.
@@ -114,7 +149,7 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_tampering_is_refused() {
         let keys = JwtKeys::new(b"0123456789abcdefghijklmnopqrstuvwxyz", 60);
-        let (token, _) = keys.issue(7, "manager").unwrap();
+        let (token, _) = keys.issue(7, "manager", 0).unwrap();
         assert_eq!(keys.verify(&token).unwrap().sub, "7");
         let other = JwtKeys::new(b"zyxwvutsrqponmlkjihgfedcba9876543210", 60);
         assert!(other.verify(&token).is_err(), "wrong signature");

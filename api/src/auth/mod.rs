@@ -169,7 +169,7 @@ pub async fn authenticate_caller(
             .verify(credential)
             .map_err(|_| AuthFailure::InvalidToken)?;
         let user_id: i32 = claims.sub.parse().map_err(|_| AuthFailure::InvalidToken)?;
-        load_user(db, user_id)
+        load_user(db, user_id, claims.ver)
             .await?
             .map(|u| (Viewer::User(u), None))
             .ok_or(AuthFailure::InvalidToken)
@@ -190,13 +190,17 @@ pub async fn authenticate_caller(
     }
 }
 
-/// Loads an active user with their project scope.
+/// Loads an active user with their project scope, if the token's
+/// `token_version` is still the user's (the same one statement that loads
+/// the user checks it: no extra round trip).
 pub async fn load_user(
     db: &DatabaseConnection,
     user_id: i32,
+    token_version: i32,
 ) -> Result<Option<Arc<UserContext>>, AuthFailure> {
     let user = user::Entity::find_by_id(user_id)
         .filter(user::Column::IsActive.eq(true))
+        .filter(user::Column::TokenVersion.eq(token_version))
         .one(db)
         .await?;
     let Some(user) = user else { return Ok(None) };

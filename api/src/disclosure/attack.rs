@@ -54,7 +54,9 @@ impl Design {
         let threshold = obs.rows.iter().map(|&i| bases[i]).max().unwrap_or(0);
         match (self, obs.figure.protection, obs.figure.value) {
             (_, Protection::Exact, _) => (0, 0),
-            (Design::Rounding, Protection::Withheld, _) => (i64::from(!obs.explained), slack.max(1)),
+            (Design::Rounding, Protection::Withheld, _) => {
+                (i64::from(!obs.explained), slack.max(1))
+            }
             (Design::Rounding, Protection::Perturbed, Some(v)) => {
                 let r = v - obs.known;
                 ((r - slack).max(0), r + slack)

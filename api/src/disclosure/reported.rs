@@ -91,8 +91,7 @@ pub fn protect_period(
     thresholds: &Thresholds,
     raw: bool,
 ) -> (i64, Figure, Vec<Vec<Figure>>) {
-    let whole_value =
-        whole.unwrap_or_else(|| dims.first().map_or(0, |cells| cells.iter().sum()));
+    let whole_value = whole.unwrap_or_else(|| dims.first().map_or(0, |cells| cells.iter().sum()));
     let mut whole_figure = protect_single(whole_value, class, thresholds, raw);
     let mut out = Vec::with_capacity(dims.len());
     for cells in dims {

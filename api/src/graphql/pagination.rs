@@ -248,7 +248,12 @@ fn decode_cursor<M>(keys: &[SortKey<M>], raw: &str) -> ApiResult<(Vec<Value>, i3
     let mut values = Vec::with_capacity(keys.len());
     for (key, raw_value) in keys.iter().zip(&data.k) {
         let value: Value = match (key.kind, raw_value) {
-            (KeyKind::Text, Json::String(s)) => s.clone().into(),
+            // Checked like any other text argument: a NUL (or another
+            // control character) would reach PostgreSQL, which refuses it
+            // as a fault of ours (INTERNAL) rather than the caller's.
+            (KeyKind::Text, Json::String(s)) if !s.chars().any(char::is_control) => {
+                s.clone().into()
+            }
             (KeyKind::Int, Json::Number(n)) => n.as_i64().ok_or_else(invalid)?.into(),
             (KeyKind::Date, Json::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map_err(|_| invalid())?

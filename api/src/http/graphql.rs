@@ -257,6 +257,24 @@ struct Ran {
     bodies: Vec<Vec<u8>>,
     /// Every operation ran without an error.
     clean: bool,
+    /// An operation failed because the database cannot be reached: the
+    /// answer is a 503 with `Retry-After` (load balancers and clients back
+    /// off), its body still the GraphQL errors with `SERVICE_UNAVAILABLE`.
+    unavailable: bool,
+}
+
+/// Seconds a client is told to wait (`Retry-After`) when the database is out.
+pub(crate) const UNAVAILABLE_RETRY_AFTER: &str = "5";
+
+/// Turns an answer into a 503 with `Retry-After` when the database was out.
+fn mark_unavailable(resp: &mut Response, unavailable: bool) {
+    if unavailable {
+        *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        resp.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(UNAVAILABLE_RETRY_AFTER),
+        );
+    }
 }
 
 /// Prices, spends and runs the operations; `Err` is a whole-request answer (429).
@@ -354,6 +372,7 @@ async fn run(
 
     let mut bodies = Vec::with_capacity(prepared.len());
     let mut clean = true;
+    let mut unavailable = false;
     for p in prepared {
         match p {
             Prepared::Refused(r) => {
@@ -392,6 +411,12 @@ async fn run(
                 let mut resp = state.schema.execute(request).await;
                 finish_errors(&guard.limits, &state.metrics, &mut resp);
                 clean &= resp.errors.is_empty();
+                unavailable |= resp.errors.iter().any(|e| {
+                    matches!(
+                        e.extensions.as_ref().and_then(|x| x.get("code")),
+                        Some(async_graphql::Value::String(code)) if code == crate::error::UNAVAILABLE_CODE
+                    )
+                });
                 let cost = cost_json(
                     op_cost,
                     guard.limits.max_cost,
@@ -406,7 +431,11 @@ async fn run(
             }
         }
     }
-    Ok(Ran { bodies, clean })
+    Ok(Ran {
+        bodies,
+        clean,
+        unavailable,
+    })
 }
 
 fn to_bytes(body: &impl serde::Serialize) -> Vec<u8> {
@@ -450,11 +479,23 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// True when a body error is the body limit's, at any depth of its source
+/// chain: a chunked body (no `Content-Length`) passes the limit layer and
+/// fails only while read, wrapped by axum and hyper.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 async fn read_body(body: axum::body::Body) -> Result<Bytes, Response> {
     axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
-        let too_large = std::error::Error::source(&e)
-            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-        if too_large {
+        if is_length_limit(&e) {
             http_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
@@ -562,6 +603,7 @@ pub async fn post(state: AppState, req: axum::extract::Request) -> Response {
         Err(resp) => return resp,
     };
     let mut resp = json_response(ran.bodies, batch);
+    mark_unavailable(&mut resp, ran.unavailable);
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
@@ -662,6 +704,7 @@ pub async fn get(state: AppState, req: axum::extract::Request) -> Option<Respons
         Err(resp) => return Some(resp),
     };
     let mut resp = json_response(ran.bodies, false);
+    mark_unavailable(&mut resp, ran.unavailable);
     let h = resp.headers_mut();
     h.insert(header::VARY, vary);
     match etag {

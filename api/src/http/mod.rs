@@ -325,15 +325,34 @@ async fn health(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Readiness: the database answers and has no pending migration.
+/// How long `/ready` waits for the database before answering 503: short, so
+/// a load balancer hears of an outage at once (not after the pool's
+/// acquire timeout or the request timeout).
+const READY_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Readiness: the database answers (within [`READY_PROBE_TIMEOUT`]) and has
+/// no pending migration. Never cached (`no-store`).
 async fn ready(State(state): State<AppState>) -> Response {
+    let mut resp = ready_answer(&state).await;
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+async fn ready_answer(state: &AppState) -> Response {
     use migration::MigratorTrait;
     let engine = crate::db::engine_name(&state.db.conn);
-    let checked = match state.db.conn.ping().await {
-        Ok(()) => migration::Migrator::get_pending_migrations(&state.db.conn)
+    let probe = async {
+        state.db.conn.ping().await?;
+        migration::Migrator::get_pending_migrations(&state.db.conn)
             .await
-            .map(|p| p.len()),
-        Err(e) => Err(e),
+            .map(|p| p.len())
+    };
+    let checked = match tokio::time::timeout(READY_PROBE_TIMEOUT, probe).await {
+        Ok(result) => result,
+        Err(_) => Err(sea_orm::DbErr::Custom(format!(
+            "no answer within {READY_PROBE_TIMEOUT:?}"
+        ))),
     };
     match checked {
         Ok(0) => {
@@ -354,10 +373,14 @@ async fn ready(State(state): State<AppState>) -> Response {
             tracing::error!(error = %e, "readiness check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
+                [(
+                    header::RETRY_AFTER,
+                    crate::http::graphql::UNAVAILABLE_RETRY_AFTER,
+                )],
                 Json(serde_json::json!({
                     "status": "unavailable",
                     "database": engine,
-                    "code": "SERVICE_UNAVAILABLE",
+                    "code": crate::error::UNAVAILABLE_CODE,
                 })),
             )
                 .into_response()

@@ -27,6 +27,42 @@ style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; \
 connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
 form-action 'self'; frame-ancestors *";
 
+/// The same for GraphiQL (`/graphiql/`, built into the site): it talks to
+/// this origin only, runs its editor's workers from `blob:`, and is never
+/// framed (a framed console could be clickjacked into sending queries with
+/// the user's token).
+const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
+connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// The framing rule of a site page, by exact route prefix: embeds live at
+/// `/embed/{lang}/…` (web/src/routes/embed) and only there; a path that
+/// merely contains `/embed/` further down (`/en/manage/project/embed/`) is
+/// an ordinary page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// Any site may frame it.
+    Embed,
+    /// GraphiQL: never framed, its own CSP.
+    Console,
+    /// Framed by this origin only.
+    Page,
+}
+
+impl Framing {
+    /// The rule for a request path.
+    pub(crate) fn of(path: &str) -> Self {
+        if path.starts_with("/embed/") {
+            Self::Embed
+        } else if path == "/graphiql" || path.starts_with("/graphiql/") {
+            Self::Console
+        } else {
+            Self::Page
+        }
+    }
+}
+
 /// Serves files below `root`.
 #[derive(Clone, Debug)]
 pub struct Site {
@@ -77,17 +113,19 @@ impl Site {
             *response.status_mut() = status;
         }
         let headers = response.headers_mut();
+        let framing = Framing::of(&path);
         if is_html {
-            let embed = path.contains("/embed/");
+            let (csp, frame_options) = match framing {
+                Framing::Embed => (EMBED_CSP, None),
+                Framing::Console => (GRAPHIQL_CSP, Some("DENY")),
+                Framing::Page => (PAGE_CSP, Some("SAMEORIGIN")),
+            };
             headers.insert(
                 header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(if embed { EMBED_CSP } else { PAGE_CSP }),
+                HeaderValue::from_static(csp),
             );
-            if !embed {
-                headers.insert(
-                    header::X_FRAME_OPTIONS,
-                    HeaderValue::from_static("SAMEORIGIN"),
-                );
+            if let Some(value) = frame_options {
+                headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(value));
             }
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         } else {
@@ -96,7 +134,11 @@ impl Site {
             // `default-src 'none'`, which would block every fetch they make.
             headers.insert(
                 header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(PAGE_CSP),
+                HeaderValue::from_static(if framing == Framing::Console {
+                    GRAPHIQL_CSP
+                } else {
+                    PAGE_CSP
+                }),
             );
             let cache = if relative.starts_with("_app/immutable/") {
                 "public, max-age=31536000, immutable"
@@ -143,6 +185,15 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_under_embed_at_the_start_are_frameable() {
+        assert_eq!(Framing::of("/embed/en/programme/x/"), Framing::Embed);
+        assert_eq!(Framing::of("/en/manage/project/embed/"), Framing::Page);
+        assert_eq!(Framing::of("/en/embed/"), Framing::Page);
+        assert_eq!(Framing::of("/graphiql/"), Framing::Console);
+        assert_eq!(Framing::of("/graphiql-evil/"), Framing::Page);
+    }
 
     #[test]
     fn paths_that_leave_the_root_are_refused() {

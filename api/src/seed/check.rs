@@ -103,6 +103,26 @@ impl Cx<'_> {
         }
     }
 
+    /// A count is within 0 and its bound (`services::bounds`): the seed
+    /// refuses what the API would refuse, so no file stores a value the
+    /// public figures cannot carry.
+    pub(super) fn bounded(
+        &self,
+        at: &str,
+        field: &str,
+        value: Option<i64>,
+        bound: crate::services::bounds::Bound,
+    ) -> Result<(), DataError> {
+        match value {
+            Some(v) if v < 0 => Err(self.invalid(at, format!("{field} {v} is negative"))),
+            Some(v) if !bound.accepts(v) => Err(self.invalid(
+                at,
+                format!("{field} {v}: VALUE_OUT_OF_RANGE, {}", bound.message()),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// A bilingual text is given in both languages or not at all.
     pub(super) fn pair(
         &self,

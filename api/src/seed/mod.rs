@@ -40,7 +40,12 @@ pub async fn seed_demo(
     db: &sea_orm::DatabaseConnection,
     progress: &(dyn Fn(usize, usize, &str) + Send + Sync),
 ) -> anyhow::Result<SeedReport> {
-    seed_demo_with_keys(db, crate::disclosure::keys::RecordKeys::from_env(), progress).await
+    seed_demo_with_keys(
+        db,
+        crate::disclosure::keys::RecordKeys::from_env(),
+        progress,
+    )
+    .await
 }
 
 /// [`seed_demo`] with the record keys given.
@@ -232,4 +237,3 @@ pub(crate) async fn declare_categories(db: &impl ConnectionTrait) -> Result<(), 
     .await?;
     Ok(())
 }
-

@@ -9,6 +9,7 @@
 
 use super::check::{Cx, DataError, Names, parse};
 use super::format::*;
+use crate::services::bounds;
 
 /// The parsed files with every reference resolved to a position.
 #[derive(Debug)]
@@ -216,6 +217,7 @@ fn resolve_programme(
     let p = &file.project;
     let at = format!("project `{}`", p.slug);
     cx.pair(&at, "summary", &p.summary_az, &p.summary_en)?;
+    cx.bounded(&at, "budget_amount", p.budget_amount, bounds::BUDGET)?;
     let projects = Names::new("project", before, |b| vec![b.file.project.slug.as_str()]);
     // Plans of the earlier files, then this file's.
     let mut plan_rows: Vec<&PlanRow> = before.iter().flat_map(|b| &b.file.plan).collect();
@@ -265,6 +267,12 @@ fn resolve_programme(
             &format!("{at}, goal"),
             pl.goal.iter().map(|g| g.number.to_string()),
         )?;
+        cx.bounded(
+            &at,
+            "goal_count",
+            pl.goal_count.map(i64::from),
+            bounds::SMALL_COUNT,
+        )?;
         for g in &pl.goal {
             let at = format!("{at}, goal {}", g.number);
             cx.pair(&at, "title", &g.title_az, &g.title_en)?;
@@ -300,6 +308,7 @@ fn resolve_programme(
             &c.host_building_en,
         )?;
         cx.pair(&at, "equipment", &c.equipment_az, &c.equipment_en)?;
+        cx.bounded(&at, "rooms", c.rooms.map(i64::from), bounds::SMALL_COUNT)?;
         cx.pair(&at, "note", &c.note_az, &c.note_en)?;
         cx.unique(
             &format!("{at}, milestone"),
@@ -322,6 +331,14 @@ fn resolve_programme(
     for t in &file.team {
         let at = format!("team `{}`", t.name_en);
         cx.pair(&at, "functions", &t.functions_az, &t.functions_en)?;
+        for r in &t.role {
+            cx.bounded(
+                &at,
+                "role count",
+                r.count.map(i64::from),
+                bounds::SMALL_COUNT,
+            )?;
+        }
         cx.unique(
             &format!("{at}, role"),
             t.role.iter().map(|r| format!("`{}`", r.role_en)),
@@ -346,9 +363,23 @@ fn resolve_programme(
         let at = format!("event `{}`", e.title_en);
         cx.pair(&at, "topics", &e.topics_az, &e.topics_en)?;
         cx.pair(&at, "audience", &e.audience_az, &e.audience_en)?;
-        let sum: i32 = e.attendance.iter().map(|c| c.count).sum();
+        cx.bounded(
+            &at,
+            "capacity",
+            e.capacity.map(i64::from),
+            bounds::EVENT_CAPACITY,
+        )?;
+        for c in &e.attendance {
+            cx.bounded(
+                &at,
+                "attendance count",
+                Some(i64::from(c.count)),
+                bounds::ATTENDANCE_CELL,
+            )?;
+        }
+        let sum: i64 = e.attendance.iter().map(|c| i64::from(c.count)).sum();
         match e.attendance_reported {
-            Some(reported) if reported != sum => {
+            Some(reported) if i64::from(reported) != sum => {
                 return Err(cx.invalid(
                     &at,
                     format!("the attendance cells add up to {sum}, the text reports {reported}"),
@@ -394,6 +425,21 @@ fn resolve_programme(
                 .iter()
                 .map(|s| s.status.0.code().to_string()),
         )?;
+        cx.bounded(&at, "budget_amount", w.budget_amount, bounds::BUDGET)?;
+        cx.bounded(
+            &at,
+            "beneficiaries",
+            w.beneficiaries.map(i64::from),
+            bounds::WORK_BENEFICIARIES,
+        )?;
+        if let Some(q) = w.quantity
+            && (q < 0.0 || bounds::WORK_QUANTITY.check_f64(q, &[]).is_some())
+        {
+            return Err(cx.invalid(
+                &at,
+                format!("quantity {q}: {}", bounds::WORK_QUANTITY.message()),
+            ));
+        }
         let mut changes = Vec::new();
         for ch in &w.status_change {
             let at = format!("{at}, status_change `{}`", ch.status.0.code());
@@ -411,6 +457,10 @@ fn resolve_programme(
     for (i, c) in file.service_count.iter().enumerate() {
         let at = format!("service_count {} (value {})", i + 1, c.value);
         cx.pair(&at, "period_label", &c.period_label_az, &c.period_label_en)?;
+        cx.bounded(&at, "value", Some(c.value), bounds::SERVICE_COUNT)?;
+        for b in &c.breakdown {
+            cx.bounded(&at, "breakdown value", Some(b.value), bounds::SERVICE_COUNT)?;
+        }
         if !c.breakdown.is_empty() {
             let sum: i64 = c.breakdown.iter().map(|b| b.value).sum();
             if sum != c.value {
@@ -439,7 +489,10 @@ fn resolve_programme(
     let mut indicators = Vec::new();
     for ind in &file.indicator {
         let at = format!("indicator `{}`", ind.code);
+        cx.bounded(&at, "baseline", ind.baseline, bounds::INDICATOR_VALUE)?;
+        cx.bounded(&at, "target", ind.target, bounds::INDICATOR_VALUE)?;
         for v in &ind.values {
+            cx.bounded(&at, "value", Some(v.value), bounds::INDICATOR_VALUE)?;
             cx.pair(&at, "note", &v.note_az, &v.note_en)?;
             if v.dimension.is_some() != v.dimension_value.is_some() {
                 return Err(cx.invalid(&at, "dimension and dimension_value must be given together"));

@@ -280,3 +280,27 @@ fn figures_that_do_not_add_up_or_half_pairs_are_refused() {
     .unwrap_err();
     assert!(err.to_string().contains("given twice"), "{err}");
 }
+
+#[test]
+fn counts_above_their_bounds_are_refused_by_the_seed_as_by_the_api() {
+    let err = edited(
+        "undp.toml",
+        "category = \"executive_authority_staff\", count = 15 }",
+        "category = \"executive_authority_staff\", count = 100001 }",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("VALUE_OUT_OF_RANGE"),
+        "attendance cell above 100,000: {err}"
+    );
+    let err = edited(
+        "trafficking.toml",
+        "value = 130",
+        "value = 9223372036854775807",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("VALUE_OUT_OF_RANGE"),
+        "service count above 10,000,000: {err}"
+    );
+}

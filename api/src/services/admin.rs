@@ -123,6 +123,7 @@ pub async fn create_user<C: ConnectionTrait>(
         is_active: Set(true),
         created_at: Set(Utc::now()),
         version: Set(1),
+        token_version: Set(0),
     }
     .insert(db)
     .await?;
@@ -233,8 +234,16 @@ pub async fn update_user<C: ConnectionTrait>(
     if let Some(active) = input.active {
         change.is_active = Set(active);
     }
+    // Tokens issued before a new password, a deactivation or a new role
+    // stop working: the usual reason to change a password is that it leaked.
+    let revokes = hash.is_some()
+        || input.active.is_some_and(|a| a != before.is_active)
+        || input.role.is_some_and(|r| r != before.role);
     if let Some(hash) = hash {
         change.password_hash = Set(hash);
+    }
+    if revokes {
+        change.token_version = Set(before.token_version + 1);
     }
     if !compare_and_set::<user::Entity, _>(
         db,

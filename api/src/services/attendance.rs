@@ -43,6 +43,9 @@ pub(super) fn validate_cells(cells: &[AttendanceCell], path: &str) -> Vec<UserEr
                 "a count cannot be negative",
             ));
         }
+        errors.extend(
+            bounds::ATTENDANCE_CELL.check(i64::from(c.count), &["input", path, &index, "count"]),
+        );
         if !seen.insert((c.sex, c.age_band, c.disability, c.category)) {
             errors.push(UserError::new(
                 &["input", path, &index],
@@ -68,6 +71,34 @@ pub(super) async fn undeclared_cells<C: ConnectionTrait>(
         .filter(|(_, c)| !declared.contains(&c.category))
         .map(|(i, c)| undeclared_category(c.category, &["input", path, &i.to_string(), "category"]))
         .collect())
+}
+
+/// `VALUE_OUT_OF_RANGE` for each added cell whose stored count plus the
+/// addition would pass [`bounds::ATTENDANCE_CELL`].
+pub(super) fn added_cell_errors(
+    stored: &[attendance::Model],
+    added: &[AttendanceCell],
+) -> Vec<UserError> {
+    let mut errors = Vec::new();
+    for (i, c) in added.iter().enumerate() {
+        let before: i64 = stored
+            .iter()
+            .filter(|s| {
+                (s.sex, s.age_band, s.disability, s.category)
+                    == (c.sex, c.age_band, c.disability, c.category)
+            })
+            .map(|s| i64::from(s.count))
+            .sum();
+        let index = i.to_string();
+        if let Some(mut e) = bounds::ATTENDANCE_CELL.check(
+            before + i64::from(c.count),
+            &["input", "cells", &index, "count"],
+        ) {
+            e.message = format!("{before} stored + {} added: {}", c.count, e.message);
+            errors.push(e);
+        }
+    }
+    errors
 }
 
 pub(super) fn capacity_error(
@@ -239,11 +270,9 @@ pub async fn add_attendance<C: ConnectionTrait>(
     errors.extend(cancelled(&before, &["eventId"]));
     check(errors)?;
     ensure_unlocked(db, project.id, before.start_date, &["eventId"]).await?;
-    let existing: i64 = cells_of(db, before.id)
-        .await?
-        .iter()
-        .map(|c| i64::from(c.count))
-        .sum();
+    let stored = cells_of(db, before.id).await?;
+    check(added_cell_errors(&stored, cells))?;
+    let existing: i64 = stored.iter().map(|c| i64::from(c.count)).sum();
     let added: i64 = cells.iter().map(|c| i64::from(c.count)).sum();
     if let Some(err) = capacity_error(before.capacity, existing + added, &["cells"]) {
         return Err(err.into());

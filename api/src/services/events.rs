@@ -13,9 +13,8 @@ use entities::{centre, event, event_area};
 
 pub use super::attendance::AttendanceCell;
 use super::attendance::{
-    undeclared_cells,
     audit_grid, cancelled, capacity_error, cells_of, insert_cells, replace_grid, total,
-    validate_cells,
+    undeclared_cells, validate_cells,
 };
 use super::*;
 use crate::search::search_key;
@@ -155,6 +154,9 @@ pub async fn create<C: ConnectionTrait>(
             "capacity must be at least 1",
         ));
     }
+    if let Some(cap) = input.capacity {
+        errors.extend(bounds::EVENT_CAPACITY.check(i64::from(cap), &["input", "capacity"]));
+    }
     errors.extend(event_dates_errors(
         &project,
         input.start_date,
@@ -293,6 +295,7 @@ pub async fn update<C: ConnectionTrait>(
         errors.extend(cancelled(&before, &["input", "attendance"]));
     }
     if let Some(cap) = input.capacity {
+        errors.extend(bounds::EVENT_CAPACITY.check(i64::from(cap), &["input", "capacity"]));
         if cap <= 0 {
             errors.push(UserError::new(
                 &["input", "capacity"],

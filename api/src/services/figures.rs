@@ -351,6 +351,7 @@ pub async fn set_service_counts<C: ConnectionTrait>(
                 "a count cannot be negative",
             ));
         }
+        errors.extend(bounds::SERVICE_COUNT.check(c.value, &["input", "counts", &index, "value"]));
         if !matches!(c.unit, CountUnit::Persons | CountUnit::Appeals) {
             errors.push(UserError::new(
                 &["input", "counts", &index, "unit"],

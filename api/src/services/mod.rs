@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod attendance;
+pub mod bounds;
 pub mod events;
 pub mod figures;
 pub mod reports;
@@ -68,6 +69,8 @@ pub enum UserErrorCode {
     /// The project does not declare this beneficiary category, or records
     /// its people as less sensitive than the project is.
     CategoryNotDeclared,
+    /// A count is above its documented upper bound (see `services::bounds`).
+    ValueOutOfRange,
 }
 
 /// A problem with the input: nothing was written. Stored with the
@@ -492,4 +495,3 @@ pub(crate) fn undeclared_category(
         ),
     )
 }
-

@@ -22,8 +22,8 @@ use super::{Access, Dimension};
 use crate::disclosure::{Figure, Parts, Row, Thresholds};
 use crate::error::AppError;
 
-use super::aggregate_sql::*;
 pub use super::aggregate_sql::Kind;
+use super::aggregate_sql::*;
 pub use crate::disclosure::{OFFICIAL_CATEGORIES, row_class};
 
 /// What a request reads once and shares between fields.
@@ -333,9 +333,6 @@ pub fn published_attendance(
             Row::new(value, c.cell_key, class, raw, reported, &thresholds)
         })
         .collect();
-    let figures = rows
-        .iter()
-        .map(|r| Parts::of([*r]).publish())
-        .collect();
+    let figures = rows.iter().map(|r| Parts::of([*r]).publish()).collect();
     (figures, Parts::of(rows).publish())
 }

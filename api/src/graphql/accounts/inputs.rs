@@ -19,6 +19,8 @@ pub struct CreateUserInput {
     /// Name shown in the audit trail.
     pub display_name: String,
     /// Initial password (at least 12 characters). Never logged or stored in clear.
+    // Left out of the serialised input: the mutation adds a keyed digest of it
+    // to the idempotency hash instead (`JwtKeys::secret_digest`).
     #[serde(skip_serializing)]
     pub password: String,
     /// Role.
@@ -70,6 +72,7 @@ pub struct UpdateUserInput {
     /// New project scope (managers).
     pub project_ids: Option<Vec<ID>>,
     /// New password.
+    // Hashed as a keyed digest by the mutation, never serialised in clear.
     #[serde(skip_serializing)]
     pub password: Option<String>,
 }

@@ -111,9 +111,11 @@ impl AccountMutation {
             ));
         };
         let keys = ctx.data_unchecked::<JwtKeys>();
-        let (token, exp) = keys.issue(found.id, found.role.code()).map_err(|e| {
-            AppError::Database(std::sync::Arc::new(sea_orm::DbErr::Custom(e.to_string())))
-        })?;
+        let (token, exp) = keys
+            .issue(found.id, found.role.code(), found.token_version)
+            .map_err(|e| {
+                AppError::Database(std::sync::Arc::new(sea_orm::DbErr::Custom(e.to_string())))
+            })?;
         Ok(LoginPayload {
             token: Some(token),
             expires_at: DateTime::from_timestamp(exp, 0),
@@ -129,11 +131,18 @@ impl AccountMutation {
         idempotency_key: String,
         input: CreateUserInput,
     ) -> ApiResult<UserPayload> {
+        // The password enters the hash as a keyed digest (the input
+        // serialises without it), so a replay with another password is refused.
+        let keys = ctx.data_unchecked::<JwtKeys>();
+        let request = serde_json::json!({
+            "input": &input,
+            "password": keys.secret_digest(&input.password),
+        });
         mutate(
             ctx,
             "createUser",
             &idempotency_key,
-            &input,
+            &request,
             || input.decode(),
             async |txn, actor, input| admin::create_user(txn, actor, &input, false).await,
         )
@@ -147,11 +156,16 @@ impl AccountMutation {
         idempotency_key: String,
         input: UpdateUserInput,
     ) -> ApiResult<UserPayload> {
+        let keys = ctx.data_unchecked::<JwtKeys>();
+        let request = serde_json::json!({
+            "input": &input,
+            "password": input.password.as_deref().map(|p| keys.secret_digest(p)),
+        });
         mutate(
             ctx,
             "updateUser",
             &idempotency_key,
-            &input,
+            &request,
             || input.decode(),
             async |txn, actor, input| admin::update_user(txn, actor, &input).await,
         )

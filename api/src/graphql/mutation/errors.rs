@@ -47,6 +47,9 @@ pub enum UserErrorCode {
     /// The project does not declare this beneficiary category, or records
     /// its people as less sensitive than the project is.
     CategoryNotDeclared,
+    /// A count is above its documented upper bound: 100,000 participants per
+    /// attendance cell, 1,000,000 for a capacity, 10,000,000 per service count.
+    ValueOutOfRange,
 }
 
 /// A problem with the input, returned in the payload (not as a GraphQL error).

@@ -28,7 +28,8 @@ pub struct AttendanceCellInput {
     pub disability: Disability,
     /// Beneficiary category (UNKNOWN when not recorded).
     pub category: BeneficiaryCategory,
-    /// Participants in this cell (0 or more).
+    /// Participants in this cell, 0 to 100,000 (also after `addAttendance`
+    /// adds to a stored cell); more is refused with VALUE_OUT_OF_RANGE.
     pub count: i32,
 }
 
@@ -74,7 +75,7 @@ pub struct CreateEventInput {
     pub audience_az: Option<String>,
     /// Audience in English.
     pub audience_en: Option<String>,
-    /// Most participants allowed.
+    /// Most participants allowed, 1 to 1,000,000.
     pub capacity: Option<i32>,
     /// Planned or held (default HELD when attendance is given, else PLANNED).
     pub status: Option<EventStatus>,
@@ -140,7 +141,7 @@ pub struct UpdateEventInput {
     pub start_date: Option<NaiveDate>,
     /// New last day.
     pub end_date: Option<NaiveDate>,
-    /// New capacity.
+    /// New capacity, 1 to 1,000,000.
     pub capacity: Option<i32>,
     /// New status (use `cancelEvent` to cancel).
     pub status: Option<EventStatus>,

@@ -106,7 +106,7 @@ pub struct ServiceCountCellInput {
     pub disability: Option<Disability>,
     /// Category (omit when not broken down).
     pub category: Option<BeneficiaryCategory>,
-    /// The count (0 or more).
+    /// The count, 0 to 10,000,000; more is refused with VALUE_OUT_OF_RANGE.
     pub value: i64,
     /// The `version` of the stored cell this replaces; omit for a new cell.
     pub version: Option<i32>,

@@ -92,11 +92,14 @@ pub(crate) fn protect_breakdown(
 ) -> Vec<(indicator_value::Model, Figure)> {
     use std::collections::BTreeMap;
     type Period = (Option<NaiveDate>, Option<NaiveDate>);
+    /// A period's whole value and its disaggregations' rows, by dimension.
+    type Rows<'a> = (Option<usize>, BTreeMap<&'a str, Vec<usize>>);
     let mut figures: Vec<Option<Figure>> = vec![None; rows.len()];
-    let mut periods: BTreeMap<Period, (Option<usize>, BTreeMap<&str, Vec<usize>>)> =
-        BTreeMap::new();
+    let mut periods: BTreeMap<Period, Rows<'_>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
-        let slot = periods.entry((row.period_start, row.period_end)).or_default();
+        let slot = periods
+            .entry((row.period_start, row.period_end))
+            .or_default();
         match &row.dimension {
             None => slot.0 = Some(i),
             Some(dim) => slot.1.entry(dim.as_str()).or_default().push(i),

@@ -112,7 +112,7 @@ async fn earliest_fact(
     let row = db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
         .await
-        .map_err(ExportError::internal)?;
+        .map_err(ExportError::from_db)?;
     Ok(row.and_then(|r| r.try_get_by_index::<Option<NaiveDate>>(0).ok().flatten()))
 }
 
@@ -121,14 +121,14 @@ async fn load(
     thresholds: Thresholds,
     slug: Option<&str>,
 ) -> Result<(Vec<Activity>, Vec<String>), ExportError> {
-    let access = Access::public(db).await.map_err(ExportError::internal)?;
+    let access = Access::public(db).await.map_err(ExportError::from_db)?;
     let mut find = project::Entity::find()
         .filter(project::Column::IsPublic.eq(true))
         .order_by_asc(project::Column::Id);
     if let Some(slug) = slug {
         find = find.filter(project::Column::Slug.eq(slug));
     }
-    let projects = find.all(db).await.map_err(ExportError::internal)?;
+    let projects = find.all(db).await.map_err(ExportError::from_db)?;
     if slug.is_some() && projects.is_empty() {
         return Err(ExportError::Text(
             axum::http::StatusCode::NOT_FOUND,
@@ -141,18 +141,18 @@ async fn load(
         .order_by_asc(project_participant::Column::Id)
         .all(db)
         .await
-        .map_err(ExportError::internal)?;
+        .map_err(ExportError::from_db)?;
     let orgs: HashMap<i32, organisation::Model> = organisation::Entity::find()
         .all(db)
         .await
-        .map_err(ExportError::internal)?
+        .map_err(ExportError::from_db)?
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
     let all_areas: HashMap<i32, area::Model> = area::Entity::find()
         .all(db)
         .await
-        .map_err(ExportError::internal)?
+        .map_err(ExportError::from_db)?
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
@@ -160,7 +160,7 @@ async fn load(
         .filter(project_area::Column::ProjectId.is_in(ids))
         .all(db)
         .await
-        .map_err(ExportError::internal)?;
+        .map_err(ExportError::from_db)?;
     let mut activities = Vec::new();
     let mut skipped = Vec::new();
     for p in projects {

@@ -84,11 +84,30 @@ impl ExportError {
         Self::Text(StatusCode::NOT_FOUND, message.into())
     }
 
+    /// The database cannot be reached: 503 with the GraphQL answers' code
+    /// (`SERVICE_UNAVAILABLE`) and `Retry-After`, as `/graphql` answers.
     pub(crate) fn unavailable() -> Self {
-        Self::Text(
+        let mut resp = crate::http::caller::http_error(
             StatusCode::SERVICE_UNAVAILABLE,
-            "the database cannot be reached right now; try again shortly".into(),
-        )
+            crate::error::UNAVAILABLE_CODE,
+            "the database cannot be reached right now; try again shortly",
+        );
+        resp.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(crate::http::graphql::UNAVAILABLE_RETRY_AFTER),
+        );
+        Self::Answer(Box::new(resp))
+    }
+
+    /// A database error: [`Self::unavailable`] when the database cannot be
+    /// reached, else an internal fault.
+    pub(crate) fn from_db(error: sea_orm::DbErr) -> Self {
+        if crate::error::is_unavailable(&error) {
+            tracing::error!(%error, "export: database unavailable");
+            Self::unavailable()
+        } else {
+            Self::internal(error)
+        }
     }
 
     pub(crate) fn internal(error: impl std::fmt::Display) -> Self {
@@ -146,6 +165,23 @@ impl<'a> Meter<'a> {
         )
             .into_response();
         let h = resp.headers_mut();
+        // No ETag here: an anonymous download may be kept but must be
+        // revalidated (it follows the data); one made with credentials may
+        // hold raw figures and is never stored by a shared cache.
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(
+                if matches!(self.caller.viewer, crate::access::Viewer::Anonymous) {
+                    "public, no-cache"
+                } else {
+                    "private, no-store"
+                },
+            ),
+        );
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Authorization"),
+        );
         h.insert("x-cost", HeaderValue::from(self.spent));
         if let Some(s) = &self.last {
             h.insert("x-ratelimit-limit", HeaderValue::from(s.limit));
