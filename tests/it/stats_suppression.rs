@@ -146,6 +146,15 @@ async fn attendance_cells(app: &TestApp) -> Vec<Cell> {
         .collect()
 }
 
+/// The GraphQL enum value of a dimension code ("18-24" is AGE_18_TO_24).
+fn enum_name(code: &str) -> String {
+    match code.split_once('-') {
+        Some((a, b)) => format!("AGE_{a}_TO_{b}"),
+        None if code.ends_with('+') => format!("AGE_{}_PLUS", code.trim_end_matches('+')),
+        None => code.to_ascii_uppercase(),
+    }
+}
+
 fn subsets<'a>(dims: &[&'a str]) -> Vec<Vec<&'a str>> {
     (0..(1usize << dims.len()))
         .map(|mask| {
@@ -179,12 +188,17 @@ fn figure(v: &Value) -> Figure {
 struct Collected {
     /// (rows, figure, the query kept whole reports)
     figures: Vec<(Vec<usize>, Figure, bool)>,
+    /// Where each figure was read (for messages).
+    sources: Vec<String>,
+    /// The query being read.
+    at: String,
     requests: usize,
 }
 
 impl Collected {
     fn add(&mut self, rows: Vec<usize>, v: &Value, whole_reports: bool) {
         self.figures.push((rows, figure(v), whole_reports));
+        self.sources.push(format!("{} → {v}", self.at));
     }
 }
 
@@ -224,6 +238,7 @@ async fn collect_services(app: &TestApp, cells: &[Cell], out: &mut Collected) {
             );
             let data = app.data(&q, json!({})).await;
             out.requests += 1;
+            out.at = q.clone();
             let whole = !by
                 .iter()
                 .any(|d| ["SEX", "AGE_BAND", "DISABILITY"].contains(d));
@@ -262,16 +277,17 @@ async fn collect_services(app: &TestApp, cells: &[Cell], out: &mut Collected) {
     let data = app
         .data(
             "{ projects(first: 10) { edges { node { slug serviceCounts {
-                value unit stage category supportType protection } } } } }",
+                value unit stage category supportType sex ageBand protection } } } } }",
             json!({}),
         )
         .await;
     out.requests += 1;
+    out.at = format!("request {}", out.requests);
     for edge in data["projects"]["edges"].as_array().unwrap() {
         let slug = edge["node"]["slug"].as_str().unwrap();
         for c in edge["node"]["serviceCounts"].as_array().unwrap() {
             let code = |k: &str| c[k].as_str().map(|s| s.to_ascii_lowercase());
-            let set: Vec<usize> = (0..cells.len())
+            let report: Vec<usize> = (0..cells.len())
                 .filter(|&i| {
                     let d = &cells[i].dims;
                     d["PROJECT"].as_deref() == Some(slug)
@@ -281,7 +297,18 @@ async fn collect_services(app: &TestApp, cells: &[Cell], out: &mut Collected) {
                         && d["SUPPORT_TYPE"] == code("supportType")
                 })
                 .collect();
-            out.add(set, c, true);
+            // A row of its own, or an illustrative report read whole.
+            let own: Vec<usize> = report
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let d = &cells[i].dims;
+                    d["SEX"].as_deref().map(enum_name) == c["sex"].as_str().map(String::from)
+                        && d["AGE_BAND"].as_deref().map(enum_name)
+                            == c["ageBand"].as_str().map(String::from)
+                })
+                .collect();
+            out.add(if own.is_empty() { report } else { own }, c, true);
         }
     }
 }
@@ -311,6 +338,7 @@ async fn collect_attendance(app: &TestApp, cells: &[Cell], out: &mut Collected) 
             );
             let data = app.data(&q, json!({ "e": id })).await;
             out.requests += 1;
+            out.at = format!("request {}", out.requests);
             let t = &data["participantStats"];
             for row in t["rows"].as_array().unwrap() {
                 let set: Vec<usize> = of_event
@@ -350,10 +378,11 @@ async fn collect_attendance(app: &TestApp, cells: &[Cell], out: &mut Collected) 
                 let q = format!(
                     "query($e: ID!) {{ participantStats(groupBy: [{g}], filter: {{ event: $e, {f}: {} }}) {{
                         rows {{ dimensions {{ dimension code }} value protection }} }} }}",
-                    v.to_ascii_uppercase()
+                    enum_name(&v)
                 );
                 let data = app.data(&q, json!({ "e": id })).await;
                 out.requests += 1;
+                out.at = format!("request {}", out.requests);
                 for row in data["participantStats"]["rows"].as_array().unwrap() {
                     let d = &row["dimensions"][0];
                     let set: Vec<usize> = of_event
@@ -378,20 +407,27 @@ async fn collect_attendance(app: &TestApp, cells: &[Cell], out: &mut Collected) 
             )
             .await;
         out.requests += 1;
+        out.at = format!("request {}", out.requests);
         let attendance = &data["node"]["attendance"];
         for c in attendance["cells"].as_array().unwrap() {
-            let code = |k: &str| c[k].as_str().map(|s| s.to_ascii_lowercase());
             let set: Vec<usize> = of_event
                 .iter()
                 .copied()
                 .filter(|&i| {
                     let d = &cells[i].dims;
-                    d["SEX"] == code("sex")
-                        && d["AGE_BAND"] == code("ageBand")
-                        && d["DISABILITY"] == code("disability")
-                        && d["CATEGORY"] == code("category")
+                    [
+                        ("SEX", "sex"),
+                        ("AGE_BAND", "ageBand"),
+                        ("DISABILITY", "disability"),
+                        ("CATEGORY", "category"),
+                    ]
+                    .iter()
+                    .all(|(dim, field)| {
+                        d[dim].as_deref().map(enum_name).as_deref() == c[field].as_str()
+                    })
                 })
                 .collect();
+            assert_eq!(set.len(), 1, "one attendance cell per grid row: {c}");
             out.add(set, c, false);
         }
         out.add(of_event.clone(), &attendance["total"], false);
@@ -485,16 +521,127 @@ fn attack(cells: &[Cell], collected: &Collected) -> (Vec<String>, usize) {
 
 /// The same rows read the same on every surface and in every grouping.
 fn one_reading_per_set_of_rows(cells: &[Cell], collected: &Collected) {
-    let mut seen: HashMap<(&Vec<usize>, bool), Option<i64>> = HashMap::new();
-    for (set, fig, whole) in &collected.figures {
+    let mut seen: HashMap<(&Vec<usize>, bool), (Option<i64>, usize)> = HashMap::new();
+    for (n, (set, fig, whole)) in collected.figures.iter().enumerate() {
         // Figures that count an illustrative report whole read the reported
         // total; a breakdown of it reads its cells: two readings of made-up
         // splits of a public figure (docs/disclosure.md).
         let touches_report = set.iter().any(|&i| cells[i].illustrative);
         let before = seen
             .entry((set, touches_report && *whole))
-            .or_insert(fig.value);
-        assert_eq!(*before, fig.value, "rows {set:?} read differently");
+            .or_insert((fig.value, n));
+        assert_eq!(
+            before.0, fig.value,
+            "rows {set:?} read differently: {} and {}",
+            collected.sources[before.1], collected.sources[n]
+        );
+    }
+}
+
+const SET_COUNTS: &str = r#"mutation($input: ServiceCountsInput!, $key: String!) {
+    setServiceCounts(input: $input, idempotencyKey: $key) { userErrors { field code message } } }"#;
+
+/// A small pseudo-random count in `1..=max`, fixed by `seed`.
+fn small(seed: usize, max: i64) -> i64 {
+    1 + ((seed as i64).wrapping_mul(7919).wrapping_add(13) % max)
+}
+
+/// Records entered by managers, as a programme would: three trainings of
+/// the early-recovery project with grids of small cells, and a month of
+/// small service counts in it and in the trafficking project (sensitive).
+/// None of them is a figure as reported, so every one is unknown to the
+/// public: the targets of the attack.
+async fn enter_small_records(app: &TestApp) {
+    use tests::accounts::{as_user, create_user, login, project_id};
+    create_user(app, "grid@undp.example", "manager", Some("UNDP"), &[UNDP]).await;
+    create_user(
+        app,
+        "counts@mlsp.example",
+        "manager",
+        Some("ƏƏSMN"),
+        &[TRAFFICKING],
+    )
+    .await;
+    let undp_token = login(app, "grid@undp.example").await;
+    let mlsp_token = login(app, "counts@mlsp.example").await;
+    let undp = project_id(app, Some(&undp_token), UNDP).await;
+    let mlsp = project_id(app, Some(&mlsp_token), TRAFFICKING).await;
+    let create = r#"mutation($k: String!, $input: CreateEventInput!) {
+        createEvent(idempotencyKey: $k, input: $input) { userErrors { field code message } } }"#;
+    let mut seed = 0;
+    for (n, day) in ["2021-08-10", "2021-09-14", "2021-10-05"]
+        .iter()
+        .enumerate()
+    {
+        let mut cells = Vec::new();
+        for sex in ["FEMALE", "MALE"] {
+            for age in ["AGE_18_TO_24", "AGE_25_TO_59"] {
+                for disability in ["WITH_DISABILITY", "WITHOUT_DISABILITY"] {
+                    for category in ["WAR_AFFECTED", "YOUTH"] {
+                        seed += 1;
+                        cells.push(
+                            json!({ "sex": sex, "ageBand": age, "disability": disability,
+                                           "category": category, "count": small(seed, 8) }),
+                        );
+                    }
+                }
+            }
+        }
+        let input = json!({ "projectId": undp, "kind": "TRAINING", "titleAz": format!("Təlim {n}"),
+            "titleEn": format!("Training {n}"), "startDate": day, "endDate": day, "attendance": cells });
+        let r = as_user(
+            app,
+            &undp_token,
+            create,
+            json!({ "k": format!("grid-{n}"), "input": input }),
+        )
+        .await;
+        assert_eq!(r["data"]["createEvent"]["userErrors"], json!([]), "{r}");
+    }
+    for (token, project, support, category, (from, to), max) in [
+        (
+            &undp_token,
+            &undp,
+            ["PSYCHOLOGICAL", "LEGAL"],
+            "WAR_AFFECTED",
+            ("2021-08-01".to_string(), "2021-08-31".to_string()),
+            9,
+        ),
+        (
+            &mlsp_token,
+            &mlsp,
+            ["LEGAL", "MEDICAL"],
+            "TRAFFICKING_VICTIM",
+            ("2021-08-01".to_string(), "2021-08-31".to_string()),
+            12,
+        ),
+    ] {
+        let mut counts = Vec::new();
+        for support_type in support {
+            for stage in ["RECEIVED", "SERVED"] {
+                for sex in ["FEMALE", "MALE"] {
+                    seed += 1;
+                    counts.push(
+                        json!({ "supportType": support_type, "stage": stage, "unit": "PERSONS",
+                        "sex": sex, "category": category, "value": small(seed, max) }),
+                    );
+                }
+            }
+        }
+        let input =
+            json!({ "projectId": project, "periodStart": from, "periodEnd": to, "counts": counts });
+        let r = as_user(
+            app,
+            token,
+            SET_COUNTS,
+            json!({ "input": input, "key": format!("counts-{category}") }),
+        )
+        .await;
+        assert_eq!(
+            r["data"]["setServiceCounts"]["userErrors"],
+            json!([]),
+            "{r}"
+        );
     }
 }
 
@@ -502,6 +649,7 @@ async fn an_anonymous_reader_learns_nothing_from_every_grouping_filter_and_surfa
     let Some(app) = TestApp::spawn_seeded_with(engine, |c| c.rate.enabled = false).await else {
         return;
     };
+    enter_small_records(&app).await;
     let services = service_cells(&app).await;
     let attendance = attendance_cells(&app).await;
     let mut collected = Collected::default();
@@ -511,7 +659,16 @@ async fn an_anonymous_reader_learns_nothing_from_every_grouping_filter_and_surfa
     for (cells, c) in [(&services, &collected), (&attendance, &att)] {
         one_reading_per_set_of_rows(cells, c);
         let (narrowed, tried) = attack(cells, c);
-        assert!(tried > 0, "the demo data has small unknown rows to attack");
+        assert!(
+            tried >= 24,
+            "the entered records give small unknown rows to attack"
+        );
+        eprintln!(
+            "attacked {tried} unknown rows with {} figures from {} requests: {} narrowed",
+            c.figures.len(),
+            c.requests,
+            narrowed.len()
+        );
         assert!(
             narrowed.is_empty(),
             "{} of {tried} rows narrowed from {} figures: {narrowed:#?}",
@@ -708,12 +865,11 @@ async fn a_managers_own_writes_never_redraw_another_organisations_figures(engine
         .as_str()
         .unwrap()
         .to_string();
-    let set = r#"mutation($input: SetServiceCountsInput!, $key: String!) {
-        setServiceCounts(input: $input, idempotencyKey: $key) { userErrors { field code } } }"#;
+    let set = SET_COUNTS;
     let counts = |category: &str, value: i64, version: Option<i64>| {
         json!({
             "projectId": undp,
-            "periodStart": "2021-03-01", "periodEnd": "2021-03-31",
+            "periodStart": "2021-08-01", "periodEnd": "2021-08-31",
             "counts": [{ "supportType": "PSYCHOLOGICAL", "stage": "RECEIVED", "unit": "PERSONS",
                          "category": category, "value": value, "version": version }]
         })

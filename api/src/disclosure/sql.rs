@@ -148,8 +148,10 @@ pub fn known(
             .collect();
         known.push_str(&format!(
             // CASE: the report's sum is looked up for illustrative cells only.
-            " OR (CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
-             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END) >= {threshold}",
+            // COALESCE: never NULL, or `NOT known` would be NULL too and the
+            // row would count as known in the class measures.
+            " OR COALESCE(CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
+             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END, 0) >= {threshold}",
             report.join(" AND ")
         ));
     }

@@ -1,9 +1,10 @@
 //! How a published figure reads. A withheld (suppressed) count reads "fewer than
 //! N" with N the threshold of its sensitivity class, never 0 and never blank; a
 //! missing one reads "not reported"; an illustrative one is marked. Figures the
-//! API worked out from entered records may carry a small noise (the cell key
-//! method, `protection: PERTURBED`) so that no small count can be worked out by
-//! subtraction; the method page explains it.
+//! API worked out from entered records are sums of records each rounded once to
+//! a multiple of its threshold (`protection: PERTURBED`), so that no small count
+//! can be worked out by subtraction or by comparing tables; the method page
+//! explains it.
 import config from 'virtual:site-config';
 import { formatNumber } from './format';
 import type { Lang } from './i18n';
