@@ -521,7 +521,9 @@ fn attack(cells: &[Cell], collected: &Collected) -> (Vec<String>, usize) {
 
 /// The same rows read the same on every surface and in every grouping.
 fn one_reading_per_set_of_rows(cells: &[Cell], collected: &Collected) {
-    let mut seen: HashMap<(&Vec<usize>, bool), (Option<i64>, usize)> = HashMap::new();
+    // (rows, read whole) → (value, where it was first read)
+    type Reading = (Option<i64>, usize);
+    let mut seen: HashMap<(&Vec<usize>, bool), Reading> = HashMap::new();
     for (n, (set, fig, whole)) in collected.figures.iter().enumerate() {
         // Figures that count an illustrative report whole read the reported
         // total; a breakdown of it reads its cells: two readings of made-up
