@@ -117,6 +117,20 @@ fn shares(anon: &Value, admin: &Value) -> String {
         .map(|r| (key(r), r["value"].as_i64().unwrap_or(0)))
         .collect();
     let rows = anon["rows"].as_array().unwrap();
+    // The cost in utility: how far published figures lie from the truth.
+    let mut errors: Vec<f64> = Vec::new();
+    let mut relative: Vec<f64> = Vec::new();
+    for r in rows {
+        if let (Some(v), Some(t)) = (r["value"].as_i64(), truth.get(&key(r))) {
+            errors.push((v - t).abs() as f64);
+            if *t >= 50 {
+                relative.push((v - t).abs() as f64 / *t as f64);
+            }
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    relative.sort_by(|a, b| a.total_cmp(b));
+    let median_relative = relative.get(relative.len() / 2).copied().unwrap_or(0.0);
     let mut by_class: std::collections::BTreeMap<String, (usize, usize, usize, usize)> =
         Default::default();
     for r in rows {
@@ -141,6 +155,11 @@ fn shares(anon: &Value, admin: &Value) -> String {
             "; {class}: {w}/{n} withheld, {big_w}/{big} of those ≥ 10×threshold"
         ));
     }
+    out.push_str(&format!(
+        "; published rows off by {:.1} on average, rows of 50 or more by {:.2}% (median)",
+        mean(&errors),
+        100.0 * median_relative
+    ));
     out
 }
 

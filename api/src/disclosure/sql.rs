@@ -156,7 +156,8 @@ pub fn known(
         ));
     }
     known.push(')');
-    known
+    // Never NULL: `NOT known` must be true for every unknown row.
+    format!("COALESCE({known}, 1 = 0)")
 }
 
 /// The columns that make a service count one report: the cells of an
