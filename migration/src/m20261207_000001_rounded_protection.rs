@@ -41,7 +41,7 @@ impl MigrationTrait for Migration {
         db.execute_unprepared(
             "CREATE TABLE project_categories (\
                project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE, \
-               category VARCHAR NOT NULL, \
+               category VARCHAR(40) NOT NULL, \
                PRIMARY KEY (project_id, category))",
         )
         .await?;

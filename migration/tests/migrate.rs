@@ -218,7 +218,7 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         idempotency_key,
         report,
     );
-    assert_eq!(tables.len(), 29);
+    assert_eq!(tables.len(), 30);
     tables
 }
 
