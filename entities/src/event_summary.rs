@@ -26,6 +26,8 @@ pub struct Model {
     pub unknown: i64,
     /// The rounded values of the unknown cells, summed.
     pub rounded: i64,
+    /// How far the unknown cells may lie from them: threshold - 1 each, summed.
+    pub slack: i64,
     /// Highest class of a cell counting anyone (-1 none, 0 public, 1 ordinary, 2 sensitive).
     pub class_rank: i32,
     /// Highest class of an unknown cell counting anyone.

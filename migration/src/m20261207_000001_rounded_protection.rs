@@ -1,7 +1,8 @@
 //! The protection of small counts by rounding each unknown row once (issue
 //! 25; `docs/disclosure.md`):
 //! - `event_summaries.rounded` replaces `key_sum`: the sum of the event's
-//!   unknown cells' rounded values for a viewer without raw access. The rows
+//!   unknown cells' rounded values for a viewer without raw access; `slack`:
+//!   how far those cells may lie from them (threshold - 1 each). The rows
 //!   are emptied: the API rewrites every summary at start (`summary::sync`).
 //! - every stored record key is drawn again at random: keys written by older
 //!   seeders were derived from public strings (and, for service counts, from
@@ -30,10 +31,12 @@ impl MigrationTrait for Migration {
         db.execute_unprepared("DELETE FROM event_summaries").await?;
         db.execute_unprepared("ALTER TABLE event_summaries DROP COLUMN key_sum")
             .await?;
-        db.execute_unprepared(&format!(
-            "ALTER TABLE event_summaries ADD COLUMN rounded {big} NOT NULL DEFAULT 0"
-        ))
-        .await?;
+        for column in ["rounded", "slack"] {
+            db.execute_unprepared(&format!(
+                "ALTER TABLE event_summaries ADD COLUMN {column} {big} NOT NULL DEFAULT 0"
+            ))
+            .await?;
+        }
         for table in ["attendance", "service_counts"] {
             db.execute_unprepared(&format!("UPDATE {table} SET cell_key = {random_key}"))
                 .await?;
@@ -64,8 +67,10 @@ impl MigrationTrait for Migration {
         db.execute_unprepared("DROP TABLE project_categories")
             .await?;
         db.execute_unprepared("DELETE FROM event_summaries").await?;
-        db.execute_unprepared("ALTER TABLE event_summaries DROP COLUMN rounded")
-            .await?;
+        for column in ["rounded", "slack"] {
+            db.execute_unprepared(&format!("ALTER TABLE event_summaries DROP COLUMN {column}"))
+                .await?;
+        }
         db.execute_unprepared(&format!(
             "ALTER TABLE event_summaries ADD COLUMN key_sum {big} NOT NULL DEFAULT 0"
         ))

@@ -180,6 +180,7 @@ fn figure(v: &Value) -> Figure {
         suppressed: value.is_none(),
         protection,
         class: Sensitivity::Ordinary,
+        below: v["withheldBelow"].as_i64(),
     }
 }
 
@@ -232,8 +233,8 @@ async fn collect_services(app: &TestApp, cells: &[Cell], out: &mut Collected) {
             };
             let q = format!(
                 "{{ serviceStats(groupBy: [{}], filter: {filter}) {{
-                    rows {{ dimensions {{ dimension code }} value protection unit }}
-                    totals {{ unit value protection }} }} }}",
+                    rows {{ dimensions {{ dimension code }} value protection withheldBelow unit }}
+                    totals {{ unit value protection withheldBelow }} }} }}",
                 by.join(", ")
             );
             let data = app.data(&q, json!({})).await;
@@ -332,8 +333,8 @@ async fn collect_attendance(app: &TestApp, cells: &[Cell], out: &mut Collected) 
         for by in subsets(&dims) {
             let q = format!(
                 "query($e: ID!) {{ participantStats(groupBy: [{}], filter: {{ event: $e }}) {{
-                    rows {{ dimensions {{ dimension code }} value protection }}
-                    totals {{ value protection }} }} }}",
+                    rows {{ dimensions {{ dimension code }} value protection withheldBelow }}
+                    totals {{ value protection withheldBelow }} }} }}",
                 by.join(", ")
             );
             let data = app.data(&q, json!({ "e": id })).await;
@@ -377,7 +378,7 @@ async fn collect_attendance(app: &TestApp, cells: &[Cell], out: &mut Collected) 
             for v in values {
                 let q = format!(
                     "query($e: ID!) {{ participantStats(groupBy: [{g}], filter: {{ event: $e, {f}: {} }}) {{
-                        rows {{ dimensions {{ dimension code }} value protection }} }} }}",
+                        rows {{ dimensions {{ dimension code }} value protection withheldBelow }} }} }}",
                     enum_name(&v)
                 );
                 let data = app.data(&q, json!({ "e": id })).await;
@@ -401,8 +402,8 @@ async fn collect_attendance(app: &TestApp, cells: &[Cell], out: &mut Collected) 
         let data = app
             .data(
                 "query($e: ID!) { node(id: $e) { ... on Event { attendance {
-                    cells { sex ageBand disability category count protection }
-                    total { value protection } } } } }",
+                    cells { sex ageBand disability category count protection withheldBelow }
+                    total { value protection withheldBelow } } } } }",
                 json!({ "e": id }),
             )
             .await;
@@ -677,6 +678,20 @@ async fn an_anonymous_reader_learns_nothing_from_every_grouping_filter_and_surfa
             narrowed.len(),
             c.figures.len()
         );
+        // "Fewer than N" is true of every withheld figure that says it.
+        for (set, fig, _) in &c.figures {
+            if let Some(below) = fig.below {
+                let unknown: i64 = set
+                    .iter()
+                    .filter(|&&i| !cells[i].known)
+                    .map(|&i| cells[i].value)
+                    .sum();
+                assert!(
+                    unknown < below,
+                    "withheld {unknown} said to be fewer than {below}"
+                );
+            }
+        }
         // No published figure is a small count of unknown people.
         for (set, fig, _) in &c.figures {
             if let (Some(v), Protection::Perturbed) = (fig.value, fig.protection) {
@@ -817,7 +832,7 @@ async fn a_managers_own_raw_cells_count_as_known(engine: Engine) {
         &app,
         &token,
         r#"{ participantStats(groupBy: [PROJECT, SEX], filter: { month: "2030-05" }) {
-            rows { dimensions { code } value protection } } }"#,
+            rows { dimensions { code } value protection withheldBelow } } }"#,
         json!({}),
     )
     .await;
@@ -928,9 +943,9 @@ async fn a_managers_own_writes_never_redraw_another_organisations_figures(engine
         .find(|c| *c != "UNKNOWN")
         .unwrap_or("UNKNOWN")
         .to_string();
-    let whole = r#"{ serviceStats(groupBy: [STAGE]) { rows { dimensions { code } value protection unit } } }"#;
+    let whole = r#"{ serviceStats(groupBy: [STAGE]) { rows { dimensions { code } value protection withheldBelow unit } } }"#;
     let own = r#"query($p: ID!) { serviceStats(groupBy: [STAGE], filter: { project: $p }) {
-        rows { dimensions { code } value protection unit } } }"#;
+        rows { dimensions { code } value protection withheldBelow unit } } }"#;
     let received = |data: &Value| -> i64 {
         data["serviceStats"]["rows"]
             .as_array()

@@ -101,6 +101,11 @@ pub struct Figure {
     pub protection: Protection,
     /// The most protected class among the people counted.
     pub class: Sensitivity,
+    /// For a withheld count: it hides fewer than this many people (every
+    /// record it counts lies below its threshold). `None` when no such bound
+    /// is published (a complement withheld so that another cell cannot be
+    /// worked out may be large).
+    pub below: Option<i64>,
 }
 
 impl Figure {
@@ -111,16 +116,26 @@ impl Figure {
             suppressed: false,
             protection: Protection::Exact,
             class,
+            below: None,
         }
     }
 
-    /// A withheld figure.
+    /// A withheld figure, with no bound published.
     pub fn withheld(class: Sensitivity) -> Self {
         Self {
             value: None,
             suppressed: true,
             protection: Protection::Withheld,
             class,
+            below: None,
+        }
+    }
+
+    /// A withheld figure that hides fewer than `below` people.
+    pub fn withheld_below(class: Sensitivity, below: i64) -> Self {
+        Self {
+            below: Some(below),
+            ..Self::withheld(class)
         }
     }
 
@@ -130,6 +145,7 @@ impl Figure {
             suppressed: false,
             protection: Protection::Perturbed,
             class,
+            below: None,
         }
     }
 }
@@ -204,6 +220,9 @@ pub struct Parts {
     pub unknown: i64,
     /// The rounded values of the unknown rows, summed.
     pub rounded: i64,
+    /// How far the unknown rows may lie from their rounded values, summed:
+    /// `base - 1` per unknown row counting someone.
+    pub slack: i64,
     /// Most protected class among the rows counting someone (value > 0).
     pub class: Option<Sensitivity>,
     /// Most protected class among the unknown rows counting someone.
@@ -221,6 +240,8 @@ pub struct Row {
     pub known: bool,
     /// Its rounded value ([`rounded`] at its class's base).
     pub rounded: i64,
+    /// How far its count may lie from its rounded value: its base - 1.
+    pub slack: i64,
 }
 
 impl Row {
@@ -235,11 +256,13 @@ impl Row {
         as_reported: bool,
         thresholds: &Thresholds,
     ) -> Self {
+        let base = thresholds.base(class);
         Self {
             value,
             class,
             known: Self::is_known(value, class, raw, as_reported, thresholds),
-            rounded: rounded(value, key, thresholds.base(class)),
+            rounded: rounded(value, key, base),
+            slack: (base - 1).max(0),
         }
     }
 
@@ -268,6 +291,7 @@ impl Parts {
             if !row.known {
                 self.unknown = self.unknown.saturating_add(row.value);
                 self.rounded = self.rounded.saturating_add(row.rounded);
+                self.slack = self.slack.saturating_add(row.slack);
                 self.unknown_class = self.unknown_class.max(Some(row.class));
             }
         }
@@ -281,6 +305,7 @@ impl Parts {
         self.total = self.total.saturating_add(other.total);
         self.unknown = self.unknown.saturating_add(other.unknown);
         self.rounded = self.rounded.saturating_add(other.rounded);
+        self.slack = self.slack.saturating_add(other.slack);
         self.class = self.class.max(other.class);
         self.unknown_class = self.unknown_class.max(other.unknown_class);
     }
@@ -307,10 +332,14 @@ impl Parts {
             .total
             .saturating_sub(self.unknown)
             .saturating_add(self.rounded);
-        if value == 0 || beyond(value) {
-            // People are counted, each in a row rounded to zero: "fewer than
-            // the threshold", never a false zero.
+        if beyond(value) {
             return Figure::withheld(class);
+        }
+        if value == 0 {
+            // People are counted, each in a row rounded to zero: each below
+            // its threshold, so fewer than their slack summed, plus one.
+            // Never a false zero.
+            return Figure::withheld_below(class, self.slack.saturating_add(1));
         }
         Figure::perturbed(value, class)
     }

@@ -28,8 +28,8 @@ pub fn protect_table(
     }
     if is_small(total, threshold) {
         return (
-            vec![Figure::withheld(class); cells.len()],
-            Figure::withheld(class),
+            vec![Figure::withheld_below(class, threshold); cells.len()],
+            Figure::withheld_below(class, threshold),
         );
     }
     let mut hidden: Vec<bool> = cells.iter().map(|&c| is_small(c, threshold)).collect();
@@ -52,11 +52,13 @@ pub fn protect_table(
     let published = cells
         .iter()
         .zip(&hidden)
-        .map(
-            |(&c, &h)| {
-                if h { Figure::withheld(class) } else { shown(c) }
-            },
-        )
+        .map(|(&c, &h)| match (h, is_small(c, threshold)) {
+            (false, _) => shown(c),
+            (true, true) => Figure::withheld_below(class, threshold),
+            // A complement: withheld so that the small cell cannot be
+            // worked out, with no bound (it may be large).
+            (true, false) => Figure::withheld(class),
+        })
         .collect();
     let total = if total_hidden {
         Figure::withheld(class)
@@ -76,7 +78,7 @@ pub fn protect_single(
     if raw || !is_small(value, thresholds.of(class)) {
         Figure::exact(value, class)
     } else {
-        Figure::withheld(class)
+        Figure::withheld_below(class, thresholds.of(class))
     }
 }
 
@@ -122,9 +124,10 @@ pub fn protect_periods(
         return (periods, Figure::exact(total, class));
     }
     if is_small(total, thresholds.of(class)) {
+        let t = thresholds.of(class);
         return (
-            vec![Figure::withheld(class); periods.len()],
-            Figure::withheld(class),
+            vec![Figure::withheld_below(class, t); periods.len()],
+            Figure::withheld_below(class, t),
         );
     }
     let (cells, _) = protect_table(values, total, class, thresholds, false);

@@ -176,8 +176,9 @@ pub const REPORT_COLUMNS: [&str; 9] = [
 ];
 
 /// The measures of a group of rows, named as [`read_parts`] reads them:
-/// `m_total`, `m_unknown`, `m_rounded`, `m_class`, `m_unknown_class`,
-/// `m_illustrative`, `m_cells`. Sound over an outer join (no row: zeros).
+/// `m_total`, `m_unknown`, `m_rounded`, `m_slack`, `m_class`,
+/// `m_unknown_class`, `m_illustrative`, `m_cells`. Sound over an outer join
+/// (no row: zeros).
 pub fn measures(
     facts: Facts,
     raw: &str,
@@ -189,10 +190,12 @@ pub fn measures(
     let (class, value) = (class(facts), c.value);
     let known = known(facts, raw, thresholds, whole_reports, backend);
     let rounded = rounded(facts, thresholds);
+    let threshold = threshold(facts, thresholds);
     format!(
         "CAST(COALESCE(SUM({value}), 0) AS BIGINT) AS m_total, \
          CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {value} END), 0) AS BIGINT) AS m_unknown, \
          CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {rounded} END), 0) AS BIGINT) AS m_rounded, \
+         CAST(COALESCE(SUM(CASE WHEN {value} > 0 AND NOT {known} THEN {threshold} - 1 ELSE 0 END), 0) AS BIGINT) AS m_slack, \
          COALESCE(MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), -1) AS m_class, \
          COALESCE(MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END), -1) AS m_unknown_class, \
          COALESCE(MAX(CASE WHEN {illustrative} THEN 1 ELSE 0 END), 0) AS m_illustrative, \
@@ -209,6 +212,7 @@ pub fn summary_measures(raw: &str) -> String {
         "CAST(SUM(ed.total) AS BIGINT) AS m_total, \
          CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.unknown END) AS BIGINT) AS m_unknown, \
          CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.rounded END) AS BIGINT) AS m_rounded, \
+         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.slack END) AS BIGINT) AS m_slack, \
          MAX(ed.class_rank) AS m_class, \
          MAX(CASE WHEN {raw} THEN -1 ELSE ed.unknown_class_rank END) AS m_unknown_class, \
          MAX(CASE WHEN ed.illustrative THEN 1 ELSE 0 END) AS m_illustrative, \
@@ -241,6 +245,7 @@ pub fn read_parts(row: &QueryResult) -> Result<(Parts, bool, i64), DbErr> {
         total: int("m_total")?,
         unknown: int("m_unknown")?,
         rounded: int("m_rounded")?,
+        slack: int("m_slack")?,
         class: class_of(int("m_class")?),
         unknown_class: class_of(int("m_unknown_class")?),
     };

@@ -19,6 +19,7 @@ fn row(value: i64, key: i64, class: Sensitivity, known: bool) -> Row {
         class,
         known,
         rounded: rounded(value, key, T.base(class)),
+        slack: T.base(class) - 1,
     }
 }
 
@@ -33,7 +34,21 @@ fn known_rows_are_published_exactly_and_unknown_ones_through_their_rounding() {
     assert!([40, 45].contains(&f.value.unwrap()), "{f:?}");
     // A lone small count rounded down is withheld, never a false zero.
     let f = Parts::of([row(4, KEY_MODULUS - 1, Sensitive, false)]).publish();
-    assert_eq!(f, Figure::withheld(Sensitive));
+    assert_eq!(
+        f,
+        Figure::withheld_below(Sensitive, 10),
+        "one record: fewer than 10"
+    );
+    let two = Parts::of([
+        row(4, KEY_MODULUS - 1, Sensitive, false),
+        row(3, KEY_MODULUS - 1, Ordinary, false),
+    ])
+    .publish();
+    assert_eq!(
+        two.below,
+        Some(9 + 4 + 1),
+        "two records: fewer than 14, not 10"
+    );
     let f = Parts::of([row(4, 1, Sensitive, false)]).publish();
     assert_eq!(f.value, Some(10), "rounded up: {f:?}");
     let f = Parts::of([row(0, 1, Sensitive, false)]).publish();
@@ -67,6 +82,7 @@ fn figures_beyond_what_a_json_number_holds_are_withheld_not_wrapped() {
         class: Sensitivity::Public,
         known: true,
         rounded: MAX_PUBLISHED,
+        slack: 0,
     };
     let mut parts = Parts::of([big, big]);
     parts.merge(&Parts::of([big]));
@@ -200,6 +216,7 @@ fn noise_per_set(cube: &Cube, rows: &[Row], set: &[usize]) -> Figure {
         suppressed: false,
         protection: Protection::Perturbed,
         class,
+        below: None,
     }
 }
 
@@ -295,6 +312,10 @@ proptest! {
             prop_assert_eq!(merged.publish(), whole.publish());
             let reversed = Parts::of(set.iter().rev().map(|&i| rows[i])).publish();
             prop_assert_eq!(whole.publish(), reversed);
+            // "Fewer than N" is true of a withheld figure.
+            if let Some(below) = whole.publish().below {
+                prop_assert!(whole.unknown < below, "{whole:?}");
+            }
             // A published figure is its known part plus roundings within the base.
             if let (Some(v), Protection::Perturbed) = (whole.publish().value, whole.publish().protection) {
                 let slack: i64 = set.iter().filter(|&&i| !rows[i].known)

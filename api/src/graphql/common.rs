@@ -99,10 +99,11 @@ pub enum Protection {
     /// Published as recorded: it protects no one, the reader may see it raw,
     /// or it is a figure as reported in a public source.
     Exact,
-    /// Published with a small noise (at most half the threshold of its class,
-    /// the same wherever the same records are counted).
+    /// Published as the sum of its records each rounded once to a multiple of
+    /// its class's threshold (unbiased; the same wherever the same records
+    /// are counted).
     Perturbed,
-    /// Withheld: it would reveal a count below the threshold of its class.
+    /// Withheld: every person it counts is in a record rounded to zero.
     Withheld,
 }
 
@@ -114,6 +115,11 @@ pub struct Disclosure {
     pub protection: Protection,
     /// The most protected class of the people counted (PUBLIC counts protect no one).
     pub class: Sensitivity,
+    /// For a withheld count: it hides fewer than this many people (each
+    /// record it counts is below its threshold), e.g. 5 for one ordinary
+    /// record. Null when published, or when withheld only so that another
+    /// figure cannot be worked out (then it may be large).
+    pub withheld_below: Option<i64>,
 }
 
 impl Disclosure {
@@ -122,6 +128,7 @@ impl Disclosure {
         Self {
             protection: Protection::Exact,
             class: Sensitivity::Public,
+            withheld_below: None,
         }
     }
 }
@@ -131,6 +138,7 @@ impl From<Figure> for Disclosure {
         Self {
             protection: f.protection.into(),
             class: f.class,
+            withheld_below: f.below,
         }
     }
 }

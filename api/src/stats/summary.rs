@@ -48,7 +48,7 @@ fn summary_select(
 ) -> (String, String) {
     let measures = dsql::measures(Facts::Attendance, "1 = 0", thresholds, false, backend);
     let select = format!(
-        "SELECT event_id, district_id, month, quarter, year, m_total, m_unknown, m_rounded, \
+        "SELECT event_id, district_id, month, quarter, year, m_total, m_unknown, m_rounded, m_slack, \
            m_class, m_unknown_class, m_illustrative = 1, m_cells, threshold FROM (\
          SELECT e.id AS event_id, \
            COALESCE((SELECT cd.district_id FROM centres c JOIN area_district cd ON cd.area_id = c.area_id \
@@ -81,7 +81,7 @@ pub(crate) fn event_period(
     )
 }
 
-const COLUMNS: &str = "event_id, district_id, month, quarter, year, total, unknown, rounded, class_rank, \
+const COLUMNS: &str = "event_id, district_id, month, quarter, year, total, unknown, rounded, slack, class_rank, \
                        unknown_class_rank, illustrative, cells, threshold";
 
 fn scope_filter(scope: Scope<'_>) -> String {
