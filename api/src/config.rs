@@ -278,13 +278,14 @@ impl Config {
                     self.rate.api_key_high
                 ]
                 .iter()
-                .all(|b| *b >= self.limits.max_cost),
-            "every RATE_LIMIT_* budget must be at least API_MAX_COST ({}), or no request of the largest allowed cost could ever run",
-            self.limits.max_cost
+                .all(|b| (self.limits.max_cost..=crate::ratelimit::MAX_LIMIT).contains(b)),
+            "every RATE_LIMIT_* budget must be at least API_MAX_COST ({}), or no request of the largest allowed cost could ever run, and at most {}",
+            self.limits.max_cost,
+            crate::ratelimit::MAX_LIMIT
         );
         anyhow::ensure!(
-            self.rate.window_secs >= 1,
-            "RATE_LIMIT_WINDOW_SECS must be at least 1"
+            (1..=86_400).contains(&self.rate.window_secs),
+            "RATE_LIMIT_WINDOW_SECS must be between 1 and 86400"
         );
         // The parser recurses once per bracket level, on a worker thread's
         // 2 MiB stack: past a few thousand levels it would overflow and abort.
