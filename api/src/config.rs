@@ -41,6 +41,14 @@ pub struct Config {
     /// `API_APQ_TTL_SECS`: with `REDIS_URL`, how long a registered
     /// persisted query stays in Redis after its last use (default 86400).
     pub apq_ttl_secs: u64,
+    /// `API_APQ_REGISTRATIONS_PER_HOUR`: new persisted queries one client
+    /// (address, API key or user) may register an hour, refilled
+    /// continuously (default 200); past it, `PERSISTED_QUERY_REGISTRATION_LIMITED`.
+    pub apq_registrations_per_hour: u64,
+    /// `API_APQ_MEMORY_ENTRIES`: registered persisted queries each process
+    /// keeps in memory, least recently used dropped first (default 10000;
+    /// the manifest's documents are apart and never dropped).
+    pub apq_memory_entries: usize,
     /// `METRICS_TOKEN`: when set, `GET /metrics` needs
     /// `Authorization: Bearer <token>` (default: none, open).
     pub metrics_token: Option<String>,
@@ -141,6 +149,11 @@ impl Config {
                 .filter(|v| !v.is_empty())
                 .map(std::path::PathBuf::from),
             apq_ttl_secs: env_parse("API_APQ_TTL_SECS", d.apq_ttl_secs)?,
+            apq_registrations_per_hour: env_parse(
+                "API_APQ_REGISTRATIONS_PER_HOUR",
+                d.apq_registrations_per_hour,
+            )?,
+            apq_memory_entries: env_parse("API_APQ_MEMORY_ENTRIES", d.apq_memory_entries)?,
             metrics_token: std::env::var("METRICS_TOKEN")
                 .ok()
                 .map(|v| v.trim().to_string())
@@ -217,6 +230,8 @@ impl Config {
             persisted_queries: PersistedQueries::Apq,
             persisted_queries_file: None,
             apq_ttl_secs: 86_400,
+            apq_registrations_per_hour: 200,
+            apq_memory_entries: 10_000,
             metrics_token: None,
             cache_max_age_secs: 60,
             hsts: false,
@@ -296,6 +311,15 @@ impl Config {
         anyhow::ensure!(
             self.apq_ttl_secs >= 1,
             "API_APQ_TTL_SECS must be at least 1"
+        );
+        anyhow::ensure!(
+            (1..=crate::ratelimit::MAX_LIMIT).contains(&self.apq_registrations_per_hour),
+            "API_APQ_REGISTRATIONS_PER_HOUR must be between 1 and {}",
+            crate::ratelimit::MAX_LIMIT
+        );
+        anyhow::ensure!(
+            self.apq_memory_entries >= 1,
+            "API_APQ_MEMORY_ENTRIES must be at least 1"
         );
         if let Some(token) = &self.metrics_token {
             anyhow::ensure!(
