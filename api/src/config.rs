@@ -64,6 +64,13 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// `API_REQUEST_TIMEOUT_SECS`: whole-request time limit (default 30).
     pub request_timeout_secs: u64,
+    /// `API_HEADER_READ_TIMEOUT_SECS`: time a client has to send a request's
+    /// head; a half-sent request line is closed after it, and so is a
+    /// keep-alive connection waiting that long for its next request (default 10).
+    pub header_read_timeout_secs: u64,
+    /// `API_IDLE_TIMEOUT_SECS`: a connection with no bytes either way for this
+    /// long is closed (a request in flight still gets its answer; default 60).
+    pub idle_timeout_secs: u64,
     /// `DATABASE_MAX_CONNECTIONS`: pool size (default 10 for PostgreSQL; SQLite uses 5).
     pub max_connections: u32,
     /// `DATABASE_ACQUIRE_TIMEOUT_SECS`: how long a request waits for a
@@ -169,6 +176,11 @@ impl Config {
                 .map(String::from)
                 .collect(),
             request_timeout_secs: env_parse("API_REQUEST_TIMEOUT_SECS", d.request_timeout_secs)?,
+            header_read_timeout_secs: env_parse(
+                "API_HEADER_READ_TIMEOUT_SECS",
+                d.header_read_timeout_secs,
+            )?,
+            idle_timeout_secs: env_parse("API_IDLE_TIMEOUT_SECS", d.idle_timeout_secs)?,
             max_connections: env_parse("DATABASE_MAX_CONNECTIONS", d.max_connections)?,
             db_acquire_timeout_secs: env_parse(
                 "DATABASE_ACQUIRE_TIMEOUT_SECS",
@@ -238,6 +250,8 @@ impl Config {
             trust_forwarded_for: false,
             cors_origins: Vec::new(),
             request_timeout_secs: 30,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
             max_connections: 10,
             db_acquire_timeout_secs: crate::db::DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
             thresholds: Thresholds::default(),
@@ -316,6 +330,10 @@ impl Config {
             (1..=crate::ratelimit::MAX_LIMIT).contains(&self.apq_registrations_per_hour),
             "API_APQ_REGISTRATIONS_PER_HOUR must be between 1 and {}",
             crate::ratelimit::MAX_LIMIT
+        );
+        anyhow::ensure!(
+            self.header_read_timeout_secs >= 1 && self.idle_timeout_secs >= 1,
+            "API_HEADER_READ_TIMEOUT_SECS and API_IDLE_TIMEOUT_SECS must be at least 1"
         );
         anyhow::ensure!(
             self.apq_memory_entries >= 1,

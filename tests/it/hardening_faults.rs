@@ -818,6 +818,94 @@ async fn a_chunked_body_over_the_limit_gets_413(engine: Engine) {
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 }
 
+/// Reads from `stream` until the server closes it; the time that took and
+/// what was read, or `None` if it is still open after `limit`.
+async fn until_closed(
+    stream: &mut tokio::net::TcpStream,
+    limit: Duration,
+) -> Option<(Duration, String)> {
+    use tokio::io::AsyncReadExt;
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout_at((start + limit).into(), stream.read(&mut buf)).await {
+            Err(_) => return None,
+            Ok(Ok(0) | Err(_)) => {
+                return Some((
+                    start.elapsed(),
+                    String::from_utf8_lossy(&answer).into_owned(),
+                ));
+            }
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// A connection that sends half a request line and stops is closed after
+/// the header-read timeout; an idle keep-alive connection after the idle
+/// timeout; requests within them are answered. (`axum::serve` kept both
+/// open for ever.)
+#[tokio::test]
+async fn half_sent_and_idle_connections_are_closed_and_requests_still_work() {
+    use tokio::io::AsyncWriteExt;
+    let Some(app) = TestApp::spawn_with(Engine::Sqlite, |c| {
+        c.header_read_timeout_secs = 1;
+        c.idle_timeout_secs = 60;
+    })
+    .await
+    else {
+        return;
+    };
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // Half a request line, then nothing.
+    let mut half = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    half.write_all(b"GET /hea").await.unwrap();
+    let (took, _) = until_closed(&mut half, Duration::from_secs(5))
+        .await
+        .expect("a half-sent request is closed");
+    assert!(took < Duration::from_millis(2_500), "{took:?}");
+
+    // A keep-alive request is answered, then the silent connection is closed
+    // (the header-read timer would also end it: keep that one long here).
+    let Some(app) = TestApp::spawn_with(Engine::Sqlite, |c| {
+        c.header_read_timeout_secs = 10;
+        c.idle_timeout_secs = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    idle.write_all(format!("GET /health HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let (took, answer) = until_closed(&mut idle, Duration::from_secs(6))
+        .await
+        .expect("an idle connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        took >= Duration::from_millis(1_500) && took < Duration::from_millis(4_500),
+        "{took:?}"
+    );
+    // A connection that keeps sending requests stays open past the idle timeout.
+    let client = reqwest::Client::new();
+    for _ in 0..4 {
+        let resp = client
+            .get(format!("{}/health", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    assert_eq!(
+        app.data("{ __typename }", json!({})).await["__typename"],
+        "QueryRoot"
+    );
+}
+
 /// Registers `query` under its hash from `client`; the error code, if any.
 async fn register_persisted(
     app: &TestApp,
