@@ -41,6 +41,14 @@ pub struct Config {
     /// `API_APQ_TTL_SECS`: with `REDIS_URL`, how long a registered
     /// persisted query stays in Redis after its last use (default 86400).
     pub apq_ttl_secs: u64,
+    /// `API_APQ_REGISTRATIONS_PER_HOUR`: new persisted queries one client
+    /// (address, API key or user) may register an hour, refilled
+    /// continuously (default 200); past it, `PERSISTED_QUERY_REGISTRATION_LIMITED`.
+    pub apq_registrations_per_hour: u64,
+    /// `API_APQ_MEMORY_ENTRIES`: registered persisted queries each process
+    /// keeps in memory, least recently used dropped first (default 10000;
+    /// the manifest's documents are apart and never dropped).
+    pub apq_memory_entries: usize,
     /// `METRICS_TOKEN`: when set, `GET /metrics` needs
     /// `Authorization: Bearer <token>` (default: none, open).
     pub metrics_token: Option<String>,
@@ -56,6 +64,13 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// `API_REQUEST_TIMEOUT_SECS`: whole-request time limit (default 30).
     pub request_timeout_secs: u64,
+    /// `API_HEADER_READ_TIMEOUT_SECS`: time a client has to send a request's
+    /// head; a half-sent request line is closed after it, and so is a
+    /// keep-alive connection waiting that long for its next request (default 10).
+    pub header_read_timeout_secs: u64,
+    /// `API_IDLE_TIMEOUT_SECS`: a connection with no bytes either way for this
+    /// long is closed (a request in flight still gets its answer; default 60).
+    pub idle_timeout_secs: u64,
     /// `DATABASE_MAX_CONNECTIONS`: pool size (default 10 for PostgreSQL; SQLite uses 5).
     pub max_connections: u32,
     /// `DATABASE_ACQUIRE_TIMEOUT_SECS`: how long a request waits for a
@@ -141,6 +156,11 @@ impl Config {
                 .filter(|v| !v.is_empty())
                 .map(std::path::PathBuf::from),
             apq_ttl_secs: env_parse("API_APQ_TTL_SECS", d.apq_ttl_secs)?,
+            apq_registrations_per_hour: env_parse(
+                "API_APQ_REGISTRATIONS_PER_HOUR",
+                d.apq_registrations_per_hour,
+            )?,
+            apq_memory_entries: env_parse("API_APQ_MEMORY_ENTRIES", d.apq_memory_entries)?,
             metrics_token: std::env::var("METRICS_TOKEN")
                 .ok()
                 .map(|v| v.trim().to_string())
@@ -156,6 +176,11 @@ impl Config {
                 .map(String::from)
                 .collect(),
             request_timeout_secs: env_parse("API_REQUEST_TIMEOUT_SECS", d.request_timeout_secs)?,
+            header_read_timeout_secs: env_parse(
+                "API_HEADER_READ_TIMEOUT_SECS",
+                d.header_read_timeout_secs,
+            )?,
+            idle_timeout_secs: env_parse("API_IDLE_TIMEOUT_SECS", d.idle_timeout_secs)?,
             max_connections: env_parse("DATABASE_MAX_CONNECTIONS", d.max_connections)?,
             db_acquire_timeout_secs: env_parse(
                 "DATABASE_ACQUIRE_TIMEOUT_SECS",
@@ -217,12 +242,16 @@ impl Config {
             persisted_queries: PersistedQueries::Apq,
             persisted_queries_file: None,
             apq_ttl_secs: 86_400,
+            apq_registrations_per_hour: 200,
+            apq_memory_entries: 10_000,
             metrics_token: None,
             cache_max_age_secs: 60,
             hsts: false,
             trust_forwarded_for: false,
             cors_origins: Vec::new(),
             request_timeout_secs: 30,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
             max_connections: 10,
             db_acquire_timeout_secs: crate::db::DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
             thresholds: Thresholds::default(),
@@ -278,13 +307,14 @@ impl Config {
                     self.rate.api_key_high
                 ]
                 .iter()
-                .all(|b| *b >= self.limits.max_cost),
-            "every RATE_LIMIT_* budget must be at least API_MAX_COST ({}), or no request of the largest allowed cost could ever run",
-            self.limits.max_cost
+                .all(|b| (self.limits.max_cost..=crate::ratelimit::MAX_LIMIT).contains(b)),
+            "every RATE_LIMIT_* budget must be at least API_MAX_COST ({}), or no request of the largest allowed cost could ever run, and at most {}",
+            self.limits.max_cost,
+            crate::ratelimit::MAX_LIMIT
         );
         anyhow::ensure!(
-            self.rate.window_secs >= 1,
-            "RATE_LIMIT_WINDOW_SECS must be at least 1"
+            (1..=86_400).contains(&self.rate.window_secs),
+            "RATE_LIMIT_WINDOW_SECS must be between 1 and 86400"
         );
         // The parser recurses once per bracket level, on a worker thread's
         // 2 MiB stack: past a few thousand levels it would overflow and abort.
@@ -295,6 +325,19 @@ impl Config {
         anyhow::ensure!(
             self.apq_ttl_secs >= 1,
             "API_APQ_TTL_SECS must be at least 1"
+        );
+        anyhow::ensure!(
+            (1..=crate::ratelimit::MAX_LIMIT).contains(&self.apq_registrations_per_hour),
+            "API_APQ_REGISTRATIONS_PER_HOUR must be between 1 and {}",
+            crate::ratelimit::MAX_LIMIT
+        );
+        anyhow::ensure!(
+            self.header_read_timeout_secs >= 1 && self.idle_timeout_secs >= 1,
+            "API_HEADER_READ_TIMEOUT_SECS and API_IDLE_TIMEOUT_SECS must be at least 1"
+        );
+        anyhow::ensure!(
+            self.apq_memory_entries >= 1,
+            "API_APQ_MEMORY_ENTRIES must be at least 1"
         );
         if let Some(token) = &self.metrics_token {
             anyhow::ensure!(

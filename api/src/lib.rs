@@ -94,16 +94,23 @@ pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
 /// Serves the router on a bound listener until `shutdown` resolves, then
 /// stops accepting connections and waits for the requests in flight to
 /// finish (each is bounded by `API_REQUEST_TIMEOUT_SECS`). Handlers see the
-/// peer's address (`ConnectInfo`), for per-client limits.
+/// peer's address (`ConnectInfo`), for per-client limits. Connections use the
+/// default time limits ([`serve_with`] takes them from the configuration).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, router, Default::default(), shutdown).await
+}
+
+/// [`serve`] with these connection time limits: half-sent request heads are
+/// closed after `header_read_timeout`, silent connections after `idle_timeout`.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    limits: http::server::ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    http::server::serve(listener, router, limits, shutdown).await
 }

@@ -170,7 +170,8 @@ async fn main() -> anyhow::Result<()> {
             let addr = listener.local_addr()?;
             tracing::info!(%addr, database = %redact(&config.database_url), "serving GraphQL at http://{addr}/graphql");
             println!("listening on http://{addr}/graphql");
-            api::serve(listener, router, shutdown_signal()).await?;
+            let limits = api::http::server::ConnectionLimits::from(&config);
+            api::serve_with(listener, router, limits, shutdown_signal()).await?;
         }
         Command::Migrate { status } => {
             let database = api::db::connect(&config.database_url, 1).await?;

@@ -4,7 +4,8 @@
 //! a replay with another password is refused; a visibility change moves the
 //! ETag; only `/embed/…` is frameable; a database outage answers 503 quickly
 //! and recovers; a NUL in a cursor and a chunked oversized body get typed
-//! refusals.
+//! refusals; one client cannot flush the persisted-query store; half-sent
+//! and idle connections are closed.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -815,6 +816,195 @@ async fn a_chunked_body_over_the_limit_gets_413(engine: Engine) {
     let _ = stream.read_to_end(&mut answer).await;
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
+
+/// Reads from `stream` until the server closes it; the time that took and
+/// what was read, or `None` if it is still open after `limit`.
+async fn until_closed(
+    stream: &mut tokio::net::TcpStream,
+    limit: Duration,
+) -> Option<(Duration, String)> {
+    use tokio::io::AsyncReadExt;
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout_at((start + limit).into(), stream.read(&mut buf)).await {
+            Err(_) => return None,
+            Ok(Ok(0) | Err(_)) => {
+                return Some((
+                    start.elapsed(),
+                    String::from_utf8_lossy(&answer).into_owned(),
+                ));
+            }
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// A connection that sends half a request line and stops is closed after
+/// the header-read timeout; an idle keep-alive connection after the idle
+/// timeout; requests within them are answered. (`axum::serve` kept both
+/// open for ever.)
+#[tokio::test]
+async fn half_sent_and_idle_connections_are_closed_and_requests_still_work() {
+    use tokio::io::AsyncWriteExt;
+    let Some(app) = TestApp::spawn_with(Engine::Sqlite, |c| {
+        c.header_read_timeout_secs = 1;
+        c.idle_timeout_secs = 60;
+    })
+    .await
+    else {
+        return;
+    };
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // Half a request line, then nothing.
+    let mut half = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    half.write_all(b"GET /hea").await.unwrap();
+    let (took, _) = until_closed(&mut half, Duration::from_secs(5))
+        .await
+        .expect("a half-sent request is closed");
+    assert!(took < Duration::from_millis(2_500), "{took:?}");
+
+    // A keep-alive request is answered, then the silent connection is closed
+    // (the header-read timer would also end it: keep that one long here).
+    let Some(app) = TestApp::spawn_with(Engine::Sqlite, |c| {
+        c.header_read_timeout_secs = 10;
+        c.idle_timeout_secs = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    idle.write_all(format!("GET /health HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let (took, answer) = until_closed(&mut idle, Duration::from_secs(6))
+        .await
+        .expect("an idle connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        took >= Duration::from_millis(1_500) && took < Duration::from_millis(4_500),
+        "{took:?}"
+    );
+    // A connection that keeps sending requests stays open past the idle timeout.
+    let client = reqwest::Client::new();
+    for _ in 0..4 {
+        let resp = client
+            .get(format!("{}/health", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    assert_eq!(
+        app.data("{ __typename }", json!({})).await["__typename"],
+        "QueryRoot"
+    );
+}
+
+/// Registers `query` under its hash from `client`; the error code, if any.
+async fn register_persisted(
+    app: &TestApp,
+    client: &reqwest::Client,
+    query: &str,
+) -> Option<String> {
+    let hash = api::http::persisted::sha256_hex(query);
+    let body: Value = client
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    first_error_code(&body)
+}
+
+/// Runs the document registered under `query`'s hash, by hash alone.
+async fn run_persisted(app: &TestApp, query: &str) -> Value {
+    let hash = api::http::persisted::sha256_hex(query);
+    app.client
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// One client registering 10,050 distinct documents as fast as it can no
+/// longer flushes the store: past its hourly registrations it is refused
+/// with a typed code, and a hash registered (and used) before still runs.
+/// (The in-memory store used to be cleared at 10,000 documents.)
+#[tokio::test]
+async fn one_client_cannot_flush_the_persisted_query_store() {
+    let Some(app) = TestApp::spawn(Engine::Sqlite).await else {
+        return;
+    };
+    let app = Arc::new(app);
+    let early = "query Early { __typename }";
+    assert_eq!(register_persisted(&app, &app.client, early).await, None);
+    assert_eq!(
+        run_persisted(&app, early).await["data"]["__typename"],
+        "QueryRoot"
+    );
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..8 {
+        let app = app.clone();
+        tasks.spawn(async move {
+            let mut codes = Vec::new();
+            for i in (worker..10_050).step_by(8) {
+                let doc = format!("query Flood{i} {{ __typename }}");
+                codes.push(register_persisted(&app, &app.client, &doc).await);
+            }
+            codes
+        });
+    }
+    let codes: Vec<Option<String>> = tasks.join_all().await.into_iter().flatten().collect();
+    assert_eq!(codes.len(), 10_050);
+    let registered = codes.iter().filter(|c| c.is_none()).count();
+    let limited = codes
+        .iter()
+        .filter(|c| c.as_deref() == Some("PERSISTED_QUERY_REGISTRATION_LIMITED"))
+        .count();
+    assert!(registered <= 210, "{registered} registered by one client");
+    assert_eq!(
+        registered + limited,
+        10_050,
+        "only typed refusals: {codes:?}"
+    );
+
+    let body = run_persisted(&app, early).await;
+    assert_eq!(body["data"]["__typename"], "QueryRoot", "{body}");
+    let body = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({ "query": "query Late { __typename }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": api::http::persisted::sha256_hex("query Late { __typename }") } } }))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("retry in"), "{body}");
+    // Another client registers from its own allowance.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    assert_eq!(
+        register_persisted(&app, &other, "query Other { __typename }").await,
+        None
+    );
 }
 
 engine_tests!(

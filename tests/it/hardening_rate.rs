@@ -1,14 +1,21 @@
 //! Rate limits: a budget of cost points per window per IP, API key (by its
 //! `rate_tier`) and user; `429` with `Retry-After` and the budget in the
 //! body; budgets shared by two replicas through Redis; log-in throttling per
-//! address and account that cannot lock a real user out.
+//! address and account that cannot lock a real user out; budgets that refill
+//! continuously, so a window boundary never lets twice the limit through.
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 use tests::accounts::{PASSWORD, create_user};
-use tests::{Engine, TestApp, engine_tests, first_error_code, spawn_replicas_sharing_redis};
+
+use api::ratelimit::Budgets;
+use tests::{
+    Engine, TEST_REDIS_URL, TestApp, engine_tests, first_error_code, redis_or_skip,
+    spawn_replicas_sharing_redis, unique_redis_prefix,
+};
 
 /// `{ projects(first: 2) … }` costs 1 + 1 + 2 × (node 1 + slug 0) = 4 points.
 const FOUR_POINTS: &str = "{ projects(first: 2) { edges { node { slug } } } }";
@@ -353,3 +360,66 @@ engine_tests!(
     two_replicas_spend_one_budget_through_redis,
     downloads_spend_the_same_budget_and_are_refused_with_429_when_it_is_spent
 );
+
+/// Spends one point of 10 per 2 s as fast as it can from 0.3 s before a
+/// clock-aligned 2 s boundary (where fixed windows reset) to 0.9 s after it,
+/// and checks every stretch of the admissions: none of a quarter window holds
+/// more than the burst (the limit) plus what refills in it, none of a window
+/// more than twice the limit. Fixed windows admitted 10 + 10 within 0.3 s.
+async fn a_boundary_never_lets_twice_the_limit_through(budgets: Budgets) {
+    const LIMIT: u64 = 10;
+    const WINDOW: Duration = Duration::from_secs(2);
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let to_boundary = WINDOW.as_millis() - since_epoch.as_millis() % WINDOW.as_millis();
+    let wait = (to_boundary as u64 + 2_000 - 300) % 2_000;
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+    let start = Instant::now();
+    let mut admitted = Vec::new();
+    while start.elapsed() < Duration::from_millis(1_200) {
+        if budgets.spend("boundary", 1, LIMIT, 2).await.allowed {
+            admitted.push(Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let most_within = |span: Duration| {
+        (0..admitted.len())
+            .map(|i| {
+                admitted[i..]
+                    .iter()
+                    .take_while(|t| **t - admitted[i] < span)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0) as u64
+    };
+    // A quarter window refills 2.5 points; one more for timing slack.
+    let quarter = most_within(WINDOW / 4);
+    assert!(
+        quarter <= LIMIT + 4,
+        "{quarter} admitted within 0.5 s: {admitted:?}"
+    );
+    let window = most_within(WINDOW);
+    assert!(window <= 2 * LIMIT, "{window} admitted within 2 s");
+    // And the budget does refill: more than the burst over 1.2 s.
+    assert!(admitted.len() as u64 > LIMIT + 2, "{}", admitted.len());
+    // A drained budget's Retry-After is when the next point is back (0.2 s).
+    assert!(budgets.spend("drained", LIMIT, LIMIT, 2).await.allowed);
+    let refused = budgets.spend("drained", 1, LIMIT, 2).await;
+    assert_eq!((refused.allowed, refused.reset_secs), (false, 1));
+}
+
+#[tokio::test]
+async fn a_window_boundary_never_lets_twice_the_limit_through_in_memory() {
+    a_boundary_never_lets_twice_the_limit_through(Budgets::in_memory()).await;
+}
+
+#[tokio::test]
+async fn a_window_boundary_never_lets_twice_the_limit_through_in_redis() {
+    if !redis_or_skip() {
+        return;
+    }
+    let budgets = Budgets::redis(TEST_REDIS_URL, &unique_redis_prefix()).unwrap();
+    a_boundary_never_lets_twice_the_limit_through(budgets).await;
+}

@@ -297,7 +297,8 @@ impl TestApp {
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(api::serve(listener, router, async {
+        let limits = api::http::server::ConnectionLimits::from(&config);
+        tokio::spawn(api::serve_with(listener, router, limits, async {
             let _ = rx.await;
         }));
         Some(Self {

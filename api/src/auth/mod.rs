@@ -53,8 +53,9 @@ impl LoginThrottle {
     pub async fn admit(&self, ip: &str, email: &str) -> Result<(), u64> {
         for (window, secs, max) in [("m", 60, self.per_pair), ("h", 3600, self.per_pair * 3)] {
             let key = Self::pair_key(ip, email, window);
-            let s = self.budgets.spend(&key, 0, u64::MAX, secs).await;
-            if u64::MAX - s.remaining >= max {
+            // Room for one more failure? (Failures are spent by `failed`.)
+            let s = self.budgets.check(&key, 1, max, secs).await;
+            if !s.allowed {
                 return Err(s.reset_secs.max(1));
             }
         }
@@ -71,9 +72,9 @@ impl LoginThrottle {
 
     /// Records a failed attempt from `ip` for `email`.
     pub async fn failed(&self, ip: &str, email: &str) {
-        for (window, secs) in [("m", 60), ("h", 3600)] {
+        for (window, secs, max) in [("m", 60, self.per_pair), ("h", 3600, self.per_pair * 3)] {
             let key = Self::pair_key(ip, email, window);
-            self.budgets.spend(&key, 1, u64::MAX, secs).await;
+            self.budgets.spend(&key, 1, max, secs).await;
         }
     }
 }

@@ -105,7 +105,7 @@ pub(crate) async fn caller(
 }
 
 /// The budget a caller spends from: its kind (a metrics label), key and size.
-fn budget_of(
+pub(crate) fn budget_of(
     rate: &RateLimits,
     viewer: &Viewer,
     tier: Option<&str>,

@@ -40,7 +40,7 @@ use crate::ratelimit::Budgets;
 use crate::shared_store::RedisHandle;
 
 use super::AppState;
-use super::caller::{Caller, caller, charge, cost_json, http_error};
+use super::caller::{Caller, budget_of, caller, charge, cost_json, http_error};
 use super::metrics::Metrics;
 use super::persisted::{Persisted, sha256_hex};
 
@@ -52,6 +52,8 @@ pub struct Guard {
     pub schema_info: SchemaInfo,
     /// Persisted documents.
     pub persisted: Persisted,
+    /// New persisted queries one client may register an hour.
+    pub apq_registrations_per_hour: u64,
     /// Cost budgets (and log-in counts).
     pub budgets: Arc<Budgets>,
     /// Budget sizes.
@@ -80,10 +82,12 @@ impl Guard {
         if let Some(handle) = redis {
             persisted = persisted.shared_through(handle, &config.redis_prefix, config.apq_ttl_secs);
         }
+        let persisted = persisted.keeping(config.apq_memory_entries);
         Ok(Self {
             limits: config.limits.clone(),
             schema_info: SchemaInfo::from_sdl(sdl),
             persisted,
+            apq_registrations_per_hour: config.apq_registrations_per_hour,
             budgets,
             rate: config.rate.clone(),
             cache_max_age_secs: config.cache_max_age_secs,
@@ -168,7 +172,7 @@ enum Prepared {
     Refused(Refusal),
 }
 
-async fn prepare(guard: &Guard, op: Operation) -> Prepared {
+async fn prepare(guard: &Guard, caller: &Caller, op: Operation) -> Prepared {
     let resolved = match guard
         .persisted
         .resolve(op.query.as_deref(), op.hash.as_deref())
@@ -187,6 +191,9 @@ async fn prepare(guard: &Guard, op: Operation) -> Prepared {
         Ok(checked) => {
             // Only a document that passed every limit is kept for later requests.
             if let Some(hash) = &resolved.register {
+                if let Err(r) = registration_allowed(guard, caller, hash).await {
+                    return Prepared::Refused(r);
+                }
                 guard.persisted.register(hash, &resolved.query).await;
             }
             Prepared::Ready {
@@ -198,6 +205,42 @@ async fn prepare(guard: &Guard, op: Operation) -> Prepared {
         }
         Err(r) => Prepared::Refused(r),
     }
+}
+
+/// Spends one of the caller's persisted-query registrations (per address,
+/// API key or user, an hour) unless `hash` is already held, so that one
+/// client cannot flush the store.
+async fn registration_allowed(guard: &Guard, caller: &Caller, hash: &str) -> Result<(), Refusal> {
+    if guard.persisted.holds(hash) {
+        return Ok(());
+    }
+    let key = budget_of(
+        &guard.rate,
+        &caller.viewer,
+        caller.tier.as_deref(),
+        &caller.ip,
+    )
+    .1;
+    let s = guard
+        .budgets
+        .spend(
+            &format!("apq:{key}"),
+            1,
+            guard.apq_registrations_per_hour,
+            3600,
+        )
+        .await;
+    if s.allowed {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        "PERSISTED_QUERY_REGISTRATION_LIMITED",
+        "persisted_query",
+        format!(
+            "this client may register {} new persisted queries an hour and has used them; retry in {} s, or send the document without its hash",
+            s.limit, s.reset_secs
+        ),
+    ))
 }
 
 /// Error codes async-graphql leaves out, and the cap on errors.
@@ -287,7 +330,7 @@ async fn run(
     let guard = &state.guard;
     let mut prepared: Vec<Prepared> = Vec::with_capacity(ops.len());
     for op in ops {
-        prepared.push(prepare(guard, op).await);
+        prepared.push(prepare(guard, caller, op).await);
     }
     // A batch is one request: its logins and its price add up.
     let ready = |p: &Prepared| match p {

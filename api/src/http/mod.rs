@@ -25,6 +25,7 @@ pub mod export;
 pub mod graphql;
 pub mod metrics;
 pub mod persisted;
+pub mod server;
 pub mod site;
 pub mod sorted;
 pub mod state;

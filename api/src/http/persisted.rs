@@ -8,27 +8,34 @@
 //!   the document stored only once it has passed every limit
 //!   ([`crate::graphql::limits::check`]), so nothing larger than
 //!   `API_MAX_DOCUMENT_BYTES` or refused by a limit is ever kept. The store is
-//!   this process's memory (bounded), or with `REDIS_URL` Redis, shared by
-//!   every replica, each document under `{REDIS_PREFIX}apq:{hash}` for
-//!   `API_APQ_TTL_SECS` after its last use; each replica keeps what it has
-//!   read in memory too (a hash names one document forever). A Redis that
+//!   this process's memory (an LRU of `API_APQ_MEMORY_ENTRIES`: what is used
+//!   stays, the least recently used goes first), or with `REDIS_URL` Redis,
+//!   shared by every replica, each document under `{REDIS_PREFIX}apq:{hash}`
+//!   for `API_APQ_TTL_SECS` after its last use; each replica keeps what it
+//!   has read in memory too (a hash names one document forever). A Redis that
 //!   cannot be reached only costs the client one more round trip.
+//!   One client cannot flush the store: each registers at most
+//!   `API_APQ_REGISTRATIONS_PER_HOUR` new documents (a budget in
+//!   [`crate::ratelimit`], shared through Redis too), then is refused with
+//!   `PERSISTED_QUERY_REGISTRATION_LIMITED` (issue 18: 10,050 registrations
+//!   in 5 s used to empty the store). The manifest's documents are kept
+//!   apart and never dropped.
 //! - `allowlist`: only the manifest's documents run, by hash or in full; a
 //!   client cannot register new ones (`PERSISTED_QUERY_NOT_ALLOWED`).
 //! - `off`: hashes are refused (`PERSISTED_QUERY_NOT_SUPPORTED`).
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
 
 use sha2::{Digest, Sha256};
 
 use crate::config::PersistedQueries;
 use crate::graphql::limits::Refusal;
 use crate::shared_store::RedisHandle;
-
-/// Most documents one process keeps in memory.
-const MAX_STORED: usize = 10_000;
 
 /// The hex SHA-256 of a document, as clients compute it.
 pub fn sha256_hex(text: &str) -> String {
@@ -49,8 +56,9 @@ struct SharedStore {
 pub struct Persisted {
     mode: PersistedQueries,
     manifest: HashMap<String, Arc<str>>,
-    /// Registered documents this process has seen (the whole store without Redis).
-    learned: RwLock<HashMap<String, Arc<str>>>,
+    /// Registered documents this process has seen (the whole store without
+    /// Redis), the least recently used dropped first.
+    learned: Mutex<LruCache<String, Arc<str>>>,
     shared: Option<SharedStore>,
     /// Reads and writes of the shared store that failed.
     pub store_errors: AtomicU64,
@@ -110,7 +118,7 @@ impl Persisted {
         Ok(Self {
             mode,
             manifest,
-            learned: RwLock::new(HashMap::new()),
+            learned: Mutex::new(LruCache::new(NonZeroUsize::new(10_000).expect("not zero"))),
             shared: None,
             store_errors: AtomicU64::new(0),
         })
@@ -125,6 +133,27 @@ impl Persisted {
             ttl_secs: ttl_secs.max(1),
         });
         self
+    }
+
+    /// Keeps at most `entries` registered documents in memory.
+    pub fn keeping(self, entries: usize) -> Self {
+        let entries = NonZeroUsize::new(entries).unwrap_or(NonZeroUsize::MIN);
+        self.learned
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .resize(entries);
+        self
+    }
+
+    /// Whether this process already holds `hash` (a document sent again
+    /// with its hash is no new registration).
+    pub fn holds(&self, hash: &str) -> bool {
+        self.manifest.contains_key(hash)
+            || self
+                .learned
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(hash)
     }
 
     /// `"memory"` or `"redis"`: where registered documents live.
@@ -244,20 +273,20 @@ impl Persisted {
         }
     }
 
+    /// The document under `hash`, marked as just used.
     fn learned_get(&self, hash: &str) -> Option<Arc<str>> {
         self.learned
-            .read()
+            .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(hash)
             .cloned()
     }
 
     fn learned_put(&self, hash: &str, query: Arc<str>) {
-        let mut learned = self.learned.write().unwrap_or_else(|e| e.into_inner());
-        if learned.len() >= MAX_STORED {
-            learned.clear();
-        }
-        learned.insert(hash.to_string(), query);
+        self.learned
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .put(hash.to_string(), query);
     }
 
     /// The document registered under `hash` on any replica, its lifetime
