@@ -29,11 +29,26 @@ pub struct Model {
     pub version: i32,
     /// True when the figure is illustrative (a breakdown the sources do not give).
     pub illustrative: bool,
-    /// Secret record key of the cell key method (random, 1..2^31-1): the
-    /// noise of a published aggregate derives from its rows' keys. Never
-    /// sent to a client, never written to the audit log.
+    /// Secret record key (random, 1..2^31-1): the draw that rounds the row
+    /// (`api::disclosure`). Never sent to a client, never written to the
+    /// audit log.
     #[serde(skip)]
     pub cell_key: i64,
+    /// The rule's inputs, decided once per row when it is written
+    /// (`api::disclosure::sql::refresh_rows`): class rank (0 public,
+    /// 1 ordinary, 2 sensitive).
+    #[serde(skip)]
+    pub class_rank: i32,
+    /// The threshold of its class, which is its rounding base.
+    #[serde(skip)]
+    pub base: i32,
+    /// Known to every viewer: public class, or a figure as reported that is
+    /// not small.
+    #[serde(skip)]
+    pub known_to_all: bool,
+    /// Its count rounded to a multiple of `base` by its key.
+    #[serde(skip)]
+    pub rounded: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,10 @@
 //! - every stored record key is drawn again at random: keys written by older
 //!   seeders were derived from public strings (and, for service counts, from
 //!   the value), so they could be recomputed by a reader.
+//! - `attendance` and `service_counts` get the rule's inputs per row,
+//!   decided when the row is written: `class_rank`, `base` (its class's
+//!   threshold), `known_to_all`, `rounded`; statistics sum them instead of
+//!   evaluating the rule per row per request.
 //! - `project_categories`: the beneficiary categories a project declares it
 //!   serves; its events and service counts may record only those. Filled
 //!   from what each project already records, plus `unknown`.
@@ -40,6 +44,18 @@ impl MigrationTrait for Migration {
         for table in ["attendance", "service_counts"] {
             db.execute_unprepared(&format!("UPDATE {table} SET cell_key = {random_key}"))
                 .await?;
+            // The rule's inputs per row: the API fills them at start and on
+            // every write (`disclosure::sql::refresh_rows`); base 0 marks a
+            // row not decided yet.
+            for column in [
+                "class_rank INTEGER NOT NULL DEFAULT 1",
+                "base INTEGER NOT NULL DEFAULT 0",
+                "known_to_all BOOLEAN NOT NULL DEFAULT FALSE",
+                &format!("rounded {big} NOT NULL DEFAULT 0"),
+            ] {
+                db.execute_unprepared(&format!("ALTER TABLE {table} ADD COLUMN {column}"))
+                    .await?;
+            }
         }
         db.execute_unprepared(
             "CREATE TABLE project_categories (\
@@ -66,6 +82,12 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         db.execute_unprepared("DROP TABLE project_categories")
             .await?;
+        for table in ["attendance", "service_counts"] {
+            for column in ["class_rank", "base", "known_to_all", "rounded"] {
+                db.execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}"))
+                    .await?;
+            }
+        }
         db.execute_unprepared("DELETE FROM event_summaries").await?;
         for column in ["rounded", "slack"] {
             db.execute_unprepared(&format!("ALTER TABLE event_summaries DROP COLUMN {column}"))

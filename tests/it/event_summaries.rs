@@ -30,9 +30,14 @@ async fn count(app: &tests::TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-/// Every summary equals a fresh computation.
+/// Every summary equals a fresh computation, and every row's stored
+/// protection inputs (attendance and service counts) a fresh decision.
 async fn all_current(app: &tests::TestApp, after: &str) {
     assert_eq!(stale(app).await, Vec::<i64>::new(), "{after}");
+    let rows = summary::stale_rows(&app.db.conn, &Thresholds::default())
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "rows with stale protection inputs {after}");
 }
 
 /// `updateEvent` that must succeed; returns the new version.

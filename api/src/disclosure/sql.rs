@@ -1,7 +1,9 @@
 //! The rule of [`super`] in SQL, for the statistics that group in the
-//! database: a stored row's class, whether the viewer knows it, its rounded
-//! value, and the measures of a group that [`Parts`] is read back from, by
-//! column name. Nothing outside this module writes SQL for a class, a known
+//! database. The viewer-independent part of the rule is decided once per
+//! row when it is written ([`refresh_rows`]: its class, base, whether every
+//! viewer knows it, its rounded value, stored beside it); a query sums those
+//! ([`measures`], read back by column name with [`read_parts`]), adding only
+//! what depends on the viewer (their raw projects). Nothing outside this module writes SQL for a class, a known
 //! part, a threshold or a rounding; the tests compare every expression here
 //! with its Rust twin.
 //!
@@ -25,6 +27,13 @@ pub enum Facts {
 
 /// The columns a rule reads, by table.
 struct Columns {
+    /// The table and its alias.
+    table: &'static str,
+    alias: &'static str,
+    /// The joins the rule's inputs read (`FROM` of an `UPDATE`), and how
+    /// they meet the row.
+    joins: &'static str,
+    join_on: &'static str,
     project: &'static str,
     category: &'static str,
     value: &'static str,
@@ -42,6 +51,10 @@ impl Facts {
     fn columns(self) -> Columns {
         match self {
             Facts::Attendance => Columns {
+                table: "attendance",
+                alias: "at",
+                joins: "events e JOIN projects p ON p.id = e.project_id",
+                join_on: "e.id = at.event_id",
                 project: "e.project_id",
                 category: "at.category",
                 value: "at.count",
@@ -52,6 +65,10 @@ impl Facts {
                 reported: "NOT at.illustrative AND e.source_document_id IS NOT NULL",
             },
             Facts::ServiceCounts => Columns {
+                table: "service_counts",
+                alias: "sc",
+                joins: "projects p",
+                join_on: "p.id = sc.project_id",
                 project: "sc.project_id",
                 category: "sc.category",
                 value: "sc.value",
@@ -80,7 +97,7 @@ pub fn raw_clause(facts: Facts, raw: impl IntoIterator<Item = i32>) -> String {
 }
 
 /// A row's class rank (0 public, 1 ordinary, 2 sensitive): [`super::row_class`].
-pub fn class(facts: Facts) -> String {
+fn class(facts: Facts) -> String {
     let c = facts.columns();
     let officials = OFFICIAL_CATEGORIES
         .iter()
@@ -96,7 +113,7 @@ pub fn class(facts: Facts) -> String {
 /// A row's threshold, which is also its rounding base (never below 1, so it
 /// can divide): [`Thresholds::base`] of its class, public rows taking the
 /// ordinary one (they are always known, so it is never used for them).
-pub fn threshold(facts: Facts, thresholds: &Thresholds) -> String {
+pub(crate) fn threshold(facts: Facts, thresholds: &Thresholds) -> String {
     let c = facts.columns();
     format!(
         "(CASE WHEN {} THEN {} ELSE {} END)",
@@ -107,7 +124,7 @@ pub fn threshold(facts: Facts, thresholds: &Thresholds) -> String {
 }
 
 /// A row's rounded value: [`super::rounded`] of its count, key and base.
-pub fn rounded(facts: Facts, thresholds: &Thresholds) -> String {
+fn rounded(facts: Facts, thresholds: &Thresholds) -> String {
     let c = facts.columns();
     let (v, k, b) = (c.value, c.key, threshold(facts, thresholds));
     format!(
@@ -115,27 +132,84 @@ pub fn rounded(facts: Facts, thresholds: &Thresholds) -> String {
     )
 }
 
-/// SQL true when the viewer knows the row ([`super::Row::is_known`]).
+/// SQL true when every viewer knows the row, from its inputs: it protects
+/// no one, or it is a figure as reported in a public source that is not
+/// small (the part of [`super::Row::is_known`] that does not depend on the
+/// viewer).
+fn known_to_all(facts: Facts, thresholds: &Thresholds) -> String {
+    let c = facts.columns();
+    format!(
+        "({} = 0 OR ({} AND ({} = 0 OR {} >= {})))",
+        class(facts),
+        c.reported,
+        c.value,
+        c.value,
+        threshold(facts, thresholds)
+    )
+}
+
+/// `UPDATE` of the rule's inputs stored with each row (`class_rank`,
+/// `base`, `known_to_all`, `rounded`) for the rows matching `filter` (a
+/// condition over the row's alias and its joins, e.g. `e.id IN (…)`), all of
+/// them or only those whose stored inputs differ from a fresh decision
+/// (`stale`). Every write of counts runs it in its transaction; the API runs
+/// it at start for stale rows (changed thresholds, a project's changed
+/// sensitivity, rows written by SQL).
+pub fn refresh_rows(facts: Facts, thresholds: &Thresholds, filter: &str, stale: bool) -> String {
+    let c = facts.columns();
+    let (class, base, known, rounded) = (
+        class(facts),
+        threshold(facts, thresholds),
+        known_to_all(facts, thresholds),
+        rounded(facts, thresholds),
+    );
+    let a = c.alias;
+    let stale = if stale {
+        format!(
+            " AND NOT ({a}.class_rank = {class} AND {a}.base = {base} \
+             AND {a}.known_to_all = {known} AND {a}.rounded = {rounded})"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "UPDATE {} AS {a} SET class_rank = {class}, base = {base}, known_to_all = {known}, \
+         rounded = {rounded} FROM {} WHERE {} AND ({filter}){stale}",
+        c.table, c.joins, c.join_on
+    )
+}
+
+/// `SELECT COUNT(*)` of the rows whose stored inputs differ from a fresh
+/// decision: 0 when every row is current (the tests check it after writes).
+pub fn count_stale_rows(facts: Facts, thresholds: &Thresholds) -> String {
+    let c = facts.columns();
+    let a = c.alias;
+    format!(
+        "SELECT COUNT(*) FROM {} {a}, {} WHERE {} AND NOT ({a}.class_rank = {} AND {a}.base = {} \
+         AND {a}.known_to_all = {} AND {a}.rounded = {})",
+        c.table,
+        c.joins,
+        c.join_on,
+        class(facts),
+        threshold(facts, thresholds),
+        known_to_all(facts, thresholds),
+        rounded(facts, thresholds)
+    )
+}
+
+/// SQL true when the viewer knows the row ([`super::Row::is_known`]), from
+/// the row's stored inputs: known to all, or in a project the viewer sees
+/// raw (`raw`).
 ///
 /// `whole_reports`: the query neither groups nor filters by a breakdown
 /// dimension (sex, age band, disability), so every group holds whole
 /// reports; the cells of an illustrative breakdown of services then count as
 /// the one figure as reported that they add up to, known when that figure is
 /// not small.
-pub fn known(
-    facts: Facts,
-    raw: &str,
-    thresholds: &Thresholds,
-    whole_reports: bool,
-    backend: DatabaseBackend,
-) -> String {
+pub fn known(facts: Facts, raw: &str, whole_reports: bool, backend: DatabaseBackend) -> String {
     let c = facts.columns();
-    let class = class(facts);
-    let threshold = threshold(facts, thresholds);
-    let mut known = format!(
-        "({class} = 0 OR {raw} OR ({} AND ({} = 0 OR {} >= {threshold}))",
-        c.reported, c.value, c.value
-    );
+    let a = c.alias;
+    let mut known = format!("({a}.known_to_all OR {raw}");
     if whole_reports && facts == Facts::ServiceCounts {
         let same = |col: &str| match backend {
             DatabaseBackend::Postgres => format!("r.{col} IS NOT DISTINCT FROM sc.{col}"),
@@ -151,7 +225,7 @@ pub fn known(
             // COALESCE: never NULL, or `NOT known` would be NULL too and the
             // row would count as known in the class measures.
             " OR COALESCE(CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
-             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END, 0) >= {threshold}",
+             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END, 0) >= sc.base",
             report.join(" AND ")
         ));
     }
@@ -175,29 +249,22 @@ pub const REPORT_COLUMNS: [&str; 9] = [
     "category",
 ];
 
-/// The measures of a group of rows, named as [`read_parts`] reads them:
+/// The measures of a group of rows, from their stored inputs, named as
+/// [`read_parts`] reads them:
 /// `m_total`, `m_unknown`, `m_rounded`, `m_slack`, `m_class`,
 /// `m_unknown_class`, `m_illustrative`, `m_cells`. Sound over an outer join
 /// (no row: zeros).
-pub fn measures(
-    facts: Facts,
-    raw: &str,
-    thresholds: &Thresholds,
-    whole_reports: bool,
-    backend: DatabaseBackend,
-) -> String {
+pub fn measures(facts: Facts, raw: &str, whole_reports: bool, backend: DatabaseBackend) -> String {
     let c = facts.columns();
-    let (class, value) = (class(facts), c.value);
-    let known = known(facts, raw, thresholds, whole_reports, backend);
-    let rounded = rounded(facts, thresholds);
-    let threshold = threshold(facts, thresholds);
+    let (a, value) = (c.alias, c.value);
+    let known = known(facts, raw, whole_reports, backend);
     format!(
         "CAST(COALESCE(SUM({value}), 0) AS BIGINT) AS m_total, \
          CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {value} END), 0) AS BIGINT) AS m_unknown, \
-         CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {rounded} END), 0) AS BIGINT) AS m_rounded, \
-         CAST(COALESCE(SUM(CASE WHEN {value} > 0 AND NOT {known} THEN {threshold} - 1 ELSE 0 END), 0) AS BIGINT) AS m_slack, \
-         COALESCE(MAX(CASE WHEN {value} > 0 THEN {class} ELSE -1 END), -1) AS m_class, \
-         COALESCE(MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {class} ELSE -1 END), -1) AS m_unknown_class, \
+         CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {a}.rounded END), 0) AS BIGINT) AS m_rounded, \
+         CAST(COALESCE(SUM(CASE WHEN {value} > 0 AND NOT {known} THEN {a}.base - 1 ELSE 0 END), 0) AS BIGINT) AS m_slack, \
+         COALESCE(MAX(CASE WHEN {value} > 0 THEN {a}.class_rank ELSE -1 END), -1) AS m_class, \
+         COALESCE(MAX(CASE WHEN {value} > 0 AND NOT {known} THEN {a}.class_rank ELSE -1 END), -1) AS m_unknown_class, \
          COALESCE(MAX(CASE WHEN {illustrative} THEN 1 ELSE 0 END), 0) AS m_illustrative, \
          COUNT({value}) AS m_cells",
         illustrative = c.illustrative,

@@ -106,6 +106,8 @@ impl Context<'_> {
                             cell.disability.0.code(),
                             cell.category.0.code()
                         ))),
+                        // Decided by `summary::sync` at the end of the load.
+                        ..Default::default()
                     },
                     |m| m.id,
                 )
@@ -252,6 +254,8 @@ impl Context<'_> {
                             disability.map(|d| d.0.code()),
                             c.category.map(|s| s.0.code())
                         ))),
+                        // Decided by `summary::sync` at the end of the load.
+                        ..Default::default()
                     },
                     |m| m.id,
                 )

@@ -467,6 +467,14 @@ pub async fn set_service_counts<C: ConnectionTrait>(
             }
         }
     }
+    // The rule's inputs of the written rows, in the same transaction.
+    db.execute_unprepared(&crate::disclosure::sql::refresh_rows(
+        crate::disclosure::sql::Facts::ServiceCounts,
+        &actor.thresholds,
+        &format!("sc.project_id = {}", project.id),
+        false,
+    ))
+    .await?;
     audit(
         db,
         actor,

@@ -95,10 +95,9 @@ fn unit_of(kind: Kind, key: Option<&Option<String>>) -> CountUnit {
 pub async fn aggregate(
     db: &impl ConnectionTrait,
     access: &Access,
-    thresholds: Thresholds,
     query: &StatsQuery,
 ) -> Result<StatsTable, AppError> {
-    aggregate_with(db, access, thresholds, query, true).await
+    aggregate_with(db, access, query, true).await
 }
 
 /// [`aggregate`] without the totals (one statement less), for a caller
@@ -106,16 +105,14 @@ pub async fn aggregate(
 pub async fn aggregate_rows(
     db: &impl ConnectionTrait,
     access: &Access,
-    thresholds: Thresholds,
     query: &StatsQuery,
 ) -> Result<StatsTable, AppError> {
-    aggregate_with(db, access, thresholds, query, false).await
+    aggregate_with(db, access, query, false).await
 }
 
 async fn aggregate_with(
     db: &impl ConnectionTrait,
     access: &Access,
-    thresholds: Thresholds,
     query: &StatsQuery,
     with_totals: bool,
 ) -> Result<StatsTable, AppError> {
@@ -154,7 +151,7 @@ async fn aggregate_with(
         .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
 
-    let rows = grouped_query(db, kind, access, &thresholds, &by, select, query.area).await?;
+    let rows = grouped_query(db, kind, access, &by, select, query.area).await?;
     let mut out_rows: Vec<StatsRow> = rows
         .iter()
         .map(|r| StatsRow {
@@ -191,16 +188,7 @@ async fn aggregate_with(
         } else if same_rows {
             regroup(&rows, |k| vec![unit_at.and_then(|i| k[i].clone())])
         } else {
-            grouped_query(
-                db,
-                kind,
-                access,
-                &thresholds,
-                total_dims,
-                select,
-                query.area,
-            )
-            .await?
+            grouped_query(db, kind, access, total_dims, select, query.area).await?
         };
         for r in total_rows {
             totals.push(StatsTotal {

@@ -6,8 +6,8 @@ use sea_orm::{ConnectionTrait, DatabaseBackend};
 
 use super::sql::{self, Sql, text_at, text_of};
 use super::{Access, Dimension};
+use crate::disclosure::Parts;
 use crate::disclosure::sql::{self as dsql, Facts};
-use crate::disclosure::{Parts, Thresholds};
 use crate::error::AppError;
 use crate::queries::places;
 
@@ -223,12 +223,11 @@ pub(crate) fn facts(kind: Kind) -> Facts {
 pub(crate) fn measures(
     kind: Kind,
     access: &Access,
-    thresholds: &Thresholds,
     whole_reports: bool,
     backend: DatabaseBackend,
 ) -> String {
     let raw = dsql::raw_clause(facts(kind), access.raw.iter().copied());
-    dsql::measures(facts(kind), &raw, thresholds, whole_reports, backend)
+    dsql::measures(facts(kind), &raw, whole_reports, backend)
 }
 
 /// One grouped row read from SQL.
@@ -275,7 +274,6 @@ pub(crate) async fn grouped_query(
     db: &impl ConnectionTrait,
     kind: Kind,
     access: &Access,
-    thresholds: &Thresholds,
     dims: &[Dimension],
     select: &[(Dimension, Option<String>)],
     area: Option<i32>,
@@ -309,7 +307,7 @@ pub(crate) async fn grouped_query(
         .iter()
         .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
-    q.push(&measures(kind, access, thresholds, whole_reports, backend));
+    q.push(&measures(kind, access, whole_reports, backend));
     let mut joins = Joins::of(dims, select);
     joins.district |= periods;
     from_where(kind, &mut q, access, area, joins);

@@ -145,7 +145,7 @@ pub async fn project_progress(
         plan.push((ind, mine, rule));
     }
     let rules: Vec<&Rule> = plan.iter().filter_map(|(_, _, r)| r.as_ref()).collect();
-    let facts = Facts::read(db, access, thresholds, project_id, &rules, detail).await?;
+    let facts = Facts::read(db, access, project_id, &rules, detail).await?;
     Ok(plan
         .into_iter()
         .map(|(ind, mine, rule)| match rule {
@@ -418,7 +418,6 @@ impl Grid {
     async fn read(
         db: &impl ConnectionTrait,
         access: &Access,
-        thresholds: &Thresholds,
         kind: Kind,
         project: i32,
         detail: Detail,
@@ -453,14 +452,12 @@ impl Grid {
         let years = async {
             match years_of_sexes {
                 true => Ok(Vec::new()),
-                false => grouped_query(db, kind, access, thresholds, &by_year, &select, None).await,
+                false => grouped_query(db, kind, access, &by_year, &select, None).await,
             }
         };
         let sexes = async {
             match detail {
-                Detail::BySex => {
-                    grouped_query(db, kind, access, thresholds, &by_sex, &select, None).await
-                }
+                Detail::BySex => grouped_query(db, kind, access, &by_sex, &select, None).await,
                 Detail::Periods => Ok(Vec::new()),
             }
         };
@@ -489,7 +486,6 @@ impl Facts {
     async fn read(
         db: &impl ConnectionTrait,
         access: &Access,
-        thresholds: Thresholds,
         project: i32,
         rules: &[&Rule],
         detail: Detail,
@@ -505,7 +501,7 @@ impl Facts {
         };
         let grid = |kind| async move {
             match needs(kind) {
-                true => Grid::read(db, access, &thresholds, kind, project, detail)
+                true => Grid::read(db, access, kind, project, detail)
                     .await
                     .map(Some),
                 false => Ok(None),

@@ -46,7 +46,8 @@ fn summary_select(
     thresholds: &Thresholds,
     filter: &str,
 ) -> (String, String) {
-    let measures = dsql::measures(Facts::Attendance, "1 = 0", thresholds, false, backend);
+    let _ = thresholds; // the cells' stored inputs carry them (`refresh_rows`)
+    let measures = dsql::measures(Facts::Attendance, "1 = 0", false, backend);
     let select = format!(
         "SELECT event_id, district_id, month, quarter, year, m_total, m_unknown, m_rounded, m_slack, \
            m_class, m_unknown_class, m_illustrative = 1, m_cells, threshold FROM (\
@@ -114,6 +115,12 @@ pub async fn refresh(
         return Ok(0);
     }
     let filter = scope_filter(scope);
+    // The cells' stored inputs first: the summary sums them.
+    execute(
+        db,
+        dsql::refresh_rows(Facts::Attendance, thresholds, &filter, false),
+    )
+    .await?;
     execute(
         db,
         format!(
@@ -138,6 +145,22 @@ pub async fn sync(
     db: &impl ConnectionTrait,
     thresholds: &Thresholds,
 ) -> Result<u64, sea_orm::DbErr> {
+    // Rows whose stored inputs are stale (thresholds changed, a project's
+    // sensitivity changed, rows written by SQL or a bulk load): decide them
+    // again, and rewrite the summaries of the events whose cells changed.
+    let stale_events = format!(
+        "SELECT DISTINCT at.event_id FROM attendance at JOIN events e ON e.id = at.event_id \
+         JOIN projects p ON p.id = e.project_id WHERE {}",
+        stale_condition(thresholds)
+    );
+    execute(
+        db,
+        format!("DELETE FROM event_summaries WHERE event_id IN ({stale_events})"),
+    )
+    .await?;
+    for facts in [Facts::Attendance, Facts::ServiceCounts] {
+        execute(db, dsql::refresh_rows(facts, thresholds, "1 = 1", true)).await?;
+    }
     execute(
         db,
         format!(
@@ -164,7 +187,8 @@ pub async fn sync(
 }
 
 /// The events whose stored summary differs from a fresh computation (or is
-/// missing, or exists for no event): empty when the summaries are current.
+/// missing, or exists for no event), or whose cells' stored protection
+/// inputs differ from a fresh decision: empty when all are current.
 pub async fn verify(
     db: &impl ConnectionTrait,
     thresholds: &Thresholds,
@@ -182,11 +206,45 @@ pub async fn verify(
          SELECT f.event_id FROM fresh f LEFT JOIN event_summaries s ON s.event_id = f.event_id \
          WHERE s.event_id IS NULL OR NOT ({}) \
          UNION SELECT s.event_id FROM event_summaries s WHERE s.event_id NOT IN (SELECT event_id FROM fresh) \
+         UNION SELECT at.event_id FROM attendance at JOIN events e ON e.id = at.event_id \
+           JOIN projects p ON p.id = e.project_id WHERE {} \
          ORDER BY 1",
-        all_same.join(" AND ")
+        all_same.join(" AND "),
+        stale_condition(thresholds)
     );
     let rows = db
         .query_all_raw(Statement::from_string(backend, text))
         .await?;
     rows.iter().map(|r| int_at(r, 0)).collect()
+}
+
+/// SQL true for an attendance cell (`at`, with `e` and `p`) whose stored
+/// inputs are stale.
+fn stale_condition(thresholds: &Thresholds) -> String {
+    let count = dsql::count_stale_rows(Facts::Attendance, thresholds);
+    // The condition of the count, reused.
+    count
+        .split_once(" WHERE ")
+        .map(|(_, c)| c.to_string())
+        .unwrap_or_else(|| "1 = 0".into())
+}
+
+/// Rows of both tables whose stored inputs differ from a fresh decision:
+/// 0 when every write kept them current (the tests check it).
+pub async fn stale_rows(
+    db: &impl ConnectionTrait,
+    thresholds: &Thresholds,
+) -> Result<i64, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let mut n = 0;
+    for facts in [Facts::Attendance, Facts::ServiceCounts] {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                dsql::count_stale_rows(facts, thresholds),
+            ))
+            .await?;
+        n += row.map(|r| int_at(&r, 0)).transpose()?.unwrap_or(0);
+    }
+    Ok(n)
 }

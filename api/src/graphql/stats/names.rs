@@ -285,7 +285,7 @@ pub(crate) async fn stats_table(
         area,
     };
     let access = access(ctx).await?;
-    let table = aggregate::aggregate(db(ctx), &access, scope(ctx).thresholds, &question).await?;
+    let table = aggregate::aggregate(db(ctx), &access, &question).await?;
     let keys: Vec<(Dimension, Option<String>)> = table
         .rows
         .iter()

@@ -174,8 +174,7 @@ impl ProjectOverview {
             area: None,
         };
         let access = access(ctx).await?;
-        let table =
-            aggregate::aggregate(db(ctx), &access, scope(ctx).thresholds, &question).await?;
+        let table = aggregate::aggregate(db(ctx), &access, &question).await?;
         Ok(table.totals.iter().map(total_of).collect())
     }
 }
