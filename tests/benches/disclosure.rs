@@ -120,10 +120,10 @@ fn shares(anon: &Value, admin: &Value) -> String {
     // The cost in utility: how far published figures lie from the truth.
     let mut relative: Vec<f64> = Vec::new();
     for r in rows {
-        if let (Some(v), Some(t)) = (r["value"].as_i64(), truth.get(&key(r))) {
-            if *t >= 50 {
-                relative.push((v - t).abs() as f64 / *t as f64);
-            }
+        if let (Some(v), Some(t)) = (r["value"].as_i64(), truth.get(&key(r)))
+            && *t >= 50
+        {
+            relative.push((v - t).abs() as f64 / *t as f64);
         }
     }
     relative.sort_by(|a, b| a.total_cmp(b));
