@@ -154,7 +154,10 @@ fn shares(anon: &Value, admin: &Value) -> String {
     }
     // The admin's truth includes private projects (every tenth), which the
     // anonymous reader does not see: the error is at most this.
-    let p90 = relative.get(relative.len() * 9 / 10).copied().unwrap_or(0.0);
+    let p90 = relative
+        .get(relative.len() * 9 / 10)
+        .copied()
+        .unwrap_or(0.0);
     out.push_str(&format!(
         "; published rows of 50 or more off by {:.2}% (median), {:.2}% (90th percentile) against the admin's figures",
         100.0 * median_relative,
