@@ -46,6 +46,11 @@ pub struct Model {
     /// not small.
     #[serde(skip)]
     pub known_to_all: bool,
+    /// Known to every viewer when a query counts its report whole (the
+    /// cells of an illustrative breakdown of a reported figure that is not
+    /// small), or known to all.
+    #[serde(skip)]
+    pub whole_known: bool,
     /// Its count rounded to a multiple of `base` by its key.
     #[serde(skip)]
     pub rounded: i64,

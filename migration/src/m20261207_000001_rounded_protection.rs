@@ -9,7 +9,8 @@
 //!   the value), so they could be recomputed by a reader.
 //! - `attendance` and `service_counts` get the rule's inputs per row,
 //!   decided when the row is written: `class_rank`, `base` (its class's
-//!   threshold), `known_to_all`, `rounded`; statistics sum them instead of
+//!   threshold), `known_to_all`, `whole_known` (known when its report is
+//!   counted whole), `rounded`; statistics sum them instead of
 //!   evaluating the rule per row per request.
 //! - `project_categories`: the beneficiary categories a project declares it
 //!   serves; its events and service counts may record only those. Filled
@@ -51,6 +52,7 @@ impl MigrationTrait for Migration {
                 "class_rank INTEGER NOT NULL DEFAULT 1",
                 "base INTEGER NOT NULL DEFAULT 0",
                 "known_to_all BOOLEAN NOT NULL DEFAULT FALSE",
+                "whole_known BOOLEAN NOT NULL DEFAULT FALSE",
                 &format!("rounded {big} NOT NULL DEFAULT 0"),
             ] {
                 db.execute_unprepared(&format!("ALTER TABLE {table} ADD COLUMN {column}"))
@@ -83,7 +85,13 @@ impl MigrationTrait for Migration {
         db.execute_unprepared("DROP TABLE project_categories")
             .await?;
         for table in ["attendance", "service_counts"] {
-            for column in ["class_rank", "base", "known_to_all", "rounded"] {
+            for column in [
+                "class_rank",
+                "base",
+                "known_to_all",
+                "whole_known",
+                "rounded",
+            ] {
                 db.execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN {column}"))
                     .await?;
             }

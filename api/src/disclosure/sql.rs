@@ -149,51 +149,90 @@ fn known_to_all(facts: Facts, thresholds: &Thresholds) -> String {
 }
 
 /// `UPDATE` of the rule's inputs stored with each row (`class_rank`,
-/// `base`, `known_to_all`, `rounded`) for the rows matching `filter` (a
+/// `base`, `known_to_all`, `whole_known`, `rounded`) for the rows matching `filter` (a
 /// condition over the row's alias and its joins, e.g. `e.id IN (…)`), all of
 /// them or only those whose stored inputs differ from a fresh decision
 /// (`stale`). Every write of counts runs it in its transaction; the API runs
 /// it at start for stale rows (changed thresholds, a project's changed
 /// sensitivity, rows written by SQL).
-pub fn refresh_rows(facts: Facts, thresholds: &Thresholds, filter: &str, stale: bool) -> String {
+pub fn refresh_rows(
+    facts: Facts,
+    thresholds: &Thresholds,
+    filter: &str,
+    stale: bool,
+    backend: DatabaseBackend,
+) -> String {
     let c = facts.columns();
-    let (class, base, known, rounded) = (
-        class(facts),
-        threshold(facts, thresholds),
-        known_to_all(facts, thresholds),
-        rounded(facts, thresholds),
-    );
     let a = c.alias;
     let stale = if stale {
-        format!(
-            " AND NOT ({a}.class_rank = {class} AND {a}.base = {base} \
-             AND {a}.known_to_all = {known} AND {a}.rounded = {rounded})"
-        )
+        format!(" AND NOT {}", current(facts, thresholds, backend))
     } else {
         String::new()
     };
     format!(
-        "UPDATE {} AS {a} SET class_rank = {class}, base = {base}, known_to_all = {known}, \
-         rounded = {rounded} FROM {} WHERE {} AND ({filter}){stale}",
-        c.table, c.joins, c.join_on
+        "UPDATE {} AS {a} SET class_rank = {}, base = {}, known_to_all = {}, whole_known = {}, \
+         rounded = {} FROM {} WHERE {} AND ({filter}){stale}",
+        c.table,
+        class(facts),
+        threshold(facts, thresholds),
+        known_to_all(facts, thresholds),
+        whole_known(facts, thresholds, backend),
+        rounded(facts, thresholds),
+        c.joins,
+        c.join_on
+    )
+}
+
+/// SQL true when a row's stored inputs equal a fresh decision.
+fn current(facts: Facts, thresholds: &Thresholds, backend: DatabaseBackend) -> String {
+    let a = facts.columns().alias;
+    format!(
+        "({a}.class_rank = {} AND {a}.base = {} AND {a}.known_to_all = {} \
+         AND {a}.whole_known = {} AND {a}.rounded = {})",
+        class(facts),
+        threshold(facts, thresholds),
+        known_to_all(facts, thresholds),
+        whole_known(facts, thresholds, backend),
+        rounded(facts, thresholds)
     )
 }
 
 /// `SELECT COUNT(*)` of the rows whose stored inputs differ from a fresh
 /// decision: 0 when every row is current (the tests check it after writes).
-pub fn count_stale_rows(facts: Facts, thresholds: &Thresholds) -> String {
+pub fn count_stale_rows(facts: Facts, thresholds: &Thresholds, backend: DatabaseBackend) -> String {
     let c = facts.columns();
-    let a = c.alias;
     format!(
-        "SELECT COUNT(*) FROM {} {a}, {} WHERE {} AND NOT ({a}.class_rank = {} AND {a}.base = {} \
-         AND {a}.known_to_all = {} AND {a}.rounded = {})",
+        "SELECT COUNT(*) FROM {} {}, {} WHERE {} AND NOT {}",
         c.table,
+        c.alias,
         c.joins,
         c.join_on,
-        class(facts),
-        threshold(facts, thresholds),
-        known_to_all(facts, thresholds),
-        rounded(facts, thresholds)
+        current(facts, thresholds, backend)
+    )
+}
+
+/// SQL true when every viewer knows the row in a query that counts whole
+/// reports: known to all, or a cell of an illustrative breakdown of a
+/// reported figure (services) that is not small: the cells then count as the
+/// one figure as reported that they add up to.
+fn whole_known(facts: Facts, thresholds: &Thresholds, backend: DatabaseBackend) -> String {
+    let known = known_to_all(facts, thresholds);
+    if facts != Facts::ServiceCounts {
+        return known;
+    }
+    let same = |col: &str| match backend {
+        DatabaseBackend::Postgres => format!("r.{col} IS NOT DISTINCT FROM sc.{col}"),
+        _ => format!("r.{col} IS sc.{col}"),
+    };
+    let report: Vec<String> = std::iter::once("r.project_id = sc.project_id".to_string())
+        .chain(REPORT_COLUMNS[1..].iter().map(|c| same(c)))
+        .collect();
+    format!(
+        // COALESCE: never NULL (a non-illustrative row has no report sum).
+        "({known} OR COALESCE(CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
+         (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END, 0) >= {})",
+        report.join(" AND "),
+        threshold(facts, thresholds)
     )
 }
 
@@ -203,35 +242,16 @@ pub fn count_stale_rows(facts: Facts, thresholds: &Thresholds) -> String {
 ///
 /// `whole_reports`: the query neither groups nor filters by a breakdown
 /// dimension (sex, age band, disability), so every group holds whole
-/// reports; the cells of an illustrative breakdown of services then count as
-/// the one figure as reported that they add up to, known when that figure is
-/// not small.
-pub fn known(facts: Facts, raw: &str, whole_reports: bool, backend: DatabaseBackend) -> String {
-    let c = facts.columns();
-    let a = c.alias;
-    let mut known = format!("({a}.known_to_all OR {raw}");
-    if whole_reports && facts == Facts::ServiceCounts {
-        let same = |col: &str| match backend {
-            DatabaseBackend::Postgres => format!("r.{col} IS NOT DISTINCT FROM sc.{col}"),
-            _ => format!("r.{col} IS sc.{col}"),
-        };
-        // `project_id` is never null: compared with `=`, the lookup index
-        // (`ix_service_counts_lookup`) finds the report's cells.
-        let report: Vec<String> = std::iter::once("r.project_id = sc.project_id".to_string())
-            .chain(REPORT_COLUMNS[1..].iter().map(|c| same(c)))
-            .collect();
-        known.push_str(&format!(
-            // CASE: the report's sum is looked up for illustrative cells only.
-            // COALESCE: never NULL, or `NOT known` would be NULL too and the
-            // row would count as known in the class measures.
-            " OR COALESCE(CASE WHEN sc.illustrative AND sc.source_document_id IS NOT NULL THEN \
-             (SELECT SUM(r.value) FROM service_counts r WHERE r.illustrative AND {}) END, 0) >= sc.base",
-            report.join(" AND ")
-        ));
-    }
-    known.push(')');
+/// reports, and a row's `whole_known` applies.
+pub fn known(facts: Facts, raw: &str, whole_reports: bool) -> String {
+    let a = facts.columns().alias;
+    let column = if whole_reports {
+        "whole_known"
+    } else {
+        "known_to_all"
+    };
     // Never NULL: `NOT known` must be true for every unknown row.
-    format!("COALESCE({known}, 1 = 0)")
+    format!("COALESCE(({a}.{column} OR {raw}), 1 = 0)")
 }
 
 /// The columns that make a service count one report: the cells of an
@@ -254,10 +274,10 @@ pub const REPORT_COLUMNS: [&str; 9] = [
 /// `m_total`, `m_unknown`, `m_rounded`, `m_slack`, `m_class`,
 /// `m_unknown_class`, `m_illustrative`, `m_cells`. Sound over an outer join
 /// (no row: zeros).
-pub fn measures(facts: Facts, raw: &str, whole_reports: bool, backend: DatabaseBackend) -> String {
+pub fn measures(facts: Facts, raw: &str, whole_reports: bool) -> String {
     let c = facts.columns();
     let (a, value) = (c.alias, c.value);
-    let known = known(facts, raw, whole_reports, backend);
+    let known = known(facts, raw, whole_reports);
     format!(
         "CAST(COALESCE(SUM({value}), 0) AS BIGINT) AS m_total, \
          CAST(COALESCE(SUM(CASE WHEN {known} THEN 0 ELSE {value} END), 0) AS BIGINT) AS m_unknown, \

@@ -473,6 +473,7 @@ pub async fn set_service_counts<C: ConnectionTrait>(
         &actor.thresholds,
         &format!("sc.project_id = {}", project.id),
         false,
+        db.get_database_backend(),
     ))
     .await?;
     audit(

@@ -231,13 +231,8 @@ fn raw_sql(kind: Kind, access: &Access) -> String {
 }
 
 /// The measures of a group (`disclosure::sql::measures`) for the viewer.
-pub(crate) fn measures(
-    kind: Kind,
-    access: &Access,
-    whole_reports: bool,
-    backend: DatabaseBackend,
-) -> String {
-    dsql::measures(facts(kind), &raw_sql(kind, access), whole_reports, backend)
+pub(crate) fn measures(kind: Kind, access: &Access, whole_reports: bool) -> String {
+    dsql::measures(facts(kind), &raw_sql(kind, access), whole_reports)
 }
 
 /// One grouped row read from SQL.
@@ -317,7 +312,7 @@ pub(crate) async fn grouped_query(
         .iter()
         .chain(select.iter().map(|(d, _)| d))
         .any(|d| d.is_breakdown());
-    q.push(&measures(kind, access, whole_reports, backend));
+    q.push(&measures(kind, access, whole_reports));
     let mut joins = Joins::of(dims, select);
     joins.district |= periods;
     from_where(kind, &mut q, access, area, joins);

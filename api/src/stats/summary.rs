@@ -47,7 +47,7 @@ fn summary_select(
     filter: &str,
 ) -> (String, String) {
     let _ = thresholds; // the cells' stored inputs carry them (`refresh_rows`)
-    let measures = dsql::measures(Facts::Attendance, "1 = 0", false, backend);
+    let measures = dsql::measures(Facts::Attendance, "1 = 0", false);
     let select = format!(
         "SELECT event_id, district_id, month, quarter, year, m_total, m_unknown, m_rounded, m_slack, \
            m_class, m_unknown_class, m_illustrative = 1, m_cells, threshold FROM (\
@@ -118,7 +118,13 @@ pub async fn refresh(
     // The cells' stored inputs first: the summary sums them.
     execute(
         db,
-        dsql::refresh_rows(Facts::Attendance, thresholds, &filter, false),
+        dsql::refresh_rows(
+            Facts::Attendance,
+            thresholds,
+            &filter,
+            false,
+            db.get_database_backend(),
+        ),
     )
     .await?;
     execute(
@@ -151,7 +157,7 @@ pub async fn sync(
     let stale_events = format!(
         "SELECT DISTINCT at.event_id FROM attendance at JOIN events e ON e.id = at.event_id \
          JOIN projects p ON p.id = e.project_id WHERE {}",
-        stale_condition(thresholds)
+        stale_condition(thresholds, db.get_database_backend())
     );
     execute(
         db,
@@ -159,7 +165,12 @@ pub async fn sync(
     )
     .await?;
     for facts in [Facts::Attendance, Facts::ServiceCounts] {
-        execute(db, dsql::refresh_rows(facts, thresholds, "1 = 1", true)).await?;
+        let backend = db.get_database_backend();
+        execute(
+            db,
+            dsql::refresh_rows(facts, thresholds, "1 = 1", true, backend),
+        )
+        .await?;
     }
     execute(
         db,
@@ -210,7 +221,7 @@ pub async fn verify(
            JOIN projects p ON p.id = e.project_id WHERE {} \
          ORDER BY 1",
         all_same.join(" AND "),
-        stale_condition(thresholds)
+        stale_condition(thresholds, backend)
     );
     let rows = db
         .query_all_raw(Statement::from_string(backend, text))
@@ -220,8 +231,8 @@ pub async fn verify(
 
 /// SQL true for an attendance cell (`at`, with `e` and `p`) whose stored
 /// inputs are stale.
-fn stale_condition(thresholds: &Thresholds) -> String {
-    let count = dsql::count_stale_rows(Facts::Attendance, thresholds);
+fn stale_condition(thresholds: &Thresholds, backend: DatabaseBackend) -> String {
+    let count = dsql::count_stale_rows(Facts::Attendance, thresholds, backend);
     // The condition of the count, reused.
     count
         .split_once(" WHERE ")
@@ -241,7 +252,7 @@ pub async fn stale_rows(
         let row = db
             .query_one_raw(Statement::from_string(
                 backend,
-                dsql::count_stale_rows(facts, thresholds),
+                dsql::count_stale_rows(facts, thresholds, backend),
             ))
             .await?;
         n += row.map(|r| int_at(&r, 0)).transpose()?.unwrap_or(0);
