@@ -413,3 +413,39 @@ engine_tests!(
     entered_values_and_illustrative_targets_read_back,
     derived_indicators_read_as_their_own_statistics_at_a_constant_cost,
 );
+
+/// A programme without any event reads zero participants, not an internal
+/// error (the per-event summaries summed over no event are zeros).
+async fn an_overview_of_a_programme_without_events_reads(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let slugs = rows_without_events(&app).await;
+    assert!(!slugs.is_empty(), "the demo has programmes without events");
+    for slug in slugs {
+        let resp = app
+            .graphql(
+                "query($s: String!) { projectOverview(slug: $s) { participants { value protection } } }",
+                json!({ "s": slug }),
+            )
+            .await;
+        assert!(resp.get("errors").is_none(), "{slug}: {resp}");
+    }
+}
+
+async fn rows_without_events(app: &TestApp) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &app.db.conn;
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT slug FROM projects p WHERE p.is_public \
+         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = p.id) ORDER BY slug",
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.try_get_by_index::<String>(0).unwrap())
+    .collect()
+}
+
+engine_tests!(an_overview_of_a_programme_without_events_reads);
