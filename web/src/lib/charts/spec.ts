@@ -11,6 +11,8 @@ export interface ChartPoint {
 	/** Text shown for the point ("1 204", "fewer than 10"…), already in the page's language. */
 	text: string;
 	illustrative?: boolean;
+	/** Rounded to protect small counts (its text then reads "≈ 40"). */
+	perturbed?: boolean;
 }
 
 export interface ChartSpec {
