@@ -2,7 +2,7 @@
 //! the programme page and the embeds, so an embedded chart is the page's chart.
 import type { ChartSpec } from './spec';
 import { IndicatorProgressFields } from '$lib/api/fragments';
-import { countText, isPerturbed, type CountLike } from '$lib/figures';
+import { countText, isPerturbed, withheldWord, type CountLike } from '$lib/figures';
 import { formatDate, formatNumber } from '$lib/format';
 import { readFragment, type FragmentOf } from '$lib/graphql';
 import type { Lang } from '$lib/i18n';
@@ -44,7 +44,8 @@ export function indicatorChartsFrom(indicators: readonly IndicatorWithPeriods[],
 			})),
 			target: ind.target,
 			targetLabel: ind.target == null ? '' : `${lang === 'az' ? 'hədəf' : 'target'} ${formatNumber(ind.target, lang)}`,
-			withheldLabel: lang === 'az' ? 'gizlədilib' : 'withheld'
+			withheldLabel: withheldWord(lang),
+			lang
 		});
 	}
 	return out;
