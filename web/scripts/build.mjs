@@ -11,6 +11,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { readSiteConfig } from './portal-config.mjs';
 import { checkPortal } from './portal-check.mjs';
+import { writeSeoFiles } from './seo-files.mjs';
 import { bin, runOrExit, WEB_DIR } from './lib.mjs';
 
 const outDir = join(WEB_DIR, process.env.BUILD_DIR || 'build');
@@ -31,6 +32,8 @@ runOrExit(bin('vite'), ['build', ...quiet], { cwd: WEB_DIR });
 // Prerendering records the API answers it inlined as files of the site (a
 // same-origin dependency); they belong to the API, not to the static site.
 for (const f of ['graphql', 'schema.graphql', 'export']) rmSync(join(outDir, f), { recursive: true, force: true });
+const listed = writeSeoFiles(outDir, site.siteUrl);
+if (!quiet.length) console.log(`[build] robots.txt and sitemap.xml (${listed} pages)${site.siteUrl ? '' : ': set PUBLIC_SITE_URL for absolute sitemap URLs'}`);
 
 // The manifest the API loads with API_PERSISTED_QUERIES_FILE: each id must be
 // the SHA-256 of exactly the text the client sends, or allow-list mode refuses it.
