@@ -80,7 +80,7 @@ describe('browsing', () => {
 });
 
 describe('figures', () => {
-	it('the figure that matters is published, and any withheld figure reads "fewer than" its threshold, never 0 or blank', async () => {
+	it('the figure that matters is published, and any withheld figure reads "fewer than N" or "withheld", never 0 or blank', async () => {
 		// Protection keeps totals: the people trained (23 officials + 3 coordinators) are published.
 		const ov = await gql<{ projectOverview: { indicators: { code: string; actual: { value: number | null; suppressed: boolean } }[] } }>(
 			`query($s: String!) { projectOverview(slug: $s) { indicators { code actual { value suppressed } } } }`,
@@ -92,8 +92,8 @@ describe('figures', () => {
 		expect(trained.actual.value).toBeGreaterThanOrEqual(26);
 		const page = await g.newPage();
 		for (const [lang, pattern] of [
-			['en', /fewer than (5|10)\b/],
-			['az', /(5-dən|10-dan) az/]
+			['en', /^(fewer than [\d,]+|withheld)\b/],
+			['az', /^([\d ]+-d[əa]n az|gizlədilib)/]
 		] as const) {
 			await open(page, `/${lang}/programme/${UNDP}/`);
 			const cell = page.locator(`tr[data-indicator="people-trained"] [data-figure]`).first();
@@ -107,6 +107,41 @@ describe('figures', () => {
 					expect(text).not.toMatch(/^0\b/);
 				}
 			}
+		}
+		await page.close();
+	});
+
+	it('marks every perturbed figure "≈ N" with a link to the method, and its tables say cells need not add up', async () => {
+		// The trafficking programme's events carry attendance entered as records: rounded (PERTURBED) for anonymous readers.
+		const data = await gql<{ project: { events: { attendance: { total: { protection: string } } | null }[] } }>(
+			`{ project(slug: "mlsp-trafficking-victim-assistance") { events { attendance { total { protection } } } } }`
+		);
+		const perturbed = data.project.events.filter((e) => e.attendance?.total.protection === 'PERTURBED').length;
+		expect(perturbed, 'the demo data has perturbed attendance').toBeGreaterThan(0);
+		const page = await g.newPage();
+		for (const [lang, why] of [
+			['en', 'rounded to protect small counts'],
+			['az', 'kiçik sayları qorumaq üçün yuvarlaqlaşdırılıb']
+		] as const) {
+			await open(page, `/${lang}/programme/mlsp-trafficking-victim-assistance/`);
+			const marks = page.locator('[data-figure][data-protection="PERTURBED"]');
+			expect(await marks.count()).toBeGreaterThanOrEqual(perturbed);
+			for (const f of (await marks.all()).slice(0, 20)) {
+				const seen = await f.evaluate((el) => {
+					const c = el.cloneNode(true) as HTMLElement;
+					c.querySelectorAll('.visually-hidden').forEach((x) => x.remove());
+					return c.textContent;
+				});
+				expect(plain(seen)).toMatch(/^≈ \d/);
+				const link = f.locator('a.approx');
+				expect(await link.getAttribute('href')).toBe(`/${lang}/method/#suppression`);
+				expect(await link.getAttribute('title')).toContain(why[0].toUpperCase() + why.slice(1));
+				expect(plain(await link.textContent())).toContain(why);
+			}
+			// Exact figures carry no mark.
+			for (const f of (await page.locator('[data-figure][data-protection="EXACT"]').all()).slice(0, 20)) expect(plain(await f.textContent())).not.toContain('≈');
+			// An event's attendance grid of perturbed cells says, once, that they need not add up.
+			expect(await page.locator('[data-event] details [data-testid="not-additive"]').count()).toBeGreaterThan(0);
 		}
 		await page.close();
 	});
@@ -239,6 +274,83 @@ const EMBEDS = [
 	['embed-map', `embed/{lang}/programme/${UNDP}/map`],
 	['embed-indicator', `embed/{lang}/programme/${UNDP}/indicator/works-completed`]
 ] as const;
+
+describe('phones (360 px)', () => {
+	it('no page in either language scrolls sideways, and indicators are cards that fit', async () => {
+		const all = await gql<{ projects: { edges: { node: { slug: string } }[] } }>('{ projects(first: 100) { edges { node { slug } } } }');
+		const slugs = all.projects.edges.map((e) => e.node.slug);
+		expect(slugs.length).toBeGreaterThan(2);
+		const phone = await guardedContext(browser, { viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+		const mob = await phone.newPage();
+		for (const lang of ['az', 'en'] as const) {
+			const paths: [string, string][] = [
+				['home', `/${lang}/`],
+				...slugs.map((s): [string, string] => [`programme-${s}`, `/${lang}/programme/${s}/`]),
+				['district', `/${lang}/area/az-fuz/`],
+				['centres', `/${lang}/centres/`],
+				['data', `/${lang}/data/`],
+				['method', `/${lang}/method/`],
+				['manage-login', `/${lang}/manage/`],
+				...EMBEDS.map(([n, p]): [string, string] => [n, `/${p.replace('{lang}', lang)}/`])
+			];
+			for (const [name, path] of paths) {
+				await mob.goto(`${siteUrl()}${path}`, { waitUntil: 'networkidle' });
+				const size = await mob.evaluate(() => {
+					const el = document.scrollingElement!;
+					return { scroll: el.scrollWidth, client: el.clientWidth };
+				});
+				expect(size.scroll, `${path} scrolls sideways at 360 px (${size.scroll} > ${size.client})`).toBeLessThanOrEqual(size.client);
+				// The indicators themselves fit: no inner sideways scrolling either.
+				for (const t of await mob.locator('[data-testid="indicators"]').all()) {
+					const w = await t.evaluate((el) => ({ table: el.scrollWidth, box: el.parentElement!.clientWidth }));
+					expect(w.table, `${path}: indicators ${w.table} px in a ${w.box} px box`).toBeLessThanOrEqual(w.box);
+					expect(await t.evaluate((el) => getComputedStyle(el.querySelector('tbody tr')!).display)).toBe('block');
+				}
+				await screenshot(mob, `phone360-${name}-${lang}`);
+			}
+		}
+		expect(phone.outside).toEqual([]);
+		expect(phone.errors).toEqual([]);
+		await phone.context.close();
+	}, 300_000);
+});
+
+describe('robots.txt and sitemap.xml', () => {
+	it('are real files listing the public pages', async () => {
+		const robots = await fetch(`${siteUrl()}/robots.txt`);
+		expect(robots.status).toBe(200);
+		expect(robots.headers.get('content-type')).toMatch(/^text\/plain/);
+		const text = await robots.text();
+		expect(text).toMatch(/^User-agent: \*/);
+		expect(text).not.toContain('<html');
+		const sitemap = await fetch(`${siteUrl()}/sitemap.xml`);
+		expect(sitemap.status).toBe(200);
+		expect(sitemap.headers.get('content-type')).toMatch(/xml/);
+		const xml = await sitemap.text();
+		for (const p of ['/az/', '/en/', `/en/programme/${UNDP}/`, `/az/programme/${UNDP}/`, '/en/method/']) expect(xml).toContain(`${p}</loc>`);
+		expect(xml).not.toContain('/manage/');
+	});
+
+	it('every page has a meta description; a programme page gives its summary in the page language', async () => {
+		const data = await gql<{ az: { summary: string }; en: { summary: string } }>(
+			`{ az: project(slug: "${UNDP}") { summary(lang: AZ) } en: project(slug: "${UNDP}") { summary(lang: EN) } }`
+		);
+		const page = await g.newPage();
+		for (const lang of ['az', 'en'] as const) {
+			await open(page, `/${lang}/programme/${UNDP}/`);
+			const d = (await page.locator('meta[name="description"]').getAttribute('content')) ?? '';
+			expect(data[lang].summary.replace(/\s+/g, ' ').startsWith(d.replace(/…$/, ''))).toBe(true);
+			expect(d.length).toBeGreaterThan(20);
+			for (const p of [...PAGES.map(([, p]) => `/${lang}/${p}/`.replace('//', '/')), `/${lang}/manage/`, ...EMBEDS.map(([, p]) => `/${p.replace('{lang}', lang)}/`)]) {
+				await open(page, p);
+				const metas = await page.locator('meta[name="description"]').evaluateAll((els) => els.map((e) => e.getAttribute('content') ?? ''));
+				expect(metas.length, `${p}: one meta description`).toBe(1);
+				expect(metas[0].length, p).toBeGreaterThan(20);
+			}
+		}
+		await page.close();
+	});
+});
 
 describe('every page in both languages', () => {
 	for (const lang of ['az', 'en'] as const) {
