@@ -7,6 +7,7 @@ const spec: ChartSpec = {
 	unitLabel: 'people',
 	points: [
 		{ label: '2021', value: 23, suppressed: false, text: '23' },
+		{ label: '2022', value: 40, suppressed: false, text: '≈ 40', perturbed: true },
 		{ label: '=cmd', value: null, suppressed: true, text: 'fewer than 10' }
 	],
 	target: 30,
@@ -18,10 +19,11 @@ const spec: ChartSpec = {
 describe('chart data', () => {
 	it('writes the same points as CSV, with withheld cells empty and formulas neutralised', () => {
 		expect(specCsv(spec, 'Period').split('\r\n')).toEqual([
-			'Period,people,suppressed,illustrative',
-			'2021,23,false,false',
-			"'=cmd,,true,false",
-			'target,30,false,false',
+			'Period,people,suppressed,illustrative,perturbed',
+			'2021,23,false,false,false',
+			'2022,40,false,false,true',
+			"'=cmd,,true,false,false",
+			'target,30,false,false,false',
 			''
 		]);
 	});

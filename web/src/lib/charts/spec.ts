@@ -64,11 +64,12 @@ function csvCell(s: string): string {
 	return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The chart's data as CSV (label, value, withheld), for a download link beside it. */
+/** The chart's data as CSV (label, value, withheld, illustrative, rounded to protect small counts), for a download link beside it. */
 export function specCsv(spec: ChartSpec, columnLabel: string): string {
-	const lines = [[columnLabel, spec.unitLabel, 'suppressed', 'illustrative'].map(csvCell).join(',')];
-	for (const p of spec.points) lines.push([csvCell(p.label), p.value == null ? '' : String(p.value), String(p.suppressed), String(!!p.illustrative)].join(','));
-	if (spec.target != null) lines.push([csvCell('target'), String(spec.target), 'false', 'false'].join(','));
+	const lines = [[columnLabel, spec.unitLabel, 'suppressed', 'illustrative', 'perturbed'].map(csvCell).join(',')];
+	for (const p of spec.points)
+		lines.push([csvCell(p.label), p.value == null ? '' : String(p.value), String(p.suppressed), String(!!p.illustrative), String(!!p.perturbed)].join(','));
+	if (spec.target != null) lines.push([csvCell('target'), String(spec.target), 'false', 'false', 'false'].join(','));
 	return lines.join('\r\n') + '\r\n';
 }
 
