@@ -206,16 +206,17 @@ pub fn measures(
 
 /// The same measures summed from stored per-event summaries (`ed`, written
 /// with [`measures`] for a viewer without raw access): the events of the
-/// viewer's raw projects (`raw`) count as known whole.
+/// viewer's raw projects (`raw`) count as known whole. Sound over no event at
+/// all (a programme without trainings: zeros, no class), like [`measures`].
 pub fn summary_measures(raw: &str) -> String {
     format!(
-        "CAST(SUM(ed.total) AS BIGINT) AS m_total, \
-         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.unknown END) AS BIGINT) AS m_unknown, \
-         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.rounded END) AS BIGINT) AS m_rounded, \
-         CAST(SUM(CASE WHEN {raw} THEN 0 ELSE ed.slack END) AS BIGINT) AS m_slack, \
-         MAX(ed.class_rank) AS m_class, \
-         MAX(CASE WHEN {raw} THEN -1 ELSE ed.unknown_class_rank END) AS m_unknown_class, \
-         MAX(CASE WHEN ed.illustrative THEN 1 ELSE 0 END) AS m_illustrative, \
+        "CAST(COALESCE(SUM(ed.total), 0) AS BIGINT) AS m_total, \
+         CAST(COALESCE(SUM(CASE WHEN {raw} THEN 0 ELSE ed.unknown END), 0) AS BIGINT) AS m_unknown, \
+         CAST(COALESCE(SUM(CASE WHEN {raw} THEN 0 ELSE ed.rounded END), 0) AS BIGINT) AS m_rounded, \
+         CAST(COALESCE(SUM(CASE WHEN {raw} THEN 0 ELSE ed.slack END), 0) AS BIGINT) AS m_slack, \
+         COALESCE(MAX(ed.class_rank), -1) AS m_class, \
+         COALESCE(MAX(CASE WHEN {raw} THEN -1 ELSE ed.unknown_class_rank END), -1) AS m_unknown_class, \
+         COALESCE(MAX(CASE WHEN ed.illustrative THEN 1 ELSE 0 END), 0) AS m_illustrative, \
          CAST(COALESCE(SUM(ed.cells), 0) AS BIGINT) AS m_cells"
     )
 }
