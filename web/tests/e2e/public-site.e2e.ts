@@ -112,36 +112,46 @@ describe('figures', () => {
 	});
 
 	it('marks every perturbed figure "≈ N" with a link to the method, and its tables say cells need not add up', async () => {
-		// The trafficking programme's events carry attendance entered as records: rounded (PERTURBED) for anonymous readers.
-		const data = await gql<{ project: { events: { attendance: { total: { protection: string } } | null }[] } }>(
-			`{ project(slug: "mlsp-trafficking-victim-assistance") { events { attendance { total { protection } } } } }`
+		// Support requests entered as monthly records are rounded (PERTURBED) for anonymous readers.
+		const stats = await gql<{ serviceStats: { rows: { protection: string }[] } }>('{ serviceStats(groupBy: [SUPPORT_TYPE, UNIT]) { rows { protection } } }');
+		const perturbed = stats.serviceStats.rows.filter((r) => r.protection === 'PERTURBED').length;
+		expect(perturbed, 'the demo data has perturbed figures').toBeGreaterThan(0);
+		// Attendance grids with perturbed cells, where the demo data has them.
+		const ev = await gql<{ projects: { edges: { node: { slug: string; events: { id: string; attendance: { cells: { protection: string }[] } | null }[] } }[] } }>(
+			'{ projects(first: 100) { edges { node { slug events { id attendance { cells { protection } } } } } } }'
 		);
-		const perturbed = data.project.events.filter((e) => e.attendance?.total.protection === 'PERTURBED').length;
-		expect(perturbed, 'the demo data has perturbed attendance').toBeGreaterThan(0);
+		const grids = ev.projects.edges.flatMap((e) =>
+			e.node.events.filter((x) => x.attendance?.cells.some((c) => c.protection === 'PERTURBED')).map((x) => ({ slug: e.node.slug, id: x.id }))
+		);
 		const page = await g.newPage();
+		const visible = (f: import('playwright-core').Locator) =>
+			f.evaluate((el) => {
+				const c = el.cloneNode(true) as HTMLElement;
+				c.querySelectorAll('.visually-hidden').forEach((x) => x.remove());
+				return c.textContent;
+			});
 		for (const [lang, why] of [
 			['en', 'rounded to protect small counts'],
 			['az', 'kiçik sayları qorumaq üçün yuvarlaqlaşdırılıb']
 		] as const) {
-			await open(page, `/${lang}/programme/mlsp-trafficking-victim-assistance/`);
-			const marks = page.locator('[data-figure][data-protection="PERTURBED"]');
-			expect(await marks.count()).toBeGreaterThanOrEqual(perturbed);
-			for (const f of (await marks.all()).slice(0, 20)) {
-				const seen = await f.evaluate((el) => {
-					const c = el.cloneNode(true) as HTMLElement;
-					c.querySelectorAll('.visually-hidden').forEach((x) => x.remove());
-					return c.textContent;
-				});
-				expect(plain(seen)).toMatch(/^≈ \d/);
+			await open(page, `/${lang}/data/`);
+			const marks = page.locator('[data-testid="example-table"] [data-figure][data-protection="PERTURBED"]');
+			expect(await marks.count()).toBe(perturbed);
+			for (const f of await marks.all()) {
+				expect(plain(await visible(f))).toMatch(/^≈ \d/);
 				const link = f.locator('a.approx');
 				expect(await link.getAttribute('href')).toBe(`/${lang}/method/#suppression`);
-				expect(await link.getAttribute('title')).toContain(why[0].toUpperCase() + why.slice(1));
+				expect((await link.getAttribute('title'))?.toLowerCase()).toContain(why);
 				expect(plain(await link.textContent())).toContain(why);
 			}
-			// Exact figures carry no mark.
-			for (const f of (await page.locator('[data-figure][data-protection="EXACT"]').all()).slice(0, 20)) expect(plain(await f.textContent())).not.toContain('≈');
-			// An event's attendance grid of perturbed cells says, once, that they need not add up.
-			expect(await page.locator('[data-event] details [data-testid="not-additive"]').count()).toBeGreaterThan(0);
+			for (const f of await page.locator('[data-figure][data-protection="EXACT"]').all()) expect(plain(await visible(f))).not.toContain('≈');
+			expect(await page.getByTestId('not-additive').count()).toBe(1);
+			for (const grid of grids.slice(0, 2)) {
+				await open(page, `/${lang}/programme/${grid.slug}/`);
+				const card = page.locator(`[data-event="${grid.id}"]`);
+				expect(await card.locator('details [data-figure][data-protection="PERTURBED"]').count()).toBeGreaterThan(0);
+				expect(await card.locator('details [data-testid="not-additive"]').count()).toBe(1);
+			}
 		}
 		await page.close();
 	});
@@ -169,7 +179,13 @@ describe('figures', () => {
 				unit: (tr.getAttribute('data-unit') ?? '').toLowerCase(),
 				value: tr.querySelector('[data-figure]')?.getAttribute('data-value') ?? '',
 				suppressed: tr.querySelector('[data-figure]')?.getAttribute('data-suppressed') === 'true',
-				text: (tr.querySelector('[data-figure]') as HTMLElement | null)?.innerText ?? ''
+				protection: tr.querySelector('[data-figure]')?.getAttribute('data-protection') ?? '',
+				// what a sighted reader sees (without the ≈ link's words for screen readers)
+				text: (() => {
+					const f = tr.querySelector('[data-figure]')?.cloneNode(true) as HTMLElement | undefined;
+					f?.querySelectorAll('.visually-hidden').forEach((x) => x.remove());
+					return f?.textContent ?? '';
+				})()
 			}))
 		);
 		expect(rows.length).toBeGreaterThan(2);
@@ -184,7 +200,7 @@ describe('figures', () => {
 			expect(line, `CSV row for ${r.code}/${r.unit}`).toBeTruthy();
 			expect(line![col('value')]).toBe(r.value);
 			expect(line![col('suppressed')]).toBe(String(r.suppressed));
-			if (!r.suppressed) expect(plain(r.text).replace(/,/g, '')).toBe(r.value);
+			if (!r.suppressed) expect(plain(r.text).replace(/,/g, '')).toBe(r.protection === 'PERTURBED' ? `≈ ${r.value}` : r.value);
 		}
 		await page.close();
 	});
