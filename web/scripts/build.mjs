@@ -10,14 +10,30 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSiteConfig } from './portal-config.mjs';
+import { checkPortal } from './portal-check.mjs';
+import { writeSeoFiles } from './seo-files.mjs';
 import { bin, runOrExit, WEB_DIR } from './lib.mjs';
 
 const outDir = join(WEB_DIR, process.env.BUILD_DIR || 'build');
 const quiet = process.argv.includes('--quiet') ? ['--logLevel', 'warn'] : [];
+// A donor portal that selects no programme is a mistake, not a site: check it
+// against the API before building.
+const site = readSiteConfig();
+if (site.portal) {
+	try {
+		const { organisation, programmes } = await checkPortal(site.portal, site.prerenderApiUrl || site.apiUrl);
+		if (!quiet.length) console.log(`[build] portal of ${organisation}: ${programmes.length} programmes (${programmes.join(', ')})`);
+	} catch (e) {
+		console.error(`[build] portal configuration: ${e instanceof Error ? e.message : e}`);
+		process.exit(1);
+	}
+}
 runOrExit(bin('vite'), ['build', ...quiet], { cwd: WEB_DIR });
 // Prerendering records the API answers it inlined as files of the site (a
 // same-origin dependency); they belong to the API, not to the static site.
 for (const f of ['graphql', 'schema.graphql', 'export']) rmSync(join(outDir, f), { recursive: true, force: true });
+const listed = writeSeoFiles(outDir, site.siteUrl);
+if (!quiet.length) console.log(`[build] robots.txt and sitemap.xml (${listed} pages)${site.siteUrl ? '' : ': set PUBLIC_SITE_URL for absolute sitemap URLs'}`);
 
 // The manifest the API loads with API_PERSISTED_QUERIES_FILE: each id must be
 // the SHA-256 of exactly the text the client sends, or allow-list mode refuses it.
@@ -37,7 +53,7 @@ if (!quiet.length) console.log(`[build] ${manifest.operations.length} documents 
 const key = createHash('sha256');
 for (const f of ['package-lock.json', 'vite.graphiql.config.ts', '../api/schema.graphql', ...readdirSync(join(WEB_DIR, 'graphiql')).map((f) => `graphiql/${f}`)])
 	key.update(f).update(readFileSync(join(WEB_DIR, f)));
-key.update(readSiteConfig().apiUrl).update(process.env.BASE_PATH || '');
+key.update(site.apiUrl).update(process.env.BASE_PATH || '');
 const digest = key.digest('hex');
 const cache = join(WEB_DIR, '.graphiql-build');
 const stamp = join(cache, '.key');

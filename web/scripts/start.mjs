@@ -25,7 +25,7 @@ const api = spawn('cargo', ['run', '-p', 'api', '--', 'serve'], {
 	// The prerender below reads every page from this address at once: give
 	// anonymous loopback readers a budget that fits it (README "Rate limits").
 	env: {
-		RATE_LIMIT_ANONYMOUS: '100000000',
+		RATE_LIMIT_ANONYMOUS: '10000000',
 		// Read once at start, before the prerendered build replaces build/.
 		API_PERSISTED_QUERIES_FILE: join(buildDir, 'persisted-queries.json'),
 		...process.env,

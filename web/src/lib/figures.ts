@@ -1,30 +1,29 @@
-//! How a published figure reads. A withheld (suppressed) count reads "fewer than
-//! N" with N the threshold of its sensitivity class, never 0 and never blank; a
-//! missing one reads "not reported"; an illustrative one is marked. Figures the
-//! API worked out from entered records are sums of records each rounded once to
-//! a multiple of its threshold (`protection: PERTURBED`), so that no small count
-//! can be worked out by subtraction or by comparing tables; the method page
-//! explains it.
-import config from 'virtual:site-config';
-import { formatNumber } from './format';
+//! How a published figure reads. The API marks every count with its
+//! `protection`: EXACT (as recorded), PERTURBED (a sum of records each rounded
+//! once to a multiple of its threshold, so that no small count can be worked out
+//! by subtraction or by comparing tables) or WITHHELD. A perturbed figure reads
+//! "≈ 40"; a withheld one reads "fewer than N" only when the API says so
+//! (`withheldBelow`: the records it hides add up to fewer than N people), else
+//! "withheld" (withheld as a complement, it may hide many); never 0 and never
+//! blank. A missing one reads "not reported"; an illustrative one is marked.
+//! The method page explains all of it (#suppression).
+import { formatNumber, NBSP } from './format';
 import type { Lang } from './i18n';
 
 /** The API's `Sensitivity`; PUBLIC figures (staff, officials, centres) are published as recorded, never withheld. */
 export type Sensitivity = 'PUBLIC' | 'ORDINARY' | 'SENSITIVE';
 
+/** The API's `Protection`. */
+export type Protection = 'EXACT' | 'PERTURBED' | 'WITHHELD';
+
 export interface CountLike {
 	value: number | null;
 	suppressed: boolean;
+	/** How the API protected it; absent for figures that are not counts of people (targets, tallies). */
+	protection?: Protection | null;
+	/** For a withheld count: it hides fewer than this many people; null when that bound is not known. */
+	withheldBelow?: number | null;
 	illustrative?: boolean;
-}
-
-/**
- * The threshold below which a count of this class is withheld. With the class
- * unknown (a figure that mixes programmes) the larger threshold is the true bound.
- */
-export function thresholdFor(sensitivity: Sensitivity | null | undefined): number {
-	if (sensitivity === 'ORDINARY') return config.suppress.ordinary;
-	return config.suppress.sensitive;
 }
 
 const AZ_ABLATIVE_UNITS = ['', 'dən', 'dən', 'dən', 'dən', 'dən', 'dan', 'dən', 'dən', 'dan'];
@@ -49,22 +48,61 @@ export function fewerThan(n: number, lang: Lang): string {
 	return lang === 'az' ? `${num}-${azAblative(n)} az` : `fewer than ${num}`;
 }
 
-/** The text of a count: its number, "fewer than N" when withheld, or "not reported". */
-export function countText(count: CountLike, lang: Lang, sensitivity?: Sensitivity | null): string {
-	if (count.suppressed) return fewerThan(thresholdFor(sensitivity), lang);
-	if (count.value == null) return lang === 'az' ? 'məlumat yoxdur' : 'not reported';
-	return formatNumber(count.value, lang);
+/** Whether a figure is withheld (the API's flag and its protection agree; either is enough). */
+export function isWithheld(count: CountLike): boolean {
+	return count.suppressed || count.protection === 'WITHHELD';
 }
 
-/** Sums counts for a total: exact when every part is published, else a lower bound. */
-export function sumCounts(counts: CountLike[]): { value: number; suppressed: false; complete: boolean; illustrative: boolean } {
+/** Whether a published figure was rounded to protect small counts. */
+export function isPerturbed(count: CountLike): boolean {
+	return !isWithheld(count) && count.value != null && count.protection === 'PERTURBED';
+}
+
+/** "withheld" / "gizlədilib": a withheld figure with no bound on what it hides. */
+export function withheldWord(lang: Lang): string {
+	return lang === 'az' ? 'gizlədilib' : 'withheld';
+}
+
+/**
+ * The text of a count: "fewer than N" when withheld with a bound, "withheld"
+ * without one, "≈ 40" when perturbed, its number when exact, or "not reported".
+ */
+export function countText(count: CountLike, lang: Lang): string {
+	if (isWithheld(count)) {
+		const below = count.withheldBelow;
+		return below != null && Number.isInteger(below) && below > 0 ? fewerThan(below, lang) : withheldWord(lang);
+	}
+	if (count.value == null) return lang === 'az' ? 'məlumat yoxdur' : 'not reported';
+	const num = formatNumber(count.value, lang);
+	return count.protection === 'PERTURBED' ? `≈${NBSP}${num}` : num;
+}
+
+/** Whether any of these figures is perturbed: a table of them then says its cells need not add up. */
+export function anyPerturbed(counts: Iterable<CountLike>): boolean {
+	for (const c of counts) if (isPerturbed(c)) return true;
+	return false;
+}
+
+/**
+ * Sums counts for a total: exact when every part is published exactly, perturbed
+ * (≈) when any part is, and a lower bound (`complete: false`) when any is withheld.
+ */
+export function sumCounts(counts: CountLike[]): {
+	value: number;
+	suppressed: false;
+	protection: Protection;
+	complete: boolean;
+	illustrative: boolean;
+} {
 	let value = 0;
 	let complete = true;
 	let illustrative = false;
+	let perturbed = false;
 	for (const c of counts) {
-		if (c.suppressed || c.value == null) complete = false;
+		if (isWithheld(c) || c.value == null) complete = false;
 		else value += c.value;
+		if (isPerturbed(c)) perturbed = true;
 		if (c.illustrative) illustrative = true;
 	}
-	return { value, suppressed: false, complete, illustrative };
+	return { value, suppressed: false, protection: perturbed ? 'PERTURBED' : 'EXACT', complete, illustrative };
 }

@@ -4,6 +4,7 @@
 //! organisation is named in the configuration by acronym, global ID or exact name.
 import config from 'virtual:site-config';
 import type { Lang } from './i18n';
+import { organisationMatches } from '../../scripts/portal-match.mjs';
 
 export const portal = config.portal;
 
@@ -20,13 +21,9 @@ export interface ParticipationLike {
 	};
 }
 
-const fold = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCase('en');
-
 /** Whether an organisation is the portal's (acronyms and names compared in both languages). */
 export function isPortalOrganisation(org: ParticipationLike['organisation']): boolean {
-	if (!portal) return false;
-	const want = fold(portal.organisation);
-	return [org.id, org.acronym, org.acronymAz, org.acronymEn, org.name, org.nameAz, org.nameEn].some((v) => v != null && fold(v) === want);
+	return portal != null && organisationMatches(org, portal.organisation);
 }
 
 /** Whether a programme belongs in this build: always on the main site; on a portal, by participation. */

@@ -102,18 +102,38 @@ describe('/manage', { timeout: 120_000 }, () => {
 		await pp.goto(`${siteUrl()}/en/programme/${SLUG}/`);
 		const card = pp.locator(`li.card[data-event="${stored.id}"]`);
 		await card.waitFor({ timeout: 20_000 });
-		const published = await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ ... on Event { attendance { total { value suppressed } cells { sex ageBand category count suppressed } } } } }', { id: stored.id });
-		const cells = published.node.attendance.cells as { count: number | null; suppressed: boolean; category: string; sex: string; ageBand: string }[];
-		// The rule: the cells below 5 are withheld, and the page says "fewer than 5" for them.
-		const small = cells.filter((c) => c.suppressed);
-		expect(small.length).toBeGreaterThanOrEqual(2);
+		const published = await gql(
+			apiUrl(),
+			'query($id:ID!){ node(id:$id){ ... on Event { attendance { total { value suppressed } cells { sex ageBand category count suppressed protection withheldBelow } } } } }',
+			{ id: stored.id }
+		);
+		const cells = published.node.attendance.cells as { count: number | null; suppressed: boolean; protection: string; withheldBelow: number | null }[];
+		// The rule (docs/disclosure.md): no small count of these people is shown. Each cell is
+		// rounded once to a multiple of its threshold and marked "≈", or withheld when that is 0
+		// and read "fewer than N" (N from the API) or "withheld".
+		expect(cells.filter((c) => c.suppressed || c.protection === 'PERTURBED').length).toBeGreaterThanOrEqual(2);
 		await card.locator('details > summary').click();
 		const figures = card.locator('details [data-figure]');
 		expect(await figures.count()).toBe(cells.length);
-		const shown = await figures.evaluateAll((els) => els.map((e) => ({ s: (e as HTMLElement).dataset.suppressed, v: (e as HTMLElement).dataset.value, t: e.textContent })));
-		expect(shown.filter((x) => x.s === 'true').length).toBe(small.length);
-		for (const x of shown.filter((x) => x.s === 'true')) expect(x.t).toMatch(/fewer than 5/i);
-		for (const x of shown.filter((x) => x.s === 'false')) expect(Number(x.v)).toBeGreaterThanOrEqual(5);
+		const shown = await figures.evaluateAll((els) =>
+			els.map((e) => {
+				const c = e.cloneNode(true) as HTMLElement;
+				c.querySelectorAll('.visually-hidden').forEach((x) => x.remove());
+				return { s: (e as HTMLElement).dataset.suppressed, p: (e as HTMLElement).dataset.protection, v: (e as HTMLElement).dataset.value, t: c.textContent ?? '' };
+			})
+		);
+		expect(shown.filter((x) => x.s === 'true').length).toBe(cells.filter((c) => c.suppressed).length);
+		for (const x of shown.filter((x) => x.s === 'true')) expect(x.t).toMatch(/^(fewer than \d+|withheld)/i);
+		for (const x of shown.filter((x) => x.s === 'false')) {
+			// EXACT only for people counted in an official capacity (PUBLIC class), never marked.
+			if (x.p === 'EXACT') expect(x.t).not.toContain('≈');
+			else {
+				expect(x.p).toBe('PERTURBED');
+				expect(Number(x.v) % 5, `${x.v} is a multiple of the threshold`).toBe(0);
+				expect(x.t.replace(/\s/g, ' ')).toMatch(/^≈ \d/);
+			}
+		}
+		if (shown.some((x) => x.s === 'false')) expect(await card.locator('details [data-testid="not-additive"]').count()).toBe(1);
 		expect(g.outside).toEqual([]);
 		expect(pub.outside).toEqual([]);
 		await pub.context.close();

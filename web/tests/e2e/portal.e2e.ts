@@ -4,7 +4,11 @@
 // that organisation's programmes, with its name, logo and colours.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkPortal } from '../../scripts/portal-check.mjs';
+import { readSiteConfig } from '../../scripts/portal-config.mjs';
 import { axe, describeViolations, guardedContext, launchBrowser, apiUrl, screenshot, DESKTOP } from './harness';
 import { buildSite, WEB_DIR } from './stack.mjs';
 import { serveStatic } from './static-server.mjs';
@@ -68,5 +72,36 @@ describe('a donor portal build', () => {
 		expect(g.outside).toEqual([]);
 		expect(g.errors).toEqual([]);
 		await g.context.close();
+	});
+});
+
+describe('portal configurations', () => {
+	const shipped = readdirSync(join(WEB_DIR, 'portals')).filter((f) => f.endsWith('.json'));
+
+	it.each(shipped)('the shipped portals/%s selects at least one programme', async (file) => {
+		const cfg = readSiteConfig({ PORTAL_CONFIG: join(WEB_DIR, 'portals', file) });
+		expect(cfg.portal, 'a portal config names an organisation').not.toBeNull();
+		const { programmes } = await checkPortal(cfg.portal!, apiUrl());
+		expect(programmes.length).toBeGreaterThan(0);
+	});
+
+	const build = (env: Record<string, string>) =>
+		spawnSync('node', ['scripts/build.mjs', '--quiet'], {
+			cwd: WEB_DIR,
+			encoding: 'utf8',
+			env: { ...process.env, NODE_ENV: 'production', BUILD_DIR: 'build-e2e-portal-refused', PORTAL_CONFIG: '', PUBLIC_API_URL: apiUrl(), PRERENDER_API_URL: apiUrl(), ...env }
+		});
+
+	it('a portal whose organisation does not resolve fails the build, saying so', () => {
+		const r = build({ PORTAL_ORG: 'No Such Organisation' });
+		expect(r.status).toBe(1);
+		expect(r.stderr).toContain('portal organisation "No Such Organisation" does not resolve');
+	});
+
+	it('a portal whose organisation selects no programme fails the build, saying so', () => {
+		// The OSCE itself takes part in nothing; its Project Co-ordinator in Baku does.
+		const r = build({ PORTAL_ORG: 'OSCE', PORTAL_ROLES: 'FUNDING,PARTNER' });
+		expect(r.status).toBe(1);
+		expect(r.stderr).toMatch(/portal organisation "OSCE" .* selects no programme/);
 	});
 });

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveStatic } from './static-server.mjs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { apiCreateEvent, apiLogin, MANAGER } from './manage-helpers';
 import { apiUrl, axe, DESKTOP, describeViolations, guardedContext, launchBrowser, PHONE, plain, screenshot, siteUrl, type GuardedContext } from './harness';
 
 const UNDP = 'undp-early-recovery-fuzuli-agjabadi-tartar';
@@ -80,7 +81,7 @@ describe('browsing', () => {
 });
 
 describe('figures', () => {
-	it('the figure that matters is published, and any withheld figure reads "fewer than" its threshold, never 0 or blank', async () => {
+	it('the figure that matters is published, and any withheld figure reads "fewer than N" or "withheld", never 0 or blank', async () => {
 		// Protection keeps totals: the people trained (23 officials + 3 coordinators) are published.
 		const ov = await gql<{ projectOverview: { indicators: { code: string; actual: { value: number | null; suppressed: boolean } }[] } }>(
 			`query($s: String!) { projectOverview(slug: $s) { indicators { code actual { value suppressed } } } }`,
@@ -92,8 +93,8 @@ describe('figures', () => {
 		expect(trained.actual.value).toBeGreaterThanOrEqual(26);
 		const page = await g.newPage();
 		for (const [lang, pattern] of [
-			['en', /fewer than (5|10)\b/],
-			['az', /(5-dən|10-dan) az/]
+			['en', /^(fewer than [\d,]+|withheld)\b/],
+			['az', /^([\d ]+-d[əa]n az|gizlədilib)/]
 		] as const) {
 			await open(page, `/${lang}/programme/${UNDP}/`);
 			const cell = page.locator(`tr[data-indicator="people-trained"] [data-figure]`).first();
@@ -107,6 +108,62 @@ describe('figures', () => {
 					expect(text).not.toMatch(/^0\b/);
 				}
 			}
+		}
+		await page.close();
+	});
+
+	it('marks every perturbed figure "≈ N" with a link to the method, and its tables say cells need not add up', async () => {
+		// A training entered by the manager: its cells are records, rounded (PERTURBED) for anonymous readers.
+		const token = await apiLogin(apiUrl(), MANAGER);
+		const ev = await apiCreateEvent(apiUrl(), token, {
+			titleAz: 'Yuvarlaqlaşdırma',
+			titleEn: `Rounding ${Date.now()}`,
+			status: 'HELD',
+			startDate: '2021-10-05',
+			attendance: [6, 8, 12, 9].map((count, i) => ({ sex: i % 2 ? 'MALE' : 'FEMALE', ageBand: i < 2 ? 'AGE_25_TO_59' : 'AGE_60_PLUS', disability: 'UNKNOWN', category: 'GENERAL', count }))
+		});
+		const pub = await gql<{ node: { attendance: { cells: { protection: string }[] } } }>(
+			'query($id: ID!) { node(id: $id) { ... on Event { attendance { cells { protection } } } } }',
+			{ id: ev.id }
+		);
+		expect(pub.node.attendance.cells.filter((c) => c.protection === 'PERTURBED').length, 'cells read back rounded').toBeGreaterThan(0);
+		// Support figures may be perturbed too (data page), depending on what has been entered.
+		const stats = await gql<{ serviceStats: { rows: { protection: string }[] } }>('{ serviceStats(groupBy: [SUPPORT_TYPE, UNIT]) { rows { protection } } }');
+		const perturbedStats = stats.serviceStats.rows.filter((r) => r.protection === 'PERTURBED').length;
+		const page = await g.newPage();
+		const visible = (f: Locator) =>
+			f.evaluate((el) => {
+				const c = el.cloneNode(true) as HTMLElement;
+				c.querySelectorAll('.visually-hidden').forEach((x) => x.remove());
+				return c.textContent;
+			});
+		const checkMarks = async (marks: Locator, lang: string, why: string) => {
+			for (const f of await marks.all()) {
+				expect(plain(await visible(f))).toMatch(/^≈ \d/);
+				const link = f.locator('a.approx');
+				expect(await link.getAttribute('href')).toBe(`/${lang}/method/#suppression`);
+				expect((await link.getAttribute('title'))?.toLowerCase()).toContain(why);
+				expect(plain(await link.textContent())).toContain(why);
+			}
+		};
+		for (const [lang, why] of [
+			['en', 'rounded to protect small counts'],
+			['az', 'kiçik sayları qorumaq üçün yuvarlaqlaşdırılıb']
+		] as const) {
+			await open(page, `/${lang}/programme/${UNDP}/`);
+			const card = page.locator(`[data-event="${ev.id}"]`);
+			await card.waitFor({ timeout: 20_000 });
+			const marks = card.locator('details [data-figure][data-protection="PERTURBED"]');
+			expect(await marks.count()).toBeGreaterThan(0);
+			await checkMarks(marks, lang, why);
+			for (const f of await page.locator('[data-figure][data-protection="EXACT"]').all()) expect(plain(await visible(f))).not.toContain('≈');
+			expect(await card.locator('details [data-testid="not-additive"]').count()).toBe(1);
+
+			await open(page, `/${lang}/data/`);
+			const rows = page.locator('[data-testid="example-table"] [data-figure][data-protection="PERTURBED"]');
+			expect(await rows.count()).toBe(perturbedStats);
+			await checkMarks(rows, lang, why);
+			expect(await page.getByTestId('not-additive').count()).toBe(perturbedStats > 0 ? 1 : 0);
 		}
 		await page.close();
 	});
@@ -134,7 +191,13 @@ describe('figures', () => {
 				unit: (tr.getAttribute('data-unit') ?? '').toLowerCase(),
 				value: tr.querySelector('[data-figure]')?.getAttribute('data-value') ?? '',
 				suppressed: tr.querySelector('[data-figure]')?.getAttribute('data-suppressed') === 'true',
-				text: (tr.querySelector('[data-figure]') as HTMLElement | null)?.innerText ?? ''
+				protection: tr.querySelector('[data-figure]')?.getAttribute('data-protection') ?? '',
+				// what a sighted reader sees (without the ≈ link's words for screen readers)
+				text: (() => {
+					const f = tr.querySelector('[data-figure]')?.cloneNode(true) as HTMLElement | undefined;
+					f?.querySelectorAll('.visually-hidden').forEach((x) => x.remove());
+					return f?.textContent ?? '';
+				})()
 			}))
 		);
 		expect(rows.length).toBeGreaterThan(2);
@@ -149,7 +212,7 @@ describe('figures', () => {
 			expect(line, `CSV row for ${r.code}/${r.unit}`).toBeTruthy();
 			expect(line![col('value')]).toBe(r.value);
 			expect(line![col('suppressed')]).toBe(String(r.suppressed));
-			if (!r.suppressed) expect(plain(r.text).replace(/,/g, '')).toBe(r.value);
+			if (!r.suppressed) expect(plain(r.text).replace(/,/g, '')).toBe(r.protection === 'PERTURBED' ? `≈ ${r.value}` : r.value);
 		}
 		await page.close();
 	});
@@ -239,6 +302,83 @@ const EMBEDS = [
 	['embed-map', `embed/{lang}/programme/${UNDP}/map`],
 	['embed-indicator', `embed/{lang}/programme/${UNDP}/indicator/works-completed`]
 ] as const;
+
+describe('phones (360 px)', () => {
+	it('no page in either language scrolls sideways, and indicators are cards that fit', async () => {
+		const all = await gql<{ projects: { edges: { node: { slug: string } }[] } }>('{ projects(first: 100) { edges { node { slug } } } }');
+		const slugs = all.projects.edges.map((e) => e.node.slug);
+		expect(slugs.length).toBeGreaterThan(2);
+		const phone = await guardedContext(browser, { viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+		const mob = await phone.newPage();
+		for (const lang of ['az', 'en'] as const) {
+			const paths: [string, string][] = [
+				['home', `/${lang}/`],
+				...slugs.map((s): [string, string] => [`programme-${s}`, `/${lang}/programme/${s}/`]),
+				['district', `/${lang}/area/az-fuz/`],
+				['centres', `/${lang}/centres/`],
+				['data', `/${lang}/data/`],
+				['method', `/${lang}/method/`],
+				['manage-login', `/${lang}/manage/`],
+				...EMBEDS.map(([n, p]): [string, string] => [n, `/${p.replace('{lang}', lang)}/`])
+			];
+			for (const [name, path] of paths) {
+				await mob.goto(`${siteUrl()}${path}`, { waitUntil: 'networkidle' });
+				const size = await mob.evaluate(() => {
+					const el = document.scrollingElement!;
+					return { scroll: el.scrollWidth, client: el.clientWidth };
+				});
+				expect(size.scroll, `${path} scrolls sideways at 360 px (${size.scroll} > ${size.client})`).toBeLessThanOrEqual(size.client);
+				// The indicators themselves fit: no inner sideways scrolling either.
+				for (const t of await mob.locator('[data-testid="indicators"]').all()) {
+					const w = await t.evaluate((el) => ({ table: el.scrollWidth, box: el.parentElement!.clientWidth }));
+					expect(w.table, `${path}: indicators ${w.table} px in a ${w.box} px box`).toBeLessThanOrEqual(w.box);
+					expect(await t.evaluate((el) => getComputedStyle(el.querySelector('tbody tr')!).display)).toBe('block');
+				}
+				await screenshot(mob, `phone360-${name}-${lang}`);
+			}
+		}
+		expect(phone.outside).toEqual([]);
+		expect(phone.errors).toEqual([]);
+		await phone.context.close();
+	}, 300_000);
+});
+
+describe('robots.txt and sitemap.xml', () => {
+	it('are real files listing the public pages', async () => {
+		const robots = await fetch(`${siteUrl()}/robots.txt`);
+		expect(robots.status).toBe(200);
+		expect(robots.headers.get('content-type')).toMatch(/^text\/plain/);
+		const text = await robots.text();
+		expect(text).toMatch(/^User-agent: \*/);
+		expect(text).not.toContain('<html');
+		const sitemap = await fetch(`${siteUrl()}/sitemap.xml`);
+		expect(sitemap.status).toBe(200);
+		expect(sitemap.headers.get('content-type')).toMatch(/xml/);
+		const xml = await sitemap.text();
+		for (const p of ['/az/', '/en/', `/en/programme/${UNDP}/`, `/az/programme/${UNDP}/`, '/en/method/']) expect(xml).toContain(`${p}</loc>`);
+		expect(xml).not.toContain('/manage/');
+	});
+
+	it('every page has a meta description; a programme page gives its summary in the page language', async () => {
+		const data = await gql<{ az: { summary: string }; en: { summary: string } }>(
+			`{ az: project(slug: "${UNDP}") { summary(lang: AZ) } en: project(slug: "${UNDP}") { summary(lang: EN) } }`
+		);
+		const page = await g.newPage();
+		for (const lang of ['az', 'en'] as const) {
+			await open(page, `/${lang}/programme/${UNDP}/`);
+			const d = (await page.locator('meta[name="description"]').getAttribute('content')) ?? '';
+			expect(data[lang].summary.replace(/\s+/g, ' ').startsWith(d.replace(/…$/, ''))).toBe(true);
+			expect(d.length).toBeGreaterThan(20);
+			for (const p of [...PAGES.map(([, p]) => `/${lang}/${p}/`.replace('//', '/')), `/${lang}/manage/`, ...EMBEDS.map(([, p]) => `/${p.replace('{lang}', lang)}/`)]) {
+				await open(page, p);
+				const metas = await page.locator('meta[name="description"]').evaluateAll((els) => els.map((e) => e.getAttribute('content') ?? ''));
+				expect(metas.length, `${p}: one meta description`).toBe(1);
+				expect(metas[0].length, p).toBeGreaterThan(20);
+			}
+		}
+		await page.close();
+	});
+});
 
 describe('every page in both languages', () => {
 	for (const lang of ['az', 'en'] as const) {

@@ -50,7 +50,7 @@ export async function startApi({ port, env = {} }) {
 		cwd,
 		// Every page of the suite (and the prerender) reads from 127.0.0.1: a
 		// budget that fits them (the API's own tests cover the limits).
-		env: { RATE_LIMIT_ANONYMOUS: '100000000', ...process.env, DATABASE_URL: '', RUST_LOG: process.env.RUST_LOG || 'info', API_BIND: `127.0.0.1:${port}`, ...env },
+		env: { RATE_LIMIT_ANONYMOUS: '10000000', ...process.env, DATABASE_URL: '', RUST_LOG: process.env.RUST_LOG || 'info', API_BIND: `127.0.0.1:${port}`, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout.pipe(out);

@@ -60,6 +60,8 @@ export const IndicatorProgressFields = graphql(`
 		actual {
 			value
 			suppressed
+			protection
+			withheldBelow
 		}
 		percentOfTarget
 		asOf

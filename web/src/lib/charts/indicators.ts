@@ -2,7 +2,7 @@
 //! the programme page and the embeds, so an embedded chart is the page's chart.
 import type { ChartSpec } from './spec';
 import { IndicatorProgressFields } from '$lib/api/fragments';
-import { countText, type Sensitivity } from '$lib/figures';
+import { countText, isPerturbed, withheldWord, type CountLike } from '$lib/figures';
 import { formatDate, formatNumber } from '$lib/format';
 import { readFragment, type FragmentOf } from '$lib/graphql';
 import type { Lang } from '$lib/i18n';
@@ -19,7 +19,7 @@ export type IndicatorWithPeriods = FragmentOf<typeof IndicatorProgressFields> & 
 	periods: ReadonlyArray<{
 		periodStart: string | null;
 		periodEnd: string | null;
-		value: { value: number | null; suppressed: boolean };
+		value: CountLike;
 		illustrative: boolean;
 	}>;
 };
@@ -30,7 +30,6 @@ export function indicatorChartsFrom(indicators: readonly IndicatorWithPeriods[],
 	for (const raw of indicators) {
 		const ind = readFragment(IndicatorProgressFields, raw);
 		if (raw.periods.length === 0) continue;
-		const sens = ind.indicator.sensitivity as Sensitivity;
 		out.push({
 			id: `indicator-${ind.code}`,
 			title: ind.title,
@@ -39,12 +38,14 @@ export function indicatorChartsFrom(indicators: readonly IndicatorWithPeriods[],
 				label: periodLabel(p.periodStart, p.periodEnd, lang),
 				value: p.value.value,
 				suppressed: p.value.suppressed,
-				text: countText(p.value, lang, sens),
+				text: countText(p.value, lang),
+				perturbed: isPerturbed(p.value),
 				illustrative: p.illustrative
 			})),
 			target: ind.target,
 			targetLabel: ind.target == null ? '' : `${lang === 'az' ? 'hədəf' : 'target'} ${formatNumber(ind.target, lang)}`,
-			withheldLabel: lang === 'az' ? 'gizlədilib' : 'withheld'
+			withheldLabel: withheldWord(lang),
+			lang
 		});
 	}
 	return out;

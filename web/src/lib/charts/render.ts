@@ -3,7 +3,8 @@
 //! the build's, in the browser, loaded on demand (Plot is ~95 KB compressed, more
 //! than a page's whole JavaScript budget).
 import * as Plot from '@observablehq/plot';
-import type { ChartSpec } from './spec';
+import { formatNumber } from '$lib/format';
+import { countTicks, type ChartSpec } from './spec';
 
 /** SVG markup of the chart; `doc` is the document Plot creates elements in. */
 export function renderChart(spec: ChartSpec, doc: Document): string {
@@ -11,6 +12,9 @@ export function renderChart(spec: ChartSpec, doc: Document): string {
 	const withheld = spec.points.filter((p) => p.suppressed);
 	const labels = spec.points.map((p) => p.label);
 	const max = Math.max(1, spec.target ?? 0, ...shown.map((p) => p.value ?? 0));
+	// Counts: whole-number ticks only, in the page's number format (Chromium has no
+	// Azerbaijani Intl data, so Plot's default would write 1,400 on /az/ pages).
+	const ticks = countTicks(max * 1.15);
 	const svg = Plot.plot({
 		document: doc,
 		width: 640,
@@ -19,7 +23,7 @@ export function renderChart(spec: ChartSpec, doc: Document): string {
 		marginBottom: 40,
 		style: { fontSize: '12px', background: 'transparent' },
 		x: { type: 'band', domain: labels, label: null, padding: 0.3 },
-		y: { grid: true, label: spec.unitLabel, domain: [0, max * 1.15], nice: true },
+		y: { grid: true, label: spec.unitLabel, domain: [0, ticks[ticks.length - 1]], ticks, tickFormat: (d: number) => formatNumber(d, spec.lang) },
 		marks: [
 			Plot.barY(shown, { x: 'label', y: 'value', fill: 'var(--brand, #1f4e79)' }),
 			Plot.text(shown, { x: 'label', y: 'value', text: 'text', dy: -8, fill: 'currentColor' }),

@@ -57,6 +57,8 @@ export const _HomeQuery = graphql(
 					unit
 					value
 					suppressed
+					protection
+					withheldBelow
 					illustrative
 				}
 			}
@@ -65,6 +67,8 @@ export const _HomeQuery = graphql(
 					unit
 					value
 					suppressed
+					protection
+					withheldBelow
 					illustrative
 				}
 			}
@@ -97,12 +101,16 @@ export const _HomeOverview = graphql(
 				unit
 				value
 				suppressed
+				protection
+				withheldBelow
 				illustrative
 			}
 			services {
 				unit
 				value
 				suppressed
+				protection
+				withheldBelow
 				illustrative
 			}
 		}

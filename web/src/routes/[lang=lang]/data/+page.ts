@@ -18,6 +18,8 @@ export const _DataQuery = graphql(
 					}
 					value
 					suppressed
+					protection
+					withheldBelow
 					unit
 					illustrative
 				}

@@ -98,6 +98,8 @@ export const _AreaPage = graphql(
 							total {
 								value
 								suppressed
+								protection
+								withheldBelow
 							}
 						}
 						project {
@@ -119,6 +121,8 @@ export const _AreaPage = graphql(
 					}
 					value
 					suppressed
+					protection
+					withheldBelow
 					unit
 					illustrative
 				}

@@ -108,6 +108,8 @@ export const _ProgrammeQuery = graphql(
 						total {
 							value
 							suppressed
+							protection
+							withheldBelow
 						}
 						cells {
 							sex
@@ -116,6 +118,8 @@ export const _ProgrammeQuery = graphql(
 							category
 							count
 							suppressed
+							protection
+							withheldBelow
 						}
 					}
 					source {
@@ -158,6 +162,7 @@ export const _ProgrammeQuery = graphql(
 					sensitivity
 					value
 					suppressed
+					protection
 					centre {
 						id
 						name(lang: $lang)
@@ -177,6 +182,8 @@ export const _ProgrammeQuery = graphql(
 						value {
 							value
 							suppressed
+							protection
+							withheldBelow
 						}
 						asOf
 						illustrative

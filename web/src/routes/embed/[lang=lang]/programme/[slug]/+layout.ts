@@ -48,6 +48,8 @@ export const _EmbedQuery = graphql(
 						value {
 							value
 							suppressed
+							protection
+							withheldBelow
 						}
 						illustrative
 					}
