@@ -421,7 +421,10 @@ async fn an_overview_of_a_programme_without_attendance_reads(engine: Engine) {
         return;
     };
     let slugs = rows_without_events(&app).await;
-    assert!(!slugs.is_empty(), "the demo has programmes without attendance");
+    assert!(
+        !slugs.is_empty(),
+        "the demo has programmes without attendance"
+    );
     for slug in slugs {
         let resp = app
             .graphql(
