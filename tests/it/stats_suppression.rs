@@ -278,7 +278,7 @@ async fn collect_services(app: &TestApp, cells: &[Cell], out: &mut Collected) {
     let data = app
         .data(
             "{ projects(first: 10) { edges { node { slug serviceCounts {
-                value unit stage category supportType sex ageBand protection } } } } }",
+                value unit stage category supportType sex ageBand protection withheldBelow } } } } }",
             json!({}),
         )
         .await;

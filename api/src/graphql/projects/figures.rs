@@ -254,6 +254,11 @@ impl ServiceCount {
     async fn class(&self) -> Sensitivity {
         self.figure.class
     }
+    /// For a withheld count: it hides fewer than this many people (each
+    /// record it counts is below its threshold); null when published.
+    async fn withheld_below(&self) -> Option<i64> {
+        self.figure.below
+    }
     /// Centre the count belongs to; null when it covers several.
     async fn centre(&self, ctx: &Context<'_>) -> ApiResult<Option<Centre>> {
         Ok(opt(ctx, self.row.centre_id.map(CentreById))

@@ -163,6 +163,7 @@ export const _ProgrammeQuery = graphql(
 					value
 					suppressed
 					protection
+					withheldBelow
 					centre {
 						id
 						name(lang: $lang)
