@@ -165,7 +165,7 @@ pub fn refresh_rows(
     let c = facts.columns();
     let a = c.alias;
     let stale = if stale {
-        format!(" AND NOT {}", current(facts, thresholds, backend))
+        format!(" AND {}", self::stale(facts, thresholds, backend))
     } else {
         String::new()
     };
@@ -181,6 +181,12 @@ pub fn refresh_rows(
         c.joins,
         c.join_on
     )
+}
+
+/// SQL true when a row's stored inputs differ from a fresh decision (over
+/// the row's alias and its joins: `at` with `e` and `p`, or `sc` with `p`).
+pub fn stale(facts: Facts, thresholds: &Thresholds, backend: DatabaseBackend) -> String {
+    format!("NOT {}", current(facts, thresholds, backend))
 }
 
 /// SQL true when a row's stored inputs equal a fresh decision.
@@ -202,12 +208,12 @@ fn current(facts: Facts, thresholds: &Thresholds, backend: DatabaseBackend) -> S
 pub fn count_stale_rows(facts: Facts, thresholds: &Thresholds, backend: DatabaseBackend) -> String {
     let c = facts.columns();
     format!(
-        "SELECT COUNT(*) FROM {} {}, {} WHERE {} AND NOT {}",
+        "SELECT COUNT(*) FROM {} {}, {} WHERE {} AND {}",
         c.table,
         c.alias,
         c.joins,
         c.join_on,
-        current(facts, thresholds, backend)
+        stale(facts, thresholds, backend)
     )
 }
 

@@ -46,7 +46,6 @@ fn summary_select(
     thresholds: &Thresholds,
     filter: &str,
 ) -> (String, String) {
-    let _ = thresholds; // the cells' stored inputs carry them (`refresh_rows`)
     let measures = dsql::measures(Facts::Attendance, "1 = 0", false);
     let select = format!(
         "SELECT event_id, district_id, month, quarter, year, m_total, m_unknown, m_rounded, m_slack, \
@@ -157,7 +156,7 @@ pub async fn sync(
     let stale_events = format!(
         "SELECT DISTINCT at.event_id FROM attendance at JOIN events e ON e.id = at.event_id \
          JOIN projects p ON p.id = e.project_id WHERE {}",
-        stale_condition(thresholds, db.get_database_backend())
+        dsql::stale(Facts::Attendance, thresholds, db.get_database_backend())
     );
     execute(
         db,
@@ -221,23 +220,12 @@ pub async fn verify(
            JOIN projects p ON p.id = e.project_id WHERE {} \
          ORDER BY 1",
         all_same.join(" AND "),
-        stale_condition(thresholds, backend)
+        dsql::stale(Facts::Attendance, thresholds, backend)
     );
     let rows = db
         .query_all_raw(Statement::from_string(backend, text))
         .await?;
     rows.iter().map(|r| int_at(r, 0)).collect()
-}
-
-/// SQL true for an attendance cell (`at`, with `e` and `p`) whose stored
-/// inputs are stale.
-fn stale_condition(thresholds: &Thresholds, backend: DatabaseBackend) -> String {
-    let count = dsql::count_stale_rows(Facts::Attendance, thresholds, backend);
-    // The condition of the count, reused.
-    count
-        .split_once(" WHERE ")
-        .map(|(_, c)| c.to_string())
-        .unwrap_or_else(|| "1 = 0".into())
 }
 
 /// Rows of both tables whose stored inputs differ from a fresh decision:
