@@ -66,9 +66,16 @@ impl Viewer {
     }
 
     /// Condition on the `projects` table: the projects this viewer may read.
+    ///
+    /// Archived projects are in an administrator's scope only (kept for the
+    /// audit trail, gone from every other surface).
     pub fn project_scope(&self) -> Condition {
         let public = project::Column::IsPublic.eq(true);
-        match self.user() {
+        if self.is_admin() {
+            return Condition::all();
+        }
+        let live = project::Column::ArchivedAt.is_null();
+        Condition::all().add(live).add(match self.user() {
             Some(u) if u.role == UserRole::Admin => Condition::all(),
             Some(u) if u.role == UserRole::Manager => Condition::any()
                 .add(public)
@@ -88,7 +95,7 @@ impl Viewer {
                 None => Condition::all().add(public),
             },
             _ => Condition::all().add(public),
-        }
+        })
     }
 
     /// Condition on a row that belongs to a project through `project_col`.
@@ -99,6 +106,24 @@ impl Viewer {
             .cond_where(self.project_scope())
             .to_owned();
         project_col.in_subquery(visible)
+    }
+
+    /// Condition on an archivable row (centre, work, indicator, team) that
+    /// belongs to a project: its project is visible, and it is not archived
+    /// unless the viewer is an administrator (archived records stay for the
+    /// audit trail and leave every other surface). The one rule the
+    /// loaders and the lists apply.
+    pub fn owned_and_live<C: ColumnTrait, A: ColumnTrait>(
+        &self,
+        project_col: C,
+        archived_col: A,
+    ) -> Condition {
+        let visible = Condition::all().add(self.owned_by_visible_project(project_col));
+        if self.is_admin() {
+            visible
+        } else {
+            visible.add(archived_col.is_null())
+        }
     }
 
     /// True when the viewer sees raw figures of the project (no suppression):

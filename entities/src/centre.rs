@@ -30,6 +30,8 @@ pub struct Model {
     pub source_document_id: Option<i32>,
     pub search_key: String,
     pub version: i32,
+    /// When the record was archived (hidden from public surfaces, kept for the audit trail).
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

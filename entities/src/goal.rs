@@ -16,6 +16,8 @@ pub struct Model {
     pub description_az: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub description_en: Option<String>,
+    /// Row version for compare-and-set edits.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,8 @@ pub struct Model {
     pub version: i32,
     /// True when the baseline or target is illustrative (not stated by the sources).
     pub illustrative: bool,
+    /// When the record was archived (hidden from public surfaces, kept for the audit trail).
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,11 +3,13 @@
 
 pub mod api_key;
 pub mod area;
+pub mod area_boundary;
 pub mod attendance;
 pub mod audit_entry;
 pub mod centre;
 pub mod centre_area_served;
 pub mod centre_milestone;
+pub mod citation;
 pub mod codes;
 pub mod event;
 pub mod event_area;
@@ -15,6 +17,7 @@ pub mod event_summary;
 pub mod goal;
 pub mod idempotency_key;
 pub mod indicator;
+pub mod indicator_target;
 pub mod indicator_value;
 pub mod infrastructure_work;
 pub mod organisation;

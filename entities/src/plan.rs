@@ -15,6 +15,8 @@ pub struct Model {
     pub end_year: Option<i32>,
     pub goal_count: Option<i32>,
     pub source_document_id: Option<i32>,
+    /// Row version for compare-and-set edits.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

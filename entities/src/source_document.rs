@@ -15,6 +15,11 @@ pub struct Model {
     pub language: String,
     pub reference: Option<String>,
     pub url: Option<String>,
+    /// Row version for compare-and-set edits.
+    pub version: i32,
+    /// The source's text, when it is kept.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

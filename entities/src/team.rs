@@ -20,6 +20,8 @@ pub struct Model {
     pub functions_en: Option<String>,
     pub source_document_id: Option<i32>,
     pub version: i32,
+    /// When the record was archived (hidden from public surfaces, kept for the audit trail).
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -78,17 +78,46 @@ where
     Ok(one(ctx, key).await?.unwrap_or_default())
 }
 
+/// A text in the language asked for, or in the other one while the asked
+/// one is not filled yet (a programme may be set up in one language first:
+/// never a blank). [`text_lang`] says which language the answer is in, so
+/// the site can mark it.
 pub(crate) fn text(ctx: &Context<'_>, lang: Option<Lang>, az: &str, en: &str) -> String {
-    resolve(ctx, lang).pick(az, en).to_string()
+    let lang = text_lang(ctx, lang, az, en);
+    lang.pick(az, en).to_string()
 }
 
+/// The language [`text`] answers in.
+pub(crate) fn text_lang(ctx: &Context<'_>, lang: Option<Lang>, az: &str, en: &str) -> Lang {
+    let asked = resolve(ctx, lang);
+    let other = match asked {
+        Lang::Az => Lang::En,
+        Lang::En => Lang::Az,
+    };
+    if asked.pick(az, en).trim().is_empty() && !other.pick(az, en).trim().is_empty() {
+        other
+    } else {
+        asked
+    }
+}
+
+/// An optional text, falling back to the other language as [`text`] does.
 pub(crate) fn opt_text(
     ctx: &Context<'_>,
     lang: Option<Lang>,
     az: &Option<String>,
     en: &Option<String>,
 ) -> Option<String> {
-    resolve(ctx, lang).pick(az, en).clone()
+    let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+    let asked = resolve(ctx, lang);
+    let picked = asked.pick(az, en);
+    if blank(picked) {
+        let other = asked.pick(en, az);
+        if !blank(other) {
+            return other.clone();
+        }
+    }
+    picked.clone()
 }
 
 /// How a published count was protected (the method is explained on the

@@ -156,15 +156,15 @@ by_id!(/// An organisation by id.
 by_id!(/// A source document by id.
     SourceById => source_document, public);
 by_id!(/// A centre by id.
-    CentreById => centre, |v| owned(v, centre::Column::ProjectId));
+    CentreById => centre, |v| v.owned_and_live(centre::Column::ProjectId, centre::Column::ArchivedAt));
 by_id!(/// An event by id.
     EventById => event, |v| owned(v, event::Column::ProjectId));
 by_id!(/// An infrastructure work by id.
-    WorkById => infrastructure_work, |v| owned(v, infrastructure_work::Column::ProjectId));
+    WorkById => infrastructure_work, |v| v.owned_and_live(infrastructure_work::Column::ProjectId, infrastructure_work::Column::ArchivedAt));
 by_id!(/// An indicator by id.
-    IndicatorById => indicator, |v| owned(v, indicator::Column::ProjectId));
+    IndicatorById => indicator, |v| v.owned_and_live(indicator::Column::ProjectId, indicator::Column::ArchivedAt));
 by_id!(/// A team by id.
-    TeamById => team, |v| owned(v, team::Column::ProjectId));
+    TeamById => team, |v| v.owned_and_live(team::Column::ProjectId, team::Column::ArchivedAt));
 by_id!(/// A plan by id.
     PlanById => plan, public);
 by_id!(/// A goal by id.
@@ -204,15 +204,15 @@ many_by!(/// Projects an organisation takes part in (visible projects only).
     ParticipationsByOrganisation => project_participant.organisation_id(OrganisationId),
     |v| owned(v, project_participant::Column::ProjectId), order Id);
 many_by!(/// Centres of a project.
-    CentresByProject => centre.project_id(ProjectId), |v| owned(v, centre::Column::ProjectId), order NameEn);
+    CentresByProject => centre.project_id(ProjectId), |v| v.owned_and_live(centre::Column::ProjectId, centre::Column::ArchivedAt), order NameEn);
 many_by!(/// Events of a project.
     EventsByProject => event.project_id(ProjectId), |v| owned(v, event::Column::ProjectId), order Id);
 many_by!(/// Infrastructure works of a project.
-    WorksByProject => infrastructure_work.project_id(ProjectId), |v| owned(v, infrastructure_work::Column::ProjectId), order Id);
+    WorksByProject => infrastructure_work.project_id(ProjectId), |v| v.owned_and_live(infrastructure_work::Column::ProjectId, infrastructure_work::Column::ArchivedAt), order Id);
 many_by!(/// Indicators of a project.
-    IndicatorsByProject => indicator.project_id(ProjectId), |v| owned(v, indicator::Column::ProjectId), order Code);
+    IndicatorsByProject => indicator.project_id(ProjectId), |v| v.owned_and_live(indicator::Column::ProjectId, indicator::Column::ArchivedAt), order Code);
 many_by!(/// Teams of a project.
-    TeamsByProject => team.project_id(ProjectId), |v| owned(v, team::Column::ProjectId), order Id);
+    TeamsByProject => team.project_id(ProjectId), |v| v.owned_and_live(team::Column::ProjectId, team::Column::ArchivedAt), order Id);
 many_by!(/// Plans and goals a project serves.
     PlanLinksByProject => project_plan_link.project_id(ProjectId), public, order Id);
 many_by!(/// Service counts of a project.
@@ -228,7 +228,7 @@ many_by!(/// Status history of a work.
 many_by!(/// Child areas.
     AreaChildren => area.parent_id(ParentId), public, order NameEn);
 many_by!(/// Centres located in an area.
-    CentresInArea => centre.area_id(AreaId), |v| owned(v, centre::Column::ProjectId), order NameEn);
+    CentresInArea => centre.area_id(AreaId), |v| v.owned_and_live(centre::Column::ProjectId, centre::Column::ArchivedAt), order NameEn);
 many_by!(/// Values of an indicator.
     ValuesByIndicator => indicator_value.indicator_id(IndicatorId), public, order Id);
 many_by!(/// Roles of a team.

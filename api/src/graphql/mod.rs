@@ -15,6 +15,7 @@ pub mod pagination;
 pub(crate) mod prelude;
 pub mod projects;
 pub mod reference;
+pub mod setup;
 pub mod stats;
 pub mod works;
 
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     reference::ReferenceQuery,
     accounts::AccountQuery,
     stats::StatsQuery,
+    setup::query::SetupQuery,
 );
 
 /// The schema type served at `/graphql`.

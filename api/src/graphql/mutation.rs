@@ -27,6 +27,7 @@ pub struct MutationRoot(
     events::EventMutation,
     figures::FigureMutation,
     reports::ReportMutation,
+    super::setup::mutation::SetupMutation,
 );
 
 /// The request's database connection.

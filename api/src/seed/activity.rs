@@ -140,6 +140,7 @@ impl Context<'_> {
                         infrastructure_work::Column::TitleEn.eq(&w.title_en),
                     ]),
                     infrastructure_work::ActiveModel {
+                        archived_at: Set(None),
                         id: NotSet,
                         project_id: Set(project),
                         kind: Set(w.kind.0),
@@ -297,6 +298,7 @@ impl Context<'_> {
                         indicator::Column::Code.eq(&i.code),
                     ]),
                     indicator::ActiveModel {
+                        archived_at: Set(None),
                         id: NotSet,
                         project_id: Set(project),
                         code: Set(i.code.clone()),

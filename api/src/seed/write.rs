@@ -43,6 +43,8 @@ pub(super) async fn write<C: ConnectionTrait + TransactionTrait>(
             .ensure(
                 all([source_document::Column::Reference.eq(&s.reference)]),
                 source_document::ActiveModel {
+                    version: Set(1),
+                    body: Set(None),
                     id: NotSet,
                     title_az: Set(s.title_az.clone()),
                     title_en: Set(s.title_en.clone()),
@@ -134,6 +136,7 @@ async fn write_programme<C: ConnectionTrait + TransactionTrait>(
         .ensure(
             all([project::Column::Slug.eq(&p.slug)]),
             project::ActiveModel {
+                archived_at: Set(None),
                 id: NotSet,
                 slug: Set(p.slug.clone()),
                 iati_identifier: Set(p.iati_identifier.clone()),
@@ -211,6 +214,7 @@ async fn write_programme<C: ConnectionTrait + TransactionTrait>(
             .ensure(
                 all([plan::Column::TitleEn.eq(&pl.title_en)]),
                 plan::ActiveModel {
+                    version: Set(1),
                     id: NotSet,
                     organisation_id: Set(opt(&ids.organisations, refs.organisation)),
                     title_az: Set(pl.title_az.clone()),
@@ -232,6 +236,7 @@ async fn write_programme<C: ConnectionTrait + TransactionTrait>(
                         goal::Column::Number.eq(g.number),
                     ]),
                     goal::ActiveModel {
+                        version: Set(1),
                         id: NotSet,
                         plan_id: Set(plan),
                         number: Set(g.number),
@@ -285,6 +290,7 @@ async fn write_programme<C: ConnectionTrait + TransactionTrait>(
             .ensure(
                 key,
                 centre::ActiveModel {
+                    archived_at: Set(None),
                     id: NotSet,
                     project_id: Set(project),
                     operator_organisation_id: Set(opt(&ids.organisations, refs.operator)),
@@ -353,6 +359,7 @@ async fn write_programme<C: ConnectionTrait + TransactionTrait>(
                     team::Column::NameEn.eq(&t.name_en),
                 ]),
                 team::ActiveModel {
+                    archived_at: Set(None),
                     id: NotSet,
                     project_id: Set(project),
                     organisation_id: Set(opt(&ids.organisations, refs.organisation)),

@@ -15,6 +15,7 @@ pub mod bounds;
 pub mod events;
 pub mod figures;
 pub mod reports;
+pub mod setup;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -71,6 +72,10 @@ pub enum UserErrorCode {
     CategoryNotDeclared,
     /// A count is above its documented upper bound (see `services::bounds`).
     ValueOutOfRange,
+    /// Another record already has this unique value (a project's slug, an indicator's code, an area's name under its parent).
+    AlreadyExists,
+    /// The value is still used by stored records (a category the project's records count, a record others refer to).
+    InUse,
 }
 
 /// A problem with the input: nothing was written. Stored with the
@@ -144,6 +149,10 @@ pub struct Outcome {
     pub errors: Vec<UserError>,
     /// Extra data the payload shows once (e.g. a new API key).
     pub secret: Option<String>,
+    /// A report the payload shows and a retry replays (e.g. what a boundary
+    /// upload matched).
+    #[serde(default)]
+    pub detail: Option<serde_json::Value>,
     /// True when this is a stored outcome replayed for a retried request.
     #[serde(skip)]
     pub replayed: bool,

@@ -123,10 +123,77 @@ pub async fn project_progress(
     }
     let indicators = indicator::Entity::find()
         .filter(indicator::Column::ProjectId.eq(project_id))
+        .filter(indicator::Column::ArchivedAt.is_null())
         .order_by_asc(indicator::Column::Code)
         .all(db)
         .await?;
-    let ids: Vec<i32> = indicators.iter().map(|i| i.id).collect();
+    progress_of(db, access, thresholds, project_id, indicators, detail).await
+}
+
+/// The figure an indicator would show now with a derivation rule that is
+/// not stored yet (`template.derived_from`), read as `access` may read it:
+/// the preview a manager sees while authoring a derived indicator. `None`
+/// when the project is not visible.
+pub async fn preview(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    thresholds: Thresholds,
+    template: indicator::Model,
+) -> Result<Option<Progress>, AppError> {
+    let project_id = template.project_id;
+    if !access.visible.contains(&project_id) {
+        return Ok(None);
+    }
+    Ok(progress_of(
+        db,
+        access,
+        thresholds,
+        project_id,
+        vec![template],
+        Detail::BySex,
+    )
+    .await?
+    .pop())
+}
+
+/// True when `rule` is a derivation rule this module knows (see the table above).
+pub fn known_rule(rule: &str) -> bool {
+    let probe = indicator::Model {
+        id: 0,
+        project_id: 0,
+        code: String::new(),
+        title_az: String::new(),
+        title_en: String::new(),
+        unit: entities::codes::CountUnit::Persons,
+        counting_rule: entities::codes::CountingRule::Unique,
+        aggregation: Aggregation::Sum,
+        baseline: None,
+        baseline_date: None,
+        target: None,
+        target_date: None,
+        sensitivity: Sensitivity::Ordinary,
+        derived_from: None,
+        source_document_id: None,
+        version: 0,
+        illustrative: false,
+        archived_at: None,
+    };
+    Rule::parse(&probe, rule).is_ok()
+}
+
+async fn progress_of(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    thresholds: Thresholds,
+    project_id: i32,
+    indicators: Vec<indicator::Model>,
+    detail: Detail,
+) -> Result<Vec<Progress>, AppError> {
+    let ids: Vec<i32> = indicators
+        .iter()
+        .map(|i| i.id)
+        .filter(|id| *id > 0)
+        .collect();
     let values = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.is_in(ids))
         .order_by_asc(indicator_value::Column::Id)
@@ -311,16 +378,16 @@ impl Facility {
         match self {
             Facility::WorksCompleted => {
                 "SELECT '', source_document_id, COUNT(*), MAX(completed_on) FROM infrastructure_works \
-                 WHERE status IN ('completed', 'handed_over') AND project_id = "
+                 WHERE status IN ('completed', 'handed_over') AND archived_at IS NULL AND project_id = "
             }
             Facility::CentresOperational => {
                 "SELECT '', source_document_id, COUNT(*), MAX(opened_on) FROM centres \
-                 WHERE status = 'operational' AND project_id = "
+                 WHERE status = 'operational' AND archived_at IS NULL AND project_id = "
             }
             // Every team's source, active or not, is behind the count.
             Facility::TeamsActive => {
                 "SELECT '', source_document_id, SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), \
-                 NULL FROM teams WHERE project_id = "
+                 NULL FROM teams WHERE archived_at IS NULL AND project_id = "
             }
             Facility::EventsHeld => {
                 "SELECT '', source_document_id, COUNT(*), MAX(COALESCE(end_date, start_date)) \

@@ -134,7 +134,7 @@ impl CentreQuery {
         let viewer = &scope(ctx).viewer;
         let hide_sensitive = viewer.hides_sensitive_locations();
         let base = centre::Entity::find()
-            .filter(viewer.owned_by_visible_project(centre::Column::ProjectId))
+            .filter(viewer.owned_and_live(centre::Column::ProjectId, centre::Column::ArchivedAt))
             .filter(filter.unwrap_or_default().condition(hide_sensitive)?);
         let keys = centre_keys(&order_by.unwrap_or_default(), request_lang(ctx));
         paginate(

@@ -35,6 +35,17 @@ impl Centre {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the record was archived (administrators only see archived records); null while live.
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
+    }
+    /// Sources cited for this record, each with the passage that states its fact.
+    async fn citations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::setup::Citation>> {
+        crate::graphql::setup::citations_of(ctx, "centre", self.0.id).await
+    }
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
         encode(NodeType::Centre, self.0.id)

@@ -50,6 +50,10 @@ pub enum UserErrorCode {
     /// A count is above its documented upper bound: 100,000 participants per
     /// attendance cell, 1,000,000 for a capacity, 10,000,000 per service count.
     ValueOutOfRange,
+    /// Another record already has this unique value (a project's slug, an indicator's code, an area's name under its parent).
+    AlreadyExists,
+    /// The value is still used by stored records (a category the project's records count, a record others refer to).
+    InUse,
 }
 
 /// A problem with the input, returned in the payload (not as a GraphQL error).

@@ -14,6 +14,28 @@ impl Indicator {
     pub async fn id(&self) -> ID {
         encode(NodeType::Indicator, self.0.id)
     }
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Targets per period, whole and broken down, oldest first.
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::setup::IndicatorTarget>> {
+        crate::graphql::setup::targets_of(ctx, self.0.id).await
+    }
+    /// When the record was archived (administrators only see archived records); null while live.
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
+    }
+    /// Sources cited for this record, each with the passage that states its fact.
+    async fn citations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::setup::Citation>> {
+        crate::graphql::setup::citations_of(ctx, "indicator", self.0.id).await
+    }
     /// Short code, unique within the project.
     async fn code(&self) -> &str {
         &self.0.code

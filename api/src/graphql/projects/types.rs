@@ -44,6 +44,56 @@ impl Project {
     async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
+    /// The language `title` answers in: the one asked for, or the other while
+    /// the asked one is not filled yet (the site marks such a title).
+    async fn title_language(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Lang {
+        text_lang(ctx, lang, &self.0.title_az, &self.0.title_en)
+    }
+    /// Title in Azerbaijani as stored (empty while not filled); for editing.
+    async fn title_az(&self) -> &str {
+        &self.0.title_az
+    }
+    /// Title in English as stored (empty while not filled); for editing.
+    async fn title_en(&self) -> &str {
+        &self.0.title_en
+    }
+    /// Whether the project is shown on public surfaces.
+    async fn is_public(&self) -> bool {
+        self.0.is_public
+    }
+    /// Manager accounts assigned to the project (administrators only; empty for everyone else).
+    async fn managers(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::accounts::types::User>> {
+        if !scope(ctx).viewer.is_admin() {
+            return Ok(Vec::new());
+        }
+        let assigned = Query::select()
+            .column(user_project_scope::Column::UserId)
+            .from(user_project_scope::Entity)
+            .and_where(user_project_scope::Column::ProjectId.eq(self.0.id))
+            .to_owned();
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.in_subquery(assigned))
+            .order_by_asc(user::Column::Email)
+            .all(ctx.data_unchecked::<DatabaseConnection>())
+            .await?
+            .into_iter()
+            .map(crate::graphql::accounts::types::User)
+            .collect())
+    }
+    /// When the record was archived (administrators only see archived records); null while live.
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
+    }
+    /// Sources cited for this record, each with the passage that states its fact.
+    async fn citations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::setup::Citation>> {
+        crate::graphql::setup::citations_of(ctx, "project", self.0.id).await
+    }
     /// Summary in the language asked for.
     async fn summary(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
         opt_text(ctx, lang, &self.0.summary_az, &self.0.summary_en)

@@ -165,4 +165,16 @@ impl SourceDocument {
     async fn reference(&self) -> Option<&str> {
         self.0.reference.as_deref().or(self.0.url.as_deref())
     }
+    /// Link to the published text, where known.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+    /// The text itself, when it is kept (cited passages occur in it).
+    async fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
 }

@@ -3,7 +3,7 @@
 //! check access and shape output; the work is in [`crate::stats`].
 
 mod inputs;
-mod names;
+pub(crate) mod names;
 mod progress;
 mod query;
 

@@ -117,7 +117,10 @@ impl WorkQuery {
     ) -> ApiResult<InfrastructureWorkConnection> {
         let viewer = &scope(ctx).viewer;
         let base = infrastructure_work::Entity::find()
-            .filter(viewer.owned_by_visible_project(infrastructure_work::Column::ProjectId))
+            .filter(viewer.owned_and_live(
+                infrastructure_work::Column::ProjectId,
+                infrastructure_work::Column::ArchivedAt,
+            ))
             .filter(filter.unwrap_or_default().condition()?);
         let keys = work_keys(&order_by.unwrap_or_default(), request_lang(ctx));
         paginate(
