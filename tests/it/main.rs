@@ -24,6 +24,7 @@ mod http_surface;
 mod mutation_inputs;
 mod nodes_and_visibility;
 mod pagination;
+mod programme_setup;
 mod read_demo_data;
 mod read_replica;
 mod schema_file;

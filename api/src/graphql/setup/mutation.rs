@@ -155,7 +155,8 @@ impl SetupMutation {
         idempotency_key: String,
         #[graphql(desc = "The project.")] id: ID,
         #[graphql(desc = "The project's current `version`.")] version: i32,
-        #[graphql(desc = "True to bring an archived project back.", default)] restore: bool,
+        #[graphql(desc = "True to bring an archived project back (default false).")]
+        restore: Option<bool>,
     ) -> ApiResult<ProjectPayload> {
         let request = serde_json::json!({ "id": id, "version": version, "restore": restore });
         mutate(
@@ -165,7 +166,7 @@ impl SetupMutation {
             &request,
             || arg_id(NodeType::Project, &id, "id"),
             async |txn, actor, id| {
-                projects::archive_project(txn, actor, id, version, restore).await
+                projects::archive_project(txn, actor, id, version, restore.unwrap_or(false)).await
             },
         )
         .await
@@ -261,7 +262,8 @@ impl SetupMutation {
         idempotency_key: String,
         #[graphql(desc = "The indicator.")] id: ID,
         #[graphql(desc = "The indicator's current `version`.")] version: i32,
-        #[graphql(desc = "True to bring an archived indicator back.", default)] restore: bool,
+        #[graphql(desc = "True to bring an archived indicator back (default false).")]
+        restore: Option<bool>,
     ) -> ApiResult<IndicatorPayload> {
         let request = serde_json::json!({ "id": id, "version": version, "restore": restore });
         mutate(
@@ -271,7 +273,8 @@ impl SetupMutation {
             &request,
             || arg_id(NodeType::Indicator, &id, "id"),
             async |txn, actor, id| {
-                indicators::archive_indicator(txn, actor, id, version, restore).await
+                indicators::archive_indicator(txn, actor, id, version, restore.unwrap_or(false))
+                    .await
             },
         )
         .await
@@ -395,7 +398,9 @@ impl SetupMutation {
         idempotency_key: String,
         #[graphql(desc = "The centre.")] id: ID,
         #[graphql(desc = "The centre's current `version`.")] version: i32,
-        #[graphql(desc = "True to bring an archived centre back.", default)] restore: bool,
+        #[graphql(desc = "True to bring an archived centre back (default false).")] restore: Option<
+            bool,
+        >,
     ) -> ApiResult<CentrePayload> {
         let request = serde_json::json!({ "id": id, "version": version, "restore": restore });
         mutate(
@@ -404,7 +409,9 @@ impl SetupMutation {
             &idempotency_key,
             &request,
             || arg_id(NodeType::Centre, &id, "id"),
-            async |txn, actor, id| places::archive_centre(txn, actor, id, version, restore).await,
+            async |txn, actor, id| {
+                places::archive_centre(txn, actor, id, version, restore.unwrap_or(false)).await
+            },
         )
         .await
     }
@@ -475,7 +482,9 @@ impl SetupMutation {
         idempotency_key: String,
         #[graphql(desc = "The work.")] id: ID,
         #[graphql(desc = "The work's current `version`.")] version: i32,
-        #[graphql(desc = "True to bring an archived work back.", default)] restore: bool,
+        #[graphql(desc = "True to bring an archived work back (default false).")] restore: Option<
+            bool,
+        >,
     ) -> ApiResult<InfrastructureWorkPayload> {
         let request = serde_json::json!({ "id": id, "version": version, "restore": restore });
         mutate(
@@ -484,7 +493,9 @@ impl SetupMutation {
             &idempotency_key,
             &request,
             || arg_id(NodeType::InfrastructureWork, &id, "id"),
-            async |txn, actor, id| places::archive_work(txn, actor, id, version, restore).await,
+            async |txn, actor, id| {
+                places::archive_work(txn, actor, id, version, restore.unwrap_or(false)).await
+            },
         )
         .await
     }
@@ -574,12 +585,14 @@ impl SetupMutation {
         idempotency_key: String,
         #[graphql(desc = "The level the features are areas of (e.g. DISTRICT).")] kind: AreaKind,
         #[graphql(desc = "The GeoJSON text.")] geojson: String,
-        #[graphql(desc = "True to check and match without storing.", default)] dry_run: bool,
+        #[graphql(desc = "True to check and match without storing (default false).")]
+        dry_run: Option<bool>,
     ) -> ApiResult<BoundaryUploadPayload> {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(geojson.as_bytes());
         let hash: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        let request = serde_json::json!({ "kind": kind, "sha256": hash, "dryRun": dry_run });
+        let request =
+            serde_json::json!({ "kind": kind, "sha256": hash, "dryRun": dry_run.unwrap_or(false) });
         mutate(
             ctx,
             "uploadAreaBoundaries",
@@ -587,7 +600,8 @@ impl SetupMutation {
             &request,
             || Ok(()),
             async |txn, actor, ()| {
-                places::upload_boundaries(txn, actor, kind, &geojson, dry_run).await
+                places::upload_boundaries(txn, actor, kind, &geojson, dry_run.unwrap_or(false))
+                    .await
             },
         )
         .await

@@ -398,7 +398,7 @@ async fn recorded_categories<C: ConnectionTrait>(
         .all(db)
         .await?;
     out.extend(cells);
-    let counts: Vec<BeneficiaryCategory> = service_count::Entity::find()
+    let counts: Vec<Option<BeneficiaryCategory>> = service_count::Entity::find()
         .select_only()
         .column(service_count::Column::Category)
         .distinct()
@@ -406,7 +406,7 @@ async fn recorded_categories<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    out.extend(counts);
+    out.extend(counts.into_iter().flatten());
     Ok(out)
 }
 
