@@ -76,24 +76,33 @@ const ARCHIVABLE: [&str; 5] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        let stamp = match manager.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => "TIMESTAMP WITH TIME ZONE",
-            _ => "TEXT",
-        };
         for table in ARCHIVABLE {
-            db.execute_unprepared(&format!(
-                "ALTER TABLE {table} ADD COLUMN archived_at {stamp} NULL"
-            ))
-            .await?;
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Alias::new(table))
+                        .add_column(timestamp_with_time_zone_null(Alias::new("archived_at")))
+                        .to_owned(),
+                )
+                .await?;
         }
         for table in ["plans", "goals", "source_documents"] {
-            db.execute_unprepared(&format!(
-                "ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1"
-            ))
-            .await?;
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Alias::new(table))
+                        .add_column(integer(Alias::new("version")).default(1))
+                        .to_owned(),
+                )
+                .await?;
         }
-        db.execute_unprepared("ALTER TABLE source_documents ADD COLUMN body TEXT NULL")
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(SourceDocuments::Table)
+                    .add_column(text_null(Alias::new("body")))
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -104,8 +113,8 @@ impl MigrationTrait for Migration {
                     .col(integer(IndicatorTargets::IndicatorId))
                     .col(date(IndicatorTargets::PeriodStart))
                     .col(date(IndicatorTargets::PeriodEnd))
-                    .col(string_len(IndicatorTargets::Dimension, 32).default(""))
-                    .col(string_len(IndicatorTargets::DimensionValue, 64).default(""))
+                    .col(string(IndicatorTargets::Dimension).default(""))
+                    .col(string(IndicatorTargets::DimensionValue).default(""))
                     .col(big_integer(IndicatorTargets::Value))
                     .foreign_key(
                         ForeignKey::create()
@@ -137,10 +146,10 @@ impl MigrationTrait for Migration {
                     .table(Citations::Table)
                     .col(pk_auto(Citations::Id))
                     .col(integer(Citations::SourceDocumentId))
-                    .col(string_len(Citations::EntityType, 32))
+                    .col(string(Citations::EntityType))
                     .col(integer(Citations::EntityId))
                     .col(text(Citations::Passage))
-                    .col(string_len(Citations::Lang, 8))
+                    .col(string(Citations::Lang))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Citations::Table, Citations::SourceDocumentId)

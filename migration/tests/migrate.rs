@@ -188,6 +188,9 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
     }
     check!(
         area,
+        area_boundary,
+        citation,
+        indicator_target,
         organisation,
         source_document,
         project,
@@ -218,7 +221,7 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         idempotency_key,
         report,
     );
-    assert_eq!(tables.len(), 30);
+    assert_eq!(tables.len(), 33);
     tables
 }
 

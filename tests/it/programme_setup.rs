@@ -835,6 +835,91 @@ async fn boundaries_are_validated_matched_and_stored_only_when_confirmed(engine:
     );
 }
 
+async fn plans_and_goals_are_set_up_and_a_linked_goal_stays(engine: Engine) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    let token = admin(&app).await;
+    let plan = "mutation($k: String!, $input: PlanInput!) { createPlan(idempotencyKey: $k, input: $input) { userErrors { field code } plan { id version goals { number } } } }";
+    let update = "mutation($k: String!, $id: ID!, $v: Int!, $input: PlanInput!) { updatePlan(idempotencyKey: $k, id: $id, version: $v, input: $input) { userErrors { field code } plan { version goals { number } } } }";
+    let goals = json!([{ "number": 1, "titleEn": "Safe childhood" }, { "number": 2, "titleAz": "Sosial müdafiə" }]);
+    let resp = as_user(&app, &token, plan, json!({ "k": "pl-1", "input": { "titleEn": "Child strategy 2026-2030", "startYear": 2026, "endYear": 2030, "goals": goals } })).await;
+    let created = &resp["data"]["createPlan"]["plan"];
+    assert_eq!(created["goals"].as_array().map(Vec::len), Some(2), "{resp}");
+    let (plan_id, v) = (
+        created["id"].as_str().unwrap().to_string(),
+        created["version"].as_i64().unwrap(),
+    );
+    // Duplicate goal numbers and years out of range are refused on their fields.
+    let resp = as_user(&app, &token, plan, json!({ "k": "pl-2", "input": { "titleEn": "X", "startYear": 3000, "goals": [{ "number": 1 }, { "number": 1 }] } })).await;
+    let errors = resp["data"]["createPlan"]["userErrors"].clone();
+    assert!(
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == json!(["input", "goals", "1", "number"])),
+        "{resp}"
+    );
+    assert!(
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == json!(["input", "startYear"])),
+        "{resp}"
+    );
+    // A project links to goal 2; the plan cannot drop it then.
+    let undp = project_id(&app, None, UNDP).await;
+    let q = "query($s: String!) { project(slug: $s) { version slug status titleAz titleEn } }";
+    let current = as_user(&app, &token, q, json!({ "s": UNDP })).await["data"]["project"].clone();
+    let input = json!({ "slug": UNDP, "titleAz": current["titleAz"], "titleEn": current["titleEn"], "status": current["status"],
+        "planLinks": [{ "planId": plan_id, "goalNumber": 2 }] });
+    let resp = as_user(
+        &app,
+        &token,
+        UPDATE_PROJECT,
+        json!({ "k": "pl-3", "id": undp, "v": current["version"], "input": input }),
+    )
+    .await;
+    assert_eq!(
+        resp["data"]["updateProject"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
+    let resp = as_user(&app, &token, update, json!({ "k": "pl-4", "id": plan_id, "v": v, "input": { "titleEn": "Child strategy", "goals": [{ "number": 1 }] } })).await;
+    assert_eq!(
+        resp["data"]["updatePlan"]["userErrors"][0]["code"], "IN_USE",
+        "{resp}"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM goals WHERE number = 2").await >= 1,
+        true
+    );
+    let resp = as_user(&app, &token, update, json!({ "k": "pl-5", "id": plan_id, "v": v, "input": { "titleEn": "Child strategy", "goals": [{ "number": 2 }, { "number": 3 }] } })).await;
+    assert_eq!(
+        resp["data"]["updatePlan"]["plan"]["goals"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{resp}"
+    );
+    // Managers read plans but do not write them.
+    create_user(&app, "m3@setup.example", "manager", Some("UNDP"), &[UNDP]).await;
+    let manager = login(&app, "m3@setup.example").await;
+    let resp = as_user(
+        &app,
+        &manager,
+        plan,
+        json!({ "k": "pl-6", "input": { "titleEn": "Mine" } }),
+    )
+    .await;
+    assert_eq!(
+        resp["data"]["createPlan"]["userErrors"][0]["code"], "FORBIDDEN",
+        "{resp}"
+    );
+}
+
 engine_tests!(
     an_administrator_sets_up_a_programme_the_public_sees_once_published,
     bad_set_up_gets_typed_errors_on_the_named_field_and_writes_nothing,
@@ -843,4 +928,5 @@ engine_tests!(
     entered_values_are_published_through_the_protection_and_checked,
     declared_categories_in_use_stay_and_a_sensitivity_change_re_protects_the_rows,
     boundaries_are_validated_matched_and_stored_only_when_confirmed,
+    plans_and_goals_are_set_up_and_a_linked_goal_stays,
 );

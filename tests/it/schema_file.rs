@@ -38,7 +38,14 @@ fn every_type_and_field_is_described() {
             }
             continue;
         }
-        if in_block || trimmed.is_empty() || trimmed == "}" || trimmed.starts_with("directive") {
+        // `): Type` closes a field whose arguments are each on their own line
+        // (described one by one); the field itself is described above them.
+        if in_block
+            || trimmed.is_empty()
+            || trimmed == "}"
+            || trimmed.starts_with("directive")
+            || trimmed.starts_with(')')
+        {
             continue;
         }
         let is_definition = [

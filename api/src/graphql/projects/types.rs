@@ -300,6 +300,10 @@ impl Plan {
     async fn goal_count(&self) -> Option<i32> {
         self.0.goal_count
     }
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// Organisation that owns the plan; null for national plans.
     async fn organisation(&self, ctx: &Context<'_>) -> ApiResult<Option<Organisation>> {
         Ok(opt(ctx, self.0.organisation_id.map(OrganisationById))

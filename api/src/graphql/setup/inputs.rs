@@ -602,3 +602,77 @@ pub struct CitationInput {
     /// Language of the passage (default: the source's).
     pub lang: Option<String>,
 }
+
+/// A goal of a plan.
+#[derive(InputObject, Debug, Clone, Serialize)]
+pub struct GoalInput {
+    /// Its number within the plan (1 to 1,000), unique.
+    pub number: i32,
+    /// Title in Azerbaijani.
+    pub title_az: Option<String>,
+    /// Title in English.
+    pub title_en: Option<String>,
+    /// Description in Azerbaijani.
+    pub description_az: Option<String>,
+    /// Description in English.
+    pub description_en: Option<String>,
+}
+
+/// A plan (a national strategy or an organisation's plan) with its goals.
+#[derive(InputObject, Debug, Clone, Serialize)]
+pub struct PlanInput {
+    /// Organisation that owns the plan.
+    pub organisation_id: Option<ID>,
+    /// Title in Azerbaijani (one of the two may be filled later).
+    #[graphql(default)]
+    pub title_az: String,
+    /// Title in English.
+    #[graphql(default)]
+    pub title_en: String,
+    /// First year (1990 to 2100).
+    pub start_year: Option<i32>,
+    /// Last year, not before the first.
+    pub end_year: Option<i32>,
+    /// The goals, by number (replace the stored ones; a goal a project links to must stay: IN_USE).
+    #[graphql(default)]
+    pub goals: Vec<GoalInput>,
+    /// Source document.
+    pub source_document_id: Option<ID>,
+}
+
+impl PlanInput {
+    /// The service's fields, with the IDs decoded.
+    pub fn decode(&self) -> Result<crate::services::setup::projects::PlanFields, Vec<UserError>> {
+        use crate::services::setup::projects::{GoalFields, PlanFields};
+        let mut ids = Ids::default();
+        let organisation_id = ids.opt(
+            NodeType::Organisation,
+            self.organisation_id.as_ref(),
+            &["input", "organisationId"],
+        );
+        let source_document_id = ids.opt(
+            NodeType::SourceDocument,
+            self.source_document_id.as_ref(),
+            &["input", "sourceDocumentId"],
+        );
+        ids.finish(PlanFields {
+            organisation_id,
+            title_az: self.title_az.clone(),
+            title_en: self.title_en.clone(),
+            start_year: self.start_year,
+            end_year: self.end_year,
+            goals: self
+                .goals
+                .iter()
+                .map(|g| GoalFields {
+                    number: g.number,
+                    title_az: g.title_az.clone(),
+                    title_en: g.title_en.clone(),
+                    description_az: g.description_az.clone(),
+                    description_en: g.description_en.clone(),
+                })
+                .collect(),
+            source_document_id,
+        })
+    }
+}

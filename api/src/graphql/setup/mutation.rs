@@ -16,7 +16,7 @@ use crate::graphql::ids::{NodeType, decode};
 use crate::graphql::mutation::errors::{Ids, arg_id};
 use crate::graphql::mutation::figures::{CentrePayload, InfrastructureWorkPayload};
 use crate::graphql::mutation::{db, load_visible, mutate, payload, written};
-use crate::graphql::prelude::{Area, Indicator, Project, SourceDocument, Team, scope};
+use crate::graphql::prelude::{Area, Indicator, Plan, Project, SourceDocument, Team, scope};
 use crate::services::setup::{indicators, places, projects, sources};
 use crate::services::{Outcome, UserError, UserErrorCode};
 
@@ -36,6 +36,12 @@ IndicatorPayload, indicator: Indicator,
 payload!(/// Result of a team mutation.
 TeamPayload, team: Team,
 |ctx, outcome| load_visible::<entities::team::Entity, _>(ctx, &outcome, entities::team::Column::ProjectId, Team).await?);
+payload!(/// Result of a plan mutation.
+PlanPayload, plan: Plan,
+|ctx, outcome| match written(&outcome) {
+    Some(id) => entities::plan::Entity::find_by_id(id).one(db(ctx)).await?.map(Plan),
+    None => None,
+});
 payload!(/// Result of adding an area.
 AreaPayload, area: Area,
 |ctx, outcome| match written(&outcome) {
@@ -197,6 +203,49 @@ impl SetupMutation {
             },
             async |txn, actor, (project, users)| {
                 projects::set_project_managers(txn, actor, project, &users).await
+            },
+        )
+        .await
+    }
+
+    /// Creates a plan with its goals (administrators); projects link to it with `planLinks`.
+    async fn create_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
+        idempotency_key: String,
+        #[graphql(desc = "The plan and its goals.")] input: PlanInput,
+    ) -> ApiResult<PlanPayload> {
+        mutate(
+            ctx,
+            "createPlan",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, input| projects::create_plan(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Changes a plan and its goals (administrators). CONFLICT when `version` is stale.
+    async fn update_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
+        idempotency_key: String,
+        #[graphql(desc = "The plan.")] id: ID,
+        #[graphql(desc = "The plan's `version` the change is based on.")] version: i32,
+        #[graphql(desc = "The plan's new fields and goals.")] input: PlanInput,
+    ) -> ApiResult<PlanPayload> {
+        let request = serde_json::json!({ "id": id, "version": version, "input": input });
+        mutate(
+            ctx,
+            "updatePlan",
+            &idempotency_key,
+            &request,
+            || Ok((arg_id(NodeType::Plan, &id, "id")?, input.decode()?)),
+            async |txn, actor, (id, input)| {
+                projects::update_plan(txn, actor, id, version, &input).await
             },
         )
         .await

@@ -888,3 +888,300 @@ pub async fn set_project_managers<C: ConnectionTrait>(
     .await?;
     Ok(Outcome::changed(project_id))
 }
+
+/// A goal of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalFields {
+    /// Its number within the plan (1, 2, …), unique.
+    pub number: i32,
+    /// Title in Azerbaijani.
+    pub title_az: Option<String>,
+    /// Title in English.
+    pub title_en: Option<String>,
+    /// Description in Azerbaijani.
+    pub description_az: Option<String>,
+    /// Description in English.
+    pub description_en: Option<String>,
+}
+
+/// A plan (a national strategy or an organisation's plan) and its goals.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanFields {
+    /// Organisation that owns the plan.
+    pub organisation_id: Option<i32>,
+    /// Title in Azerbaijani.
+    pub title_az: String,
+    /// Title in English.
+    pub title_en: String,
+    /// First year.
+    pub start_year: Option<i32>,
+    /// Last year.
+    pub end_year: Option<i32>,
+    /// The goals (replace the stored ones; a goal a project links to must stay).
+    pub goals: Vec<GoalFields>,
+    /// Source document.
+    pub source_document_id: Option<i32>,
+}
+
+async fn validate_plan<C: ConnectionTrait>(
+    db: &C,
+    input: &PlanFields,
+    errors: &mut Vec<UserError>,
+) -> Result<(String, String), DbErr> {
+    let titles = bilingual(
+        &input.title_az,
+        &input.title_en,
+        &["input", "titleAz"],
+        &["input", "titleEn"],
+        TITLE_MAX,
+        errors,
+    );
+    for (year, name) in [(input.start_year, "startYear"), (input.end_year, "endYear")] {
+        if year.is_some_and(|y| !(super::DATE_MIN.0..=super::DATE_MAX.0).contains(&y)) {
+            errors.push(UserError::new(
+                &["input", name],
+                UserErrorCode::ValueOutOfRange,
+                format!(
+                    "years run from {} to {}",
+                    super::DATE_MIN.0,
+                    super::DATE_MAX.0
+                ),
+            ));
+        }
+    }
+    if let (Some(s), Some(e)) = (input.start_year, input.end_year)
+        && e < s
+    {
+        errors.push(UserError::new(
+            &["input", "endYear"],
+            UserErrorCode::Invalid,
+            "the last year is before the first",
+        ));
+    }
+    if input.goals.len() > 200 {
+        errors.push(UserError::new(
+            &["input", "goals"],
+            UserErrorCode::Invalid,
+            "at most 200 goals",
+        ));
+    }
+    let mut numbers = BTreeSet::new();
+    for (i, g) in input.goals.iter().enumerate() {
+        let index = i.to_string();
+        if !(1..=1000).contains(&g.number) {
+            errors.push(UserError::new(
+                &["input", "goals", &index, "number"],
+                UserErrorCode::ValueOutOfRange,
+                "goals are numbered 1 to 1,000",
+            ));
+        } else if !numbers.insert(g.number) {
+            errors.push(UserError::new(
+                &["input", "goals", &index, "number"],
+                UserErrorCode::DuplicateCell,
+                "another goal of the plan has this number",
+            ));
+        }
+        for (text, name, max) in [
+            (&g.title_az, "titleAz", TITLE_MAX),
+            (&g.title_en, "titleEn", TITLE_MAX),
+            (&g.description_az, "descriptionAz", TEXT_MAX),
+            (&g.description_en, "descriptionEn", TEXT_MAX),
+        ] {
+            optional_text(
+                text.as_deref(),
+                &["input", "goals", &index, name],
+                max,
+                errors,
+            );
+        }
+    }
+    if let Some(org) = input.organisation_id
+        && organisation::Entity::find_by_id(org)
+            .one(db)
+            .await?
+            .is_none()
+    {
+        errors.push(UserError::new(
+            &["input", "organisationId"],
+            UserErrorCode::NotFound,
+            "no such organisation",
+        ));
+    }
+    if let Some(source) = input.source_document_id
+        && entities::source_document::Entity::find_by_id(source)
+            .one(db)
+            .await?
+            .is_none()
+    {
+        errors.push(UserError::new(
+            &["input", "sourceDocumentId"],
+            UserErrorCode::NotFound,
+            "no such source document",
+        ));
+    }
+    Ok(titles)
+}
+
+/// Writes the plan's goals: updates those whose number stays, adds new
+/// ones, and removes the rest (refused when a project links to one).
+async fn write_goals<C: ConnectionTrait>(
+    db: &C,
+    plan_id: i32,
+    goals: &[GoalFields],
+) -> ServiceResult<()> {
+    let stored = goal::Entity::find()
+        .filter(goal::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await?;
+    let wanted: BTreeSet<i32> = goals.iter().map(|g| g.number).collect();
+    for old in stored.iter().filter(|g| !wanted.contains(&g.number)) {
+        let linked = project_plan_link::Entity::find()
+            .filter(project_plan_link::Column::GoalId.eq(old.id))
+            .count(db)
+            .await?;
+        if linked > 0 {
+            return Err(UserError::new(
+                &["input", "goals"],
+                UserErrorCode::InUse,
+                format!(
+                    "goal {} is linked to a project: keep it, or unlink it first",
+                    old.number
+                ),
+            )
+            .into());
+        }
+        goal::Entity::delete_by_id(old.id).exec(db).await?;
+    }
+    let clean = |t: &Option<String>| {
+        t.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    for g in goals {
+        match stored.iter().find(|s| s.number == g.number) {
+            Some(s) => {
+                goal::ActiveModel {
+                    id: Set(s.id),
+                    title_az: Set(clean(&g.title_az)),
+                    title_en: Set(clean(&g.title_en)),
+                    description_az: Set(clean(&g.description_az)),
+                    description_en: Set(clean(&g.description_en)),
+                    version: Set(s.version + 1),
+                    ..Default::default()
+                }
+                .update(db)
+                .await?;
+            }
+            None => {
+                goal::ActiveModel {
+                    id: NotSet,
+                    plan_id: Set(plan_id),
+                    number: Set(g.number),
+                    title_az: Set(clean(&g.title_az)),
+                    title_en: Set(clean(&g.title_en)),
+                    description_az: Set(clean(&g.description_az)),
+                    description_en: Set(clean(&g.description_en)),
+                    version: Set(1),
+                }
+                .insert(db)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn plan_snapshot<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+) -> Result<Option<serde_json::Value>, DbErr> {
+    let Some(p) = plan::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let goals = goal::Entity::find()
+        .filter(goal::Column::PlanId.eq(id))
+        .all(db)
+        .await?;
+    Ok(Some(serde_json::json!({ "plan": p, "goals": goals })))
+}
+
+/// Creates a plan with its goals (administrators).
+pub async fn create_plan<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: &PlanFields,
+) -> ServiceResult<Outcome> {
+    require_admin(actor)?;
+    let mut errors = Vec::new();
+    let (az, en) = validate_plan(db, input, &mut errors).await?;
+    check(errors)?;
+    let created = plan::ActiveModel {
+        id: NotSet,
+        organisation_id: Set(input.organisation_id),
+        title_az: Set(az),
+        title_en: Set(en),
+        start_year: Set(input.start_year),
+        end_year: Set(input.end_year),
+        goal_count: Set(i32::try_from(input.goals.len()).ok()),
+        source_document_id: Set(input.source_document_id),
+        version: Set(1),
+    }
+    .insert(db)
+    .await?;
+    write_goals(db, created.id, &input.goals).await?;
+    let after = plan_snapshot(db, created.id).await?;
+    audit(
+        db,
+        actor,
+        "plan.create",
+        "plan",
+        Some(created.id),
+        None,
+        after,
+    )
+    .await?;
+    Ok(Outcome::changed(created.id))
+}
+
+/// Changes a plan and its goals (administrators); CONFLICT on a stale `version`.
+pub async fn update_plan<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i32,
+    version: i32,
+    input: &PlanFields,
+) -> ServiceResult<Outcome> {
+    require_admin(actor)?;
+    if plan::Entity::find_by_id(id).one(db).await?.is_none() {
+        return Err(UserError::new(&["id"], UserErrorCode::NotFound, "no such plan").into());
+    }
+    let mut errors = Vec::new();
+    let (az, en) = validate_plan(db, input, &mut errors).await?;
+    check(errors)?;
+    let before = plan_snapshot(db, id).await?;
+    if !compare_and_set::<plan::Entity, _>(
+        db,
+        plan::ActiveModel {
+            organisation_id: Set(input.organisation_id),
+            title_az: Set(az),
+            title_en: Set(en),
+            start_year: Set(input.start_year),
+            end_year: Set(input.end_year),
+            goal_count: Set(i32::try_from(input.goals.len()).ok()),
+            source_document_id: Set(input.source_document_id),
+            version: Set(version + 1),
+            ..Default::default()
+        },
+        (plan::Column::Id, id),
+        (plan::Column::Version, version),
+    )
+    .await?
+    {
+        return Err(conflict(&["version"], "plan"));
+    }
+    write_goals(db, id, &input.goals).await?;
+    let after = plan_snapshot(db, id).await?;
+    audit(db, actor, "plan.update", "plan", Some(id), before, after).await?;
+    Ok(Outcome::changed(id))
+}
