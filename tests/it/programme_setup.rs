@@ -892,10 +892,7 @@ async fn plans_and_goals_are_set_up_and_a_linked_goal_stays(engine: Engine) {
         resp["data"]["updatePlan"]["userErrors"][0]["code"], "IN_USE",
         "{resp}"
     );
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM goals WHERE number = 2").await >= 1,
-        true
-    );
+    assert!(count(&app, "SELECT COUNT(*) FROM goals WHERE number = 2").await >= 1);
     let resp = as_user(&app, &token, update, json!({ "k": "pl-5", "id": plan_id, "v": v, "input": { "titleEn": "Child strategy", "goals": [{ "number": 2 }, { "number": 3 }] } })).await;
     assert_eq!(
         resp["data"]["updatePlan"]["plan"]["goals"]
