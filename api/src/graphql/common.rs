@@ -82,6 +82,33 @@ pub(crate) fn text(ctx: &Context<'_>, lang: Option<Lang>, az: &str, en: &str) ->
     resolve(ctx, lang).pick(az, en).to_string()
 }
 
+/// A text that may be given in one language only (an event's title): the
+/// language asked for, else the other one, so a reader never gets a blank.
+pub(crate) fn text_or_other(ctx: &Context<'_>, lang: Option<Lang>, az: &str, en: &str) -> String {
+    let (lang, _) = given_lang(ctx, lang, az, en);
+    lang.pick(az, en).trim().to_string()
+}
+
+/// The language `text_or_other` answers in for `lang`, and whether that is
+/// the other language (the one asked for was left empty).
+pub(crate) fn given_lang(
+    ctx: &Context<'_>,
+    lang: Option<Lang>,
+    az: &str,
+    en: &str,
+) -> (Lang, bool) {
+    let asked = resolve(ctx, lang);
+    let other = match asked {
+        Lang::Az => Lang::En,
+        Lang::En => Lang::Az,
+    };
+    if asked.pick(az, en).trim().is_empty() && !other.pick(az, en).trim().is_empty() {
+        (other, true)
+    } else {
+        (asked, false)
+    }
+}
+
 pub(crate) fn opt_text(
     ctx: &Context<'_>,
     lang: Option<Lang>,
