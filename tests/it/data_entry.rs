@@ -366,7 +366,7 @@ async fn bad_input_gets_typed_errors_and_writes_nothing(engine: Engine) {
             "OUT_OF_PROJECT_RANGE",
         ),
         (
-            json!({ "projectId": project, "kind": "TRAINING", "titleAz": " ", "titleEn": "x" }),
+            json!({ "projectId": project, "kind": "TRAINING", "titleAz": " ", "titleEn": "" }),
             "REQUIRED",
         ),
         (
@@ -413,6 +413,101 @@ async fn bad_input_gets_typed_errors_and_writes_nothing(engine: Engine) {
         count_rows(&app, "audit_log").await,
     );
     assert_eq!(before, after, "nothing was written");
+}
+
+/// One language is enough for an event's title: readers in the other language
+/// get the given title and its language (never a blank); clearing the only
+/// title is refused on the field and writes nothing.
+async fn an_event_titled_in_one_language_reads_in_both(engine: Engine) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    create_user(&app, "one@undp.example", "manager", Some("UNDP"), &[UNDP]).await;
+    let token = login(&app, "one@undp.example").await;
+    let project = project_id(&app, Some(&token), UNDP).await;
+    // titleEn left out altogether: the input's default is empty.
+    let input =
+        json!({ "projectId": project, "kind": "TRAINING", "titleAz": "Yalnız azərbaycanca təlim" });
+    let r = as_user(
+        &app,
+        &token,
+        CREATE,
+        json!({ "k": "one-lang", "input": input }),
+    )
+    .await;
+    assert_eq!(r["data"]["createEvent"]["userErrors"], json!([]), "{r}");
+    let id = r["data"]["createEvent"]["event"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let read = "query($id: ID!) { node(id: $id) { ... on Event { version az: title(lang: AZ) en: title(lang: EN) azLang: titleLang(lang: AZ) enLang: titleLang(lang: EN) } } }";
+    let anon = app.graphql(read, json!({ "id": id })).await;
+    assert_eq!(
+        anon["data"]["node"],
+        json!({ "version": 1, "az": "Yalnız azərbaycanca təlim", "en": "Yalnız azərbaycanca təlim", "azLang": "AZ", "enLang": "AZ" }),
+        "{anon}"
+    );
+    // The English title added later is read as English.
+    let update = "mutation($k: String!, $i: UpdateEventInput!) { updateEvent(idempotencyKey: $k, input: $i) { userErrors { field code } event { version } } }";
+    let r = as_user(
+        &app,
+        &token,
+        update,
+        json!({ "k": "add-en", "i": { "id": id, "version": 1, "titleEn": "English only later" } }),
+    )
+    .await;
+    assert_eq!(r["data"]["updateEvent"]["userErrors"], json!([]), "{r}");
+    // Clearing the Azerbaijani one leaves the English one for both readers.
+    let r = as_user(
+        &app,
+        &token,
+        update,
+        json!({ "k": "clear-az", "i": { "id": id, "version": 2, "titleAz": "" } }),
+    )
+    .await;
+    assert_eq!(r["data"]["updateEvent"]["userErrors"], json!([]), "{r}");
+    let anon = app.graphql(read, json!({ "id": id })).await;
+    assert_eq!(
+        anon["data"]["node"],
+        json!({ "version": 3, "az": "English only later", "en": "English only later", "azLang": "EN", "enLang": "EN" }),
+        "{anon}"
+    );
+    // Clearing the last title is refused on that field, and nothing changes.
+    let r = as_user(
+        &app,
+        &token,
+        update,
+        json!({ "k": "clear-en", "i": { "id": id, "version": 3, "titleEn": " " } }),
+    )
+    .await;
+    assert_eq!(
+        r["data"]["updateEvent"]["userErrors"],
+        json!([{ "field": ["input", "titleEn"], "code": "REQUIRED" }]),
+        "{r}"
+    );
+    assert_eq!(
+        app.graphql(read, json!({ "id": id })).await["data"]["node"]["version"],
+        3
+    );
+    // A new event with neither title is refused on both fields.
+    let r = as_user(
+        &app,
+        &token,
+        CREATE,
+        json!({ "k": "no-lang", "input": { "projectId": project, "kind": "TRAINING" } }),
+    )
+    .await;
+    let fields: Vec<&Value> = r["data"]["createEvent"]["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["field"])
+        .collect();
+    assert_eq!(
+        fields,
+        [&json!(["input", "titleAz"]), &json!(["input", "titleEn"])],
+        "{r}"
+    );
 }
 
 async fn managers_only_touch_their_own_projects_and_nothing_leaks_across_organisations(
@@ -772,6 +867,7 @@ engine_tests!(
     sixty_four_concurrent_attendance_writers_are_all_counted,
     a_stale_update_is_refused_and_changes_nothing,
     bad_input_gets_typed_errors_and_writes_nothing,
+    an_event_titled_in_one_language_reads_in_both,
     managers_only_touch_their_own_projects_and_nothing_leaks_across_organisations,
     an_approved_period_is_locked_until_an_admin_reopens_it,
     every_write_leaves_an_audit_row_that_only_admins_read,

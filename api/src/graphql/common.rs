@@ -101,6 +101,23 @@ pub(crate) fn text_lang(ctx: &Context<'_>, lang: Option<Lang>, az: &str, en: &st
     }
 }
 
+/// [`text`], trimmed (an event's title may be given in one language only).
+pub(crate) fn text_or_other(ctx: &Context<'_>, lang: Option<Lang>, az: &str, en: &str) -> String {
+    text(ctx, lang, az, en).trim().to_string()
+}
+
+/// The language [`text`] answers in for `lang`, and whether that is the
+/// other language (the one asked for was left empty).
+pub(crate) fn given_lang(
+    ctx: &Context<'_>,
+    lang: Option<Lang>,
+    az: &str,
+    en: &str,
+) -> (Lang, bool) {
+    let given = text_lang(ctx, lang, az, en);
+    (given, given != resolve(ctx, lang))
+}
+
 /// An optional text, falling back to the other language as [`text`] does.
 pub(crate) fn opt_text(
     ctx: &Context<'_>,

@@ -124,6 +124,26 @@ pub(super) async fn editable_event<C: ConnectionTrait>(
     Ok((found, project))
 }
 
+/// An event needs a title in at least one language (the other may be left
+/// empty: readers are then shown the given one, marked with its language).
+/// The error lands on the fields the input named (both for a new event).
+fn title_errors(az: &str, en: &str, named_az: bool, named_en: bool) -> Vec<UserError> {
+    if !az.trim().is_empty() || !en.trim().is_empty() {
+        return Vec::new();
+    }
+    [("titleAz", named_az), ("titleEn", named_en)]
+        .into_iter()
+        .filter(|(_, named)| *named)
+        .map(|(field, _)| {
+            UserError::new(
+                &["input", field],
+                UserErrorCode::Required,
+                "give the title in Azerbaijani or in English (one is enough)",
+            )
+        })
+        .collect()
+}
+
 /// Creates an event and its attendance in the caller's transaction.
 pub async fn create<C: ConnectionTrait>(
     db: &C,
@@ -133,20 +153,7 @@ pub async fn create<C: ConnectionTrait>(
     let project =
         editable_project(db, &actor.viewer, input.project_id, &["input", "projectId"]).await?;
     let mut errors = Vec::new();
-    if input.title_az.trim().is_empty() {
-        errors.push(UserError::new(
-            &["input", "titleAz"],
-            UserErrorCode::Required,
-            "give the Azerbaijani title",
-        ));
-    }
-    if input.title_en.trim().is_empty() {
-        errors.push(UserError::new(
-            &["input", "titleEn"],
-            UserErrorCode::Required,
-            "give the English title",
-        ));
-    }
+    errors.extend(title_errors(&input.title_az, &input.title_en, true, true));
     if input.capacity.is_some_and(|c| c <= 0) {
         errors.push(UserError::new(
             &["input", "capacity"],
@@ -260,28 +267,12 @@ pub async fn update<C: ConnectionTrait>(
     let start = input.start_date.or(before.start_date);
     let end = input.end_date.or(before.end_date);
     let mut errors = event_dates_errors(&project, start, end);
-    if input
-        .title_az
-        .as_deref()
-        .is_some_and(|t| t.trim().is_empty())
-    {
-        errors.push(UserError::new(
-            &["input", "titleAz"],
-            UserErrorCode::Required,
-            "the Azerbaijani title cannot be empty",
-        ));
-    }
-    if input
-        .title_en
-        .as_deref()
-        .is_some_and(|t| t.trim().is_empty())
-    {
-        errors.push(UserError::new(
-            &["input", "titleEn"],
-            UserErrorCode::Required,
-            "the English title cannot be empty",
-        ));
-    }
+    errors.extend(title_errors(
+        input.title_az.as_deref().unwrap_or(&before.title_az),
+        input.title_en.as_deref().unwrap_or(&before.title_en),
+        input.title_az.is_some(),
+        input.title_en.is_some(),
+    ));
     let grid = input.attendance.as_deref();
     if let Some(cells) = grid {
         errors.extend(validate_cells(cells, "attendance"));

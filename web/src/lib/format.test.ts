@@ -69,3 +69,13 @@ describe('dates', () => {
 		expect(() => formatDate('2026-13-01', 'az')).toThrow(RangeError);
 	});
 });
+
+describe('formatMoney', () => {
+	it('writes the currency code where each language puts it, never a bare symbol', async () => {
+		const { formatMoney } = await import('./format');
+		expect(formatMoney(1200000, 'usd', 'en')).toBe('USD\u00a01,200,000');
+		expect(formatMoney(1200000, 'USD', 'az')).toBe('1\u00a0200\u00a0000\u00a0USD');
+		expect(formatMoney(2500.6, 'AZN', 'az')).toBe('2\u00a0501\u00a0AZN');
+		expect(formatMoney(900, null, 'en')).toBe('900');
+	});
+});

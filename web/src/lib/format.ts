@@ -79,3 +79,17 @@ export function formatDateRange(start: string | null | undefined, end: string | 
 	if (end) return formatDate(end, lang);
 	return '';
 }
+
+/**
+ * An amount of money in whole units with its ISO 4217 currency code, as each
+ * language writes it: `1 200 000 USD` (az: the code after the number) and
+ * `USD 1,200,000` (en). Codes, not symbols: `$` does not say which dollar, and
+ * a donor's report must not be read in the wrong currency. An amount without a
+ * currency is shown as the bare number.
+ */
+export function formatMoney(amount: number, currency: string | null | undefined, lang: Lang): string {
+	const n = formatNumber(Math.round(amount), lang);
+	const code = (currency ?? '').trim().toUpperCase();
+	if (!code) return n;
+	return lang === 'az' ? `${n}${NBSP}${code}` : `${code}${NBSP}${n}`;
+}

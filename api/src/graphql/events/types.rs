@@ -34,9 +34,15 @@ impl Event {
     async fn kind(&self) -> EventKind {
         self.0.kind
     }
-    /// Title in the language asked for.
+    /// Title in the language asked for; when it was given only in the other
+    /// language, that one (see `titleLang`), never a blank.
     async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
-        text(ctx, lang, &self.0.title_az, &self.0.title_en)
+        text_or_other(ctx, lang, &self.0.title_az, &self.0.title_en)
+    }
+    /// The language `title` is written in for `lang`: the other language when
+    /// the title was not given in this one (show it marked, e.g. "(in English)").
+    async fn title_lang(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Lang {
+        given_lang(ctx, lang, &self.0.title_az, &self.0.title_en).0
     }
     /// Topics covered.
     async fn topics(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {

@@ -59,9 +59,11 @@ pub struct CreateEventInput {
     pub centre_id: Option<ID>,
     /// Kind of event.
     pub kind: EventKind,
-    /// Title in Azerbaijani.
+    /// Title in Azerbaijani (may be left empty when the English one is given).
+    #[graphql(default)]
     pub title_az: String,
-    /// Title in English.
+    /// Title in English (may be left empty when the Azerbaijani one is given).
+    #[graphql(default)]
     pub title_en: String,
     /// Topics in Azerbaijani.
     pub topics_az: Option<String>,
@@ -129,9 +131,9 @@ pub struct UpdateEventInput {
     pub version: i32,
     /// New kind.
     pub kind: Option<EventKind>,
-    /// New Azerbaijani title.
+    /// New Azerbaijani title ("" clears it while an English one remains).
     pub title_az: Option<String>,
-    /// New English title.
+    /// New English title ("" clears it while an Azerbaijani one remains).
     pub title_en: Option<String>,
     /// New Azerbaijani topics.
     pub topics_az: Option<String>,

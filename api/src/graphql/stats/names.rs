@@ -220,7 +220,11 @@ impl Names {
                     Some(e) => (
                         gid.as_ref().map(|g| g.to_string()),
                         gid,
-                        pick(&e.title_az, &e.title_en),
+                        // An event's title may be given in one language only.
+                        match pick(&e.title_az, &e.title_en) {
+                            t if t.trim().is_empty() => pick(&e.title_en, &e.title_az),
+                            t => t,
+                        },
                     ),
                     None => (Some(v.clone()), gid, v.clone()),
                 }

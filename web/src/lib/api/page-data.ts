@@ -58,3 +58,18 @@ export function takeBuildData(): boolean {
 	firstMount = false;
 	return inlined;
 }
+
+/**
+ * Whether a refresh brought the same figures as the data shown: equal as JSON,
+ * leaving out what the browser's load does not recompute (`charts`: drawn only
+ * at build time; the chart component redraws by itself when its data differs).
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	const strip = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && 'charts' in v ? { ...(v as Record<string, unknown>), charts: null } : v);
+	try {
+		return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+	} catch {
+		return false;
+	}
+}

@@ -20,6 +20,8 @@ export const EventFields = graphql(`
 		capacity
 		titleAz: title(lang: AZ)
 		titleEn: title(lang: EN)
+		titleAzLang: titleLang(lang: AZ)
+		titleEnLang: titleLang(lang: EN)
 		topicsAz: topics(lang: AZ)
 		topicsEn: topics(lang: EN)
 		audienceAz: audience(lang: AZ)
@@ -398,6 +400,27 @@ export const REPORTS = graphql(
 	`
 		query ManageReports($projectId: ID, $status: [ReportStatus!]) {
 			reports(projectId: $projectId, status: $status) { ...ManageReportFields }
+		}
+	`,
+	[ReportFields]
+);
+
+/**
+ * The approval screen: every report with what its project recorded (events with
+ * their attendance totals, service counts), from which the screen shows each
+ * period's figures beside the decision (an administrator reads raw counts).
+ */
+export const REPORTS_REVIEW = graphql(
+	`
+		query ManageReportsReview {
+			reports {
+				...ManageReportFields
+				project {
+					id
+					events { id startDate status attendance { total { value } } }
+					serviceCounts { periodStart periodEnd supportType stage unit value }
+				}
+			}
 		}
 	`,
 	[ReportFields]

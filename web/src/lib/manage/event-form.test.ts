@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addSteps, checkForm, createSteps, editSteps, emptyForm, formFromEvent, type EventRecord } from './event-form';
 import { attendanceKey } from './grid';
 
-const msg = { required: 'req', endBeforeStart: 'order', notWhole: 'whole', gridInvalid: 'grid', capacity: 'cap' };
+const msg = { required: 'req', date: 'date', endBeforeStart: 'order', notWhole: 'whole', gridInvalid: 'grid', capacity: 'cap' };
 const k = (sex: string, ageBand: string, category = 'GENERAL') => attendanceKey({ sex, ageBand, disability: 'UNKNOWN', category } as never);
 
 const stored: EventRecord = {
@@ -27,6 +27,22 @@ describe('the event form', () => {
 		expect(checkForm(f, msg)).toEqual({ titleAz: ['req'], titleEn: ['req'], endDate: ['order'], grid: ['cap'] });
 		expect(checkForm({ ...f, titleAz: 'a', titleEn: 'b', endDate: '', capacity: '', text: { [k('FEMALE', 'AGE_18_TO_24')]: '-1' } }, msg)).toEqual({ grid: ['grid'] });
 		expect(checkForm({ ...f, titleAz: 'a', titleEn: 'b', endDate: '', capacity: '0' }, msg).capacity).toEqual(['whole']);
+	});
+
+	it('takes a title in one language only, and refuses dates that are not dates', () => {
+		const f = { ...emptyForm(), titleAz: 'Yalnız azərbaycanca' };
+		expect(checkForm(f, msg)).toEqual({});
+		expect(checkForm({ ...emptyForm(), titleEn: 'English only' }, msg)).toEqual({});
+		expect(checkForm({ ...f, startDate: '31.02.2021', endDate: '2021-01-01' }, msg)).toEqual({ startDate: ['date'] });
+		const { steps } = createSteps('P1', f);
+		expect(steps[0].variables.input).toMatchObject({ titleAz: 'Yalnız azərbaycanca', titleEn: '' });
+	});
+
+	it('reads a title given in the other language only as an empty field, not as this language', () => {
+		const oneLang = { ...stored, titleAz: 'Training', titleAzLang: 'EN', titleEnLang: 'EN' };
+		const f = formFromEvent(oneLang);
+		expect([f.titleAz, f.titleEn]).toEqual(['', 'Training']);
+		expect(editSteps(oneLang, f).steps).toEqual([]);
 	});
 
 	it('creates an event and its grid in one mutation, leaving blanks out', () => {

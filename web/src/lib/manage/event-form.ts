@@ -6,6 +6,7 @@
  */
 
 import type { EventKind, EventStatus } from './codes';
+import { isIsoDate } from './date-input';
 import { attendanceCells, attendanceKey, attendanceSpec, axesFromCells, checkGrid, DEFAULT_AXES, parseCount, textFromCells, type AttendanceAxes, type GridText } from './grid';
 import type { NewStep } from './outbox';
 
@@ -37,6 +38,10 @@ export interface EventRecord {
 	capacity: number | null;
 	titleAz: string;
 	titleEn: string;
+	/** The language `titleAz` is really in (`EN` when only an English title was given, which the API then returns for AZ too). */
+	titleAzLang?: string;
+	/** The language `titleEn` is really in. */
+	titleEnLang?: string;
 	topicsAz: string | null;
 	topicsEn: string | null;
 	centre: { id: string } | null;
@@ -64,8 +69,9 @@ export function formFromEvent(e: EventRecord): EventFormState {
 	const cells = (e.attendance?.cells ?? []).filter((c) => c.count != null);
 	return {
 		kind: e.kind as EventKind,
-		titleAz: e.titleAz,
-		titleEn: e.titleEn,
+		// A title the API fills in from the other language is not this language's title.
+		titleAz: e.titleAzLang && e.titleAzLang !== 'AZ' ? '' : e.titleAz,
+		titleEn: e.titleEnLang && e.titleEnLang !== 'EN' ? '' : e.titleEn,
 		topicsAz: e.topicsAz ?? '',
 		topicsEn: e.topicsEn ?? '',
 		startDate: e.startDate ?? '',
@@ -83,6 +89,8 @@ export type LocalErrors = Record<string, string[]>;
 
 export interface Messages {
 	required: string;
+	/** A date field whose text is not a date. */
+	date: string;
 	endBeforeStart: string;
 	notWhole: string;
 	gridInvalid: string;
@@ -92,9 +100,16 @@ export interface Messages {
 export function checkForm(f: EventFormState, msg: Messages): LocalErrors {
 	const out: LocalErrors = {};
 	const add = (k: string, t: string) => (out[k] ??= []).push(t);
-	if (!f.titleAz.trim()) add('titleAz', msg.required);
-	if (!f.titleEn.trim()) add('titleEn', msg.required);
-	if (f.startDate && f.endDate && f.endDate < f.startDate) add('endDate', msg.endBeforeStart);
+	// One language is enough (the API shows the other language's readers this one, marked).
+	if (!f.titleAz.trim() && !f.titleEn.trim()) {
+		add('titleAz', msg.required);
+		add('titleEn', msg.required);
+	}
+	const badStart = !!f.startDate && !isIsoDate(f.startDate);
+	const badEnd = !!f.endDate && !isIsoDate(f.endDate);
+	if (badStart) add('startDate', msg.date);
+	if (badEnd) add('endDate', msg.date);
+	if (!badStart && !badEnd && f.startDate && f.endDate && f.endDate < f.startDate) add('endDate', msg.endBeforeStart);
 	const cap = parseCount(f.capacity);
 	if (!cap.ok || cap.value === 0) add('capacity', msg.notWhole);
 	const grid = checkGrid(attendanceSpec(f.axes), f.text, cap.ok ? cap.value : null);

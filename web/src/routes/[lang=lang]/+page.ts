@@ -20,6 +20,10 @@ export const _HomeQuery = graphql(
 						title(lang: $lang)
 						status
 						sensitivity
+						budget {
+							amount
+							currency
+						}
 						participants {
 							...ParticipantFields
 						}

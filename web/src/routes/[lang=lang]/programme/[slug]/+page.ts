@@ -90,6 +90,7 @@ export const _ProgrammeQuery = graphql(
 					id
 					kind
 					title(lang: $lang)
+					titleLang(lang: $lang)
 					topics(lang: $lang)
 					startDate
 					endDate
