@@ -48,18 +48,25 @@ export const SetupProjectFields = graphql(
 export const SETUP_PROGRAMMES = graphql(
 	`
 		query SetupProgrammes($lang: Lang!) {
-			projects(first: 200) {
+			projects(first: 100) {
 				edges { node { ...SetupProjectFields title(lang: $lang) } }
 			}
-			organisations(first: 200) { edges { node { id name(lang: $lang) acronym(lang: $lang) } } }
-			areas(first: 500, filter: { kind: [ECONOMIC_REGION, DISTRICT, CITY, SETTLEMENT, VILLAGE] }) {
-				edges { node { id kind code name(lang: $lang) parent { id } } }
-			}
+			organisations(first: 100) { edges { node { id name(lang: $lang) acronym(lang: $lang) } } }
 			users(role: [MANAGER], active: true) { id email displayName }
 		}
 	`,
 	[SetupProjectFields]
 );
+
+/** Districts, cities, settlements and villages, a page (at most 100) at a time. */
+export const SETUP_AREAS = graphql(`
+	query SetupAreas($lang: Lang!, $after: String) {
+		areas(first: 100, after: $after, filter: { kind: [DISTRICT, CITY, SETTLEMENT, VILLAGE] }) {
+			edges { node { id kind code name(lang: $lang) parent { id } } }
+			pageInfo { hasNextPage endCursor }
+		}
+	}
+`);
 
 const IndicatorFields = graphql(
 	`
