@@ -45,8 +45,11 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		const a = await guardedContext(browser);
 		const page = await a.newPage();
 		await uiLogin(page, siteUrl(), ADMIN);
-		await page.goto(`${siteUrl()}/en/manage/admin/programmes/`);
+		await page.setViewportSize(PHONE);
+		await page.goto(`${siteUrl()}/en/manage/programmes/`);
 		await page.waitForSelector('[data-testid=programme-form]');
+		await noOverflow(page);
+		await page.setViewportSize({ width: 1280, height: 900 });
 		await page.fill('#p-titleEn', TITLE_EN);
 		await page.fill('#p-titleAz', TITLE_AZ);
 		expect(await page.inputValue('#p-slug')).toBe(SLUG);
@@ -97,7 +100,7 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		expect(stored.beneficiaryCategories).toEqual(expect.arrayContaining(['GENERAL', 'YOUTH']));
 		expect(stored.budget).toEqual({ amount: 250000, currency: 'USD' });
 		expect(stored.isPublic).toBe(true);
-		await expect(page.locator(`[data-testid=programme-list] li[data-slug="${SLUG}"]`).count()).resolves.toBe(1);
+		await page.locator(`[data-testid=programme-list] li[data-slug="${SLUG}"]`).waitFor();
 
 		// ---- Administrator: the programme's set-up ----
 		await page.goto(`${siteUrl()}/en/manage/project/${SLUG}/setup/`);
@@ -176,6 +179,15 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		// Publishing decisions are an administrator's: no sensitivity control for a manager.
 		expect(await phone.locator('#i-sens').count()).toBe(0);
 		await noOverflow(phone);
+		// The manager edits the programme's description, without the publication controls.
+		await phone.goto(`${siteUrl()}/en/manage/programmes/`);
+		const mine = phone.locator(`[data-testid=programme-list] li[data-slug="${SLUG}"]`);
+		await mine.getByRole('button', { name: /^Edit/ }).click();
+		expect(await phone.locator('#p-sensitivity, #p-public, [data-testid=managers], [data-testid=archive]').count()).toBe(0);
+		await phone.fill('#p-summaryEn', 'Vocational training for young people in two villages.');
+		await phone.click('[data-testid=programme-save]');
+		await phone.waitForFunction(() => /^Saved/.test(document.querySelector('[data-testid=programme-notice]')?.textContent ?? ''));
+		await noOverflow(phone);
 		await phone.goto(`${siteUrl()}/en/manage/project/${SLUG}/event/new/`);
 		await phone.waitForSelector('[data-testid=event-form]');
 		await phone.selectOption('#ev-kind', 'TRAINING');
@@ -253,5 +265,68 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		await page.goto(`${siteUrl()}/en/programme/${slug}/`);
 		await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), `English only ${stamp}`, { timeout: 20_000 });
 		expect(await page.locator('[data-testid=title-language]').count()).toBe(0);
+	});
+
+	it('an edit made on a stale version says so, reloads, and then saves; a boundary file is checked before it is stored', async () => {
+		const slug = `conflict-${stamp}`;
+		const created = await gql(
+			apiUrl(),
+			'mutation($k:String!,$i:ProjectInput!){ createProject(idempotencyKey:$k, input:$i){ project { id version } userErrors { code } } }',
+			{ k: `e2e-${stamp}-conflict`, i: { slug, titleEn: `Conflict ${stamp}`, titleAz: `Münaqişə ${stamp}`, status: 'PIPELINE', isPublic: false, beneficiaryCategories: ['GENERAL'] } },
+			admin
+		);
+		const { id, version } = created.createProject.project;
+		const g = await guardedContext(browser);
+		const page = await g.newPage();
+		await uiLogin(page, siteUrl(), ADMIN);
+		await page.goto(`${siteUrl()}/en/manage/programmes/`);
+		const row = page.locator(`[data-testid=programme-list] li[data-slug="${slug}"]`);
+		await row.getByRole('button', { name: /^Edit/ }).click();
+		expect(await page.inputValue('#p-titleEn')).toBe(`Conflict ${stamp}`);
+		// Someone else changes it meanwhile.
+		const other = await gql(
+			apiUrl(),
+			'mutation($k:String!,$id:ID!,$v:Int!,$i:ProjectInput!){ updateProject(idempotencyKey:$k, id:$id, version:$v, input:$i){ project { version } userErrors { code } } }',
+			{ k: `e2e-${stamp}-other`, id, v: version, i: { slug, titleEn: `Conflict ${stamp} (theirs)`, titleAz: `Münaqişə ${stamp}`, status: 'PIPELINE', beneficiaryCategories: ['GENERAL'] } },
+			admin
+		);
+		expect(other.updateProject.userErrors).toEqual([]);
+		await page.fill('#p-summaryEn', 'Mine');
+		await page.click('[data-testid=programme-save]');
+		await page.waitForSelector('[data-testid=programme-reload]');
+		expect(plain(await page.textContent('[data-testid=programme-notice]'))).toMatch(/changed this record/);
+		await page.click('[data-testid=programme-reload]');
+		await page.waitForFunction((t) => (document.querySelector('#p-titleEn') as HTMLInputElement).value === t, `Conflict ${stamp} (theirs)`);
+		await page.fill('#p-summaryEn', 'Mine');
+		await page.click('[data-testid=programme-save]');
+		await page.waitForFunction(() => /^Saved/.test(document.querySelector('[data-testid=programme-notice]')?.textContent ?? ''));
+		const after = (await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ titleEn summary(lang: EN) isPublic } }', { s: slug }, admin)).project;
+		expect(after).toEqual({ titleEn: `Conflict ${stamp} (theirs)`, summary: 'Mine', isPublic: false });
+		// Archived: gone from the public API.
+		await row.getByRole('button', { name: /^Archive/ }).click();
+		await row.getByRole('button', { name: /^Restore/ }).waitFor();
+
+		// Boundaries: a dry run reports each feature, then the matched ones are stored.
+		const district = (await gql(apiUrl(), '{ areas(first: 1, filter: { kind: [DISTRICT] }) { edges { node { id code nameEn: name(lang: EN) } } } }')).areas.edges[0].node;
+		const square = (x: number, y: number) => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]] });
+		const geojson = JSON.stringify({
+			type: 'FeatureCollection',
+			features: [
+				{ type: 'Feature', properties: { name: district.nameEn }, geometry: square(47, 39.5) },
+				{ type: 'Feature', properties: { name: `Atlantis ${stamp}` }, geometry: square(48, 40) }
+			]
+		});
+		await page.goto(`${siteUrl()}/en/manage/admin/boundaries/`);
+		await page.selectOption('#b-kind', 'DISTRICT');
+		await page.setInputFiles('#b-file', { name: 'districts.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(geojson) });
+		await page.click('[data-testid=boundary-check]');
+		await page.waitForSelector('[data-testid=boundary-report]');
+		expect(await page.locator('[data-testid=boundary-report] tr[data-matched=yes]').count()).toBe(1);
+		expect(await page.locator('[data-testid=boundary-report] tr[data-matched=no]').count()).toBe(1);
+		expect((await gql(apiUrl(), '{ areaBoundaries(kind: DISTRICT) { areaId } }')).areaBoundaries.map((b: any) => b.areaId)).not.toContain(district.id);
+		await page.click('[data-testid=boundary-store]');
+		await page.waitForSelector('[data-testid=boundary-notice]');
+		expect((await gql(apiUrl(), '{ areaBoundaries(kind: DISTRICT) { areaId } }')).areaBoundaries.map((b: any) => b.areaId)).toContain(district.id);
+		expect(g.errors, g.errors.join('\n')).toEqual([]);
 	});
 });

@@ -1,5 +1,5 @@
 /**
- * GraphQL documents of the programme set-up screens (/manage/admin/programmes,
+ * GraphQL documents of the programme set-up screens (/manage/programmes,
  * /manage/project/<slug>/setup, /manage/admin/boundaries), typed by gql.tada.
  * Set-up writes are sent at once (`sendDirect`), not queued: they are desk
  * work that answers with ids the next step needs (a new project's id for its
@@ -52,11 +52,17 @@ export const SETUP_PROGRAMMES = graphql(
 				edges { node { ...SetupProjectFields title(lang: $lang) } }
 			}
 			organisations(first: 100) { edges { node { id name(lang: $lang) acronym(lang: $lang) } } }
-			users(role: [MANAGER], active: true) { id email displayName }
 		}
 	`,
 	[SetupProjectFields]
 );
+
+/** Accounts that may be assigned to a programme (administrators only). */
+export const SETUP_MANAGERS = graphql(`
+	query SetupManagers {
+		users(role: [MANAGER], active: true) { id email displayName }
+	}
+`);
 
 /** Districts, cities, settlements and villages, a page (at most 100) at a time. */
 export const SETUP_AREAS = graphql(`

@@ -1,6 +1,7 @@
 import { apiLang } from '$lib/i18n';
 import { manageLoad } from '$lib/manage/load';
-import { SETUP_AREAS, SETUP_PROGRAMMES } from '$lib/manage/setup/documents';
+import { manage } from '$lib/manage/manage.svelte';
+import { SETUP_AREAS, SETUP_MANAGERS, SETUP_PROGRAMMES } from '$lib/manage/setup/documents';
 import type { PageLoad } from './$types';
 
 /** Every area a programme may name, read page by page (the API gives at most 100 at a time). */
@@ -19,6 +20,9 @@ async function allAreas(lang: 'AZ' | 'EN') {
 
 export const load: PageLoad = async ({ params }) => {
 	const lang = apiLang(params.lang as 'az' | 'en');
-	const [list, areas] = await Promise.all([manageLoad(SETUP_PROGRAMMES, { lang }), allAreas(lang)]);
-	return { list, areas };
+	manage.start();
+	// Only administrators list accounts (and assign managers).
+	const admin = (manage.session?.user ?? manage.lastUser)?.role === 'ADMIN';
+	const [list, areas, managers] = await Promise.all([manageLoad(SETUP_PROGRAMMES, { lang }), allAreas(lang), admin ? manageLoad(SETUP_MANAGERS, {}) : Promise.resolve(null)]);
+	return { list, areas, managers };
 };
