@@ -7,7 +7,7 @@
 // languages with its progress as the API publishes it and the quoted passages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiUrl, guardedContext, launchBrowser, PHONE, plain, screenshot, siteUrl } from './harness';
+import { apiUrl, axe, describeViolations, guardedContext, launchBrowser, PHONE, plain, screenshot, siteUrl } from './harness';
 import { ADMIN, apiLogin, gql, MANAGER, uiLogin } from './manage-helpers';
 
 let browser: Browser;
@@ -328,5 +328,27 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		await page.waitForSelector('[data-testid=boundary-notice]');
 		expect((await gql(apiUrl(), '{ areaBoundaries(kind: DISTRICT) { areaId } }')).areaBoundaries.map((b: any) => b.areaId)).toContain(district.id);
 		expect(g.errors, g.errors.join('\n')).toEqual([]);
+	});
+
+	it('the set-up screens have no axe violation and no sideways scroll, in both languages, on a desktop and a 360 px phone', async () => {
+		const demo = 'undp-early-recovery-fuzuli-agjabadi-tartar';
+		for (const lang of ['az', 'en']) {
+			for (const viewport of [{ width: 1280, height: 900 }, PHONE]) {
+				const g = await guardedContext(browser, { viewport });
+				const page = await g.newPage();
+				await uiLogin(page, siteUrl(), ADMIN, lang);
+				for (const p of ['manage/programmes/', `manage/project/${demo}/setup/`, 'manage/admin/boundaries/']) {
+					await page.goto(`${siteUrl()}/${lang}/${p}`);
+					await page.waitForSelector('main h1');
+					await page.waitForLoadState('networkidle');
+					const v = await axe(page);
+					expect(v, `${lang} ${p}: ${describeViolations(v)}`).toEqual([]);
+					await noOverflow(page);
+				}
+				await screenshot(page, `setup-boundaries-${lang}-${viewport.width}`);
+				expect(g.outside).toEqual([]);
+				await g.context.close();
+			}
+		}
 	});
 });
