@@ -19,7 +19,19 @@ export const _ProgrammeQuery = graphql(
 				slug
 				iatiIdentifier
 				title(lang: $lang)
+				titleLanguage(lang: $lang)
 				summary(lang: $lang)
+				citations {
+					passage
+					lang
+					source {
+						id
+						title(lang: $lang)
+						publisher
+						publishedOn
+						url
+					}
+				}
 				status
 				sensitivity
 				plannedStart
@@ -178,6 +190,20 @@ export const _ProgrammeQuery = graphql(
 				asOf
 				indicators {
 					...IndicatorProgressFields
+					indicator {
+						id
+						citations {
+							passage
+							lang
+							source {
+								id
+								title(lang: $lang)
+								publisher
+								publishedOn
+								url
+							}
+						}
+					}
 					periods {
 						periodStart
 						periodEnd

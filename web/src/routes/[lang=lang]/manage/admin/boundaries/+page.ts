@@ -1,0 +1,2 @@
+// The boundary upload reads nothing up front; the layout's log-in applies.
+export const load = () => ({});
