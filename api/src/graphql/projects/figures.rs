@@ -18,6 +18,19 @@ impl Indicator {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// Title in Azerbaijani as stored (empty while not filled); for editing.
+    async fn title_az(&self) -> &str {
+        &self.0.title_az
+    }
+    /// Title in English as stored (empty while not filled); for editing.
+    async fn title_en(&self) -> &str {
+        &self.0.title_en
+    }
+    /// The language `title` answers in: the one asked for, or the other while
+    /// the asked one is not filled yet (the site marks such a title).
+    async fn title_language(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Lang {
+        text_lang(ctx, lang, &self.0.title_az, &self.0.title_en)
+    }
     /// Targets per period, whole and broken down, oldest first.
     async fn targets(
         &self,

@@ -80,8 +80,8 @@ const IndicatorFields = graphql(
 			id
 			version
 			code
-			titleAz: title(lang: AZ)
-			titleEn: title(lang: EN)
+			titleAz
+			titleEn
 			unit
 			countingRule
 			aggregation
