@@ -206,7 +206,7 @@ async fn export_file(
     let mut meter = Meter::of(&state, request).await?;
     if file == "iati.xml" {
         meter.pay(IATI_ALL_PRICE).await?;
-        let xml = iati::activities(&state.db.conn, state.thresholds, None).await?;
+        let xml = iati::activities(&state.db.conn, state.thresholds, &state.iati, None).await?;
         return Ok(meter.answer(XML, "iati-activities.xml", xml));
     }
     let name = file.strip_suffix(".csv").unwrap_or(&file);
@@ -224,7 +224,7 @@ async fn iati_project(
     };
     let mut meter = Meter::of(&state, request).await?;
     meter.pay(IATI_ONE_PRICE).await?;
-    let xml = iati::activities(&state.db.conn, state.thresholds, Some(slug)).await?;
+    let xml = iati::activities(&state.db.conn, state.thresholds, &state.iati, Some(slug)).await?;
     Ok(meter.answer(XML, &format!("{slug}.xml"), xml))
 }
 
