@@ -35,11 +35,25 @@ impl Event {
         self.0.kind
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Topics covered.
-    async fn topics(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn topics(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.topics_az, &self.0.topics_en)
     }
     /// First day; null when the source gives no date.
@@ -51,7 +65,14 @@ impl Event {
         self.0.end_date
     }
     /// Who it was for.
-    async fn audience(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn audience(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.audience_az, &self.0.audience_en)
     }
     /// Most participants allowed per session (e.g. 10 for the 2021 community meetings).

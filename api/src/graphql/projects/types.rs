@@ -41,11 +41,25 @@ impl Project {
         self.0.iati_identifier.as_deref()
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Summary in the language asked for.
-    async fn summary(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.summary_az, &self.0.summary_en)
     }
     /// Status (IATI activity status).
@@ -201,7 +215,14 @@ impl Participation {
         self.0.role
     }
     /// What the organisation does in the project.
-    async fn note(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.note_az, &self.0.note_en)
     }
 }
@@ -235,7 +256,14 @@ impl Plan {
         encode(NodeType::Plan, self.0.id)
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// First year covered.
@@ -284,11 +312,25 @@ impl Goal {
         self.0.number
     }
     /// Title; null where the source does not give it.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// What the goal covers, where the source says.
-    async fn description(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.description_az, &self.0.description_en)
     }
 }

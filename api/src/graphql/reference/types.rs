@@ -29,11 +29,25 @@ impl Organisation {
         encode(NodeType::Organisation, self.0.id)
     }
     /// Name in the language asked for.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.name_az, &self.0.name_en)
     }
     /// Acronym in the language asked for (e.g. BMTİP / UNDP).
-    async fn acronym(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn acronym(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.acronym_az, &self.0.acronym_en)
     }
     /// Kind of organisation.
@@ -91,7 +105,14 @@ impl Area {
         self.0.kind
     }
     /// Name in the language asked for.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.name_az, &self.0.name_en)
     }
     /// Latitude of the centroid (WGS 84), where known.
@@ -146,7 +167,14 @@ impl SourceDocument {
         encode(NodeType::SourceDocument, self.0.id)
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Publisher (news outlet), where known.
