@@ -417,3 +417,83 @@ fn the_request_log_gives_latency_as_a_number_of_milliseconds() {
     );
     assert_eq!(line["fields"]["status"], 200);
 }
+
+/// The names of the environment variables the code reads: the quoted name
+/// after `env_parse(`, `env::var(`, `env::var_os(`, a clap `env = ` or a
+/// `SECRET_VARIABLE: &str = ` constant.
+fn variables_read_by(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for marker in [
+        "env_parse(",
+        "env::var(",
+        "env::var_os(",
+        "env = ",
+        "_VARIABLE: &str = ",
+    ] {
+        for (at, _) in source.match_indices(marker) {
+            let rest = source[at + marker.len()..].trim_start();
+            if let Some(name) = rest.strip_prefix('"').and_then(|r| r.split('"').next())
+                && !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn env_sample_lists_exactly_the_variables_the_api_reads() {
+    let mut files = Vec::new();
+    rust_files(&repo().join("api/src"), &mut files);
+    let mut read: Vec<String> = files
+        .iter()
+        .flat_map(|f| variables_read_by(&std::fs::read_to_string(f).unwrap()))
+        // The log filter is read by tracing-subscriber, not by our code.
+        .chain(["RUST_LOG".to_string()])
+        .collect();
+    read.sort();
+    read.dedup();
+    let sample = read_file_lines(".env.sample");
+    let mut listed: Vec<String> = sample
+        .iter()
+        .filter_map(|l| l.strip_prefix('#').map(str::trim_start))
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_string()))
+        .filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
+        .collect();
+    listed.sort();
+    listed.dedup();
+    let missing: Vec<&String> = read.iter().filter(|v| !listed.contains(v)).collect();
+    let stale: Vec<&String> = listed.iter().filter(|v| !read.contains(v)).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        ".env.sample lacks {missing:?} and lists {stale:?}, which nothing reads"
+    );
+    assert!(read.len() > 60, "{} variables found: {read:?}", read.len());
+    // The README's configuration table names every one too.
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for v in &read {
+        assert!(
+            readme.contains(v.as_str())
+                || (v.starts_with("API_MAX_") && readme.contains("API_MAX_*"))
+                || (v.starts_with("RATE_LIMIT_") && readme.contains("RATE_LIMIT_*")),
+            "the README does not name {v}"
+        );
+    }
+}
+
+fn read_file_lines(path: &str) -> Vec<String> {
+    read(path).lines().map(str::to_string).collect()
+}
