@@ -144,7 +144,8 @@ impl Centre {
     async fn project(&self, ctx: &Context<'_>) -> ApiResult<Option<Project>> {
         Ok(one(ctx, ProjectById(self.0.project_id)).await?.map(Project))
     }
-    /// Events held at the centre.
+    /// Events held at the centre. Not paged: it grows with the centre's
+    /// activity; page with `events(filter: { centre: … })`.
     async fn events(&self, ctx: &Context<'_>) -> ApiResult<Vec<Event>> {
         Ok(many(ctx, EventsByCentre(self.0.id))
             .await?

@@ -126,7 +126,8 @@ impl Project {
             .map(Area)
             .collect())
     }
-    /// Centres the project runs or supports.
+    /// Centres the project runs or supports. Not paged (a programme runs few
+    /// centres); page through many with `centres(filter: { project: … })`.
     async fn centres(&self, ctx: &Context<'_>) -> ApiResult<Vec<Centre>> {
         Ok(many(ctx, CentresByProject(self.0.id))
             .await?
@@ -134,7 +135,9 @@ impl Project {
             .map(Centre)
             .collect())
     }
-    /// Trainings, courses, meetings and other events.
+    /// Trainings, courses, meetings and other events. Not paged: every event
+    /// of the project in one list, which grows with the programme (priced as
+    /// a list by the cost model); page with `events(filter: { project: … })`.
     async fn events(&self, ctx: &Context<'_>) -> ApiResult<Vec<Event>> {
         Ok(many(ctx, EventsByProject(self.0.id))
             .await?
@@ -142,7 +145,8 @@ impl Project {
             .map(Event)
             .collect())
     }
-    /// Infrastructure works.
+    /// Infrastructure works. Not paged; page through many with
+    /// `infrastructureWorks(filter: { project: … })`.
     async fn infrastructure_works(&self, ctx: &Context<'_>) -> ApiResult<Vec<InfrastructureWork>> {
         Ok(many(ctx, WorksByProject(self.0.id))
             .await?

@@ -64,7 +64,8 @@ impl Organisation {
             .await?
             .map(Organisation))
     }
-    /// Projects it takes part in, with its role.
+    /// Projects it takes part in, with its role. Not paged; page through many
+    /// with `projects(filter: { organisation: … })`.
     async fn participations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
         Ok(many(ctx, ParticipationsByOrganisation(self.0.id))
             .await?
@@ -135,7 +136,8 @@ impl Area {
             .map(Area)
             .collect())
     }
-    /// Projects that work in this area.
+    /// Projects that work in this area. Not paged; page through many with
+    /// `projects(filter: { area: … })`.
     async fn projects(&self, ctx: &Context<'_>) -> ApiResult<Vec<Project>> {
         Ok(many(ctx, ProjectsOfArea(self.0.id))
             .await?
@@ -143,7 +145,8 @@ impl Area {
             .map(Project)
             .collect())
     }
-    /// Centres located in this area (sensitive locations are not listed to public readers).
+    /// Centres located in this area (sensitive locations are not listed to
+    /// public readers). Not paged; page with `centres(filter: { area: … })`.
     async fn centres(&self, ctx: &Context<'_>) -> ApiResult<Vec<Centre>> {
         let show_hidden = scope(ctx).viewer.sees_sensitive_locations();
         Ok(many(ctx, CentresInArea(self.0.id))
