@@ -118,6 +118,46 @@ pub struct Config {
     /// `DATABASE_READ_PRIMARY_SECS`: after a write, how long the writer's own
     /// reads stay on the primary (default 10; longer than the replica's lag).
     pub read_primary_secs: u64,
+    /// `IATI_PUBLISHER_PREFIX` and `IATI_PUBLISHER_NAME`: who publishes the
+    /// IATI files (see [`IatiPublisher`]).
+    pub iati: IatiPublisher,
+}
+
+/// The organisation that publishes this deployment's IATI files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IatiPublisher {
+    /// `IATI_PUBLISHER_PREFIX`: the IATI organisation identifier the
+    /// deployment's publisher owns (registered with IATI, e.g.
+    /// `XM-DAC-00000` or `GB-CHC-0000000`). It is the `reporting-org`, and
+    /// programmes with no registered IATI identifier get one under it
+    /// (`<prefix>-<slug>`). Unset: each programme is reported by its
+    /// accountable organisation's own identifier, and only programmes with a
+    /// registered identifier are published (the rest are left out, with
+    /// the reason). Never put another organisation's identifier here.
+    pub prefix: Option<String>,
+    /// `IATI_PUBLISHER_NAME`: the publisher's name in `reporting-org`
+    /// (default `Programme progress hub`).
+    pub name: String,
+}
+
+impl IatiPublisher {
+    /// The default publisher name.
+    pub const DEFAULT_NAME: &'static str = "Programme progress hub";
+
+    /// Whether `prefix` has the shape of an IATI organisation identifier:
+    /// a registration agency code and an identifier joined by `-`, of
+    /// letters, digits, `-`, `_` and `.` (IATI's identifier rules), at
+    /// most 100 characters.
+    pub fn valid_prefix(prefix: &str) -> bool {
+        let (agency, rest) = prefix.split_once('-').unwrap_or((prefix, ""));
+        (3..=100).contains(&prefix.len())
+            && agency.len() >= 2
+            && agency.bytes().all(|b| b.is_ascii_alphanumeric())
+            && !rest.is_empty()
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    }
 }
 
 impl Config {
@@ -216,6 +256,17 @@ impl Config {
             read_primary_secs: env_parse("DATABASE_READ_PRIMARY_SECS", d.read_primary_secs)?,
             dataloader_delay_ms: env_parse("API_DATALOADER_DELAY_MS", d.dataloader_delay_ms)?,
             slow_statement_ms: env_parse("API_SLOW_STATEMENT_MS", d.slow_statement_ms)?,
+            iati: IatiPublisher {
+                prefix: std::env::var("IATI_PUBLISHER_PREFIX")
+                    .ok()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty()),
+                name: std::env::var("IATI_PUBLISHER_NAME")
+                    .ok()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or(d.iati.name.clone()),
+            },
             dataloaders: match std::env::var("API_DATALOADERS").unwrap_or_default().trim() {
                 "" | "on" => true,
                 "off" => false,
@@ -266,6 +317,10 @@ impl Config {
             slow_statement_ms: 0,
             database_read_url: None,
             read_primary_secs: 10,
+            iati: IatiPublisher {
+                prefix: None,
+                name: IatiPublisher::DEFAULT_NAME.to_string(),
+            },
         }
     }
 
@@ -338,6 +393,17 @@ impl Config {
         anyhow::ensure!(
             self.apq_memory_entries >= 1,
             "API_APQ_MEMORY_ENTRIES must be at least 1"
+        );
+        if let Some(prefix) = &self.iati.prefix {
+            anyhow::ensure!(
+                IatiPublisher::valid_prefix(prefix),
+                "IATI_PUBLISHER_PREFIX={prefix:?} is not an IATI organisation identifier \
+                 (agency code, '-', identifier: e.g. XM-DAC-00000)"
+            );
+        }
+        anyhow::ensure!(
+            self.iati.name.chars().count() <= 200,
+            "IATI_PUBLISHER_NAME must be at most 200 characters"
         );
         if let Some(token) = &self.metrics_token {
             anyhow::ensure!(

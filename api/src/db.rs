@@ -207,6 +207,41 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes a consistent copy of a SQLite database to `target` while it stays
+/// in use (`VACUUM INTO`: one read transaction, so writers carry on and the
+/// copy is a single point in time; the copy is compacted and a plain
+/// rollback-journal file, ready to be opened or copied back). Refuses an
+/// existing `target` and a PostgreSQL database (use `pg_dump`: README
+/// "Backups"). Returns the copy's size in bytes.
+pub async fn backup(db: &DatabaseConnection, target: &std::path::Path) -> anyhow::Result<u64> {
+    use sea_orm::ConnectionTrait;
+    anyhow::ensure!(
+        db.get_database_backend() == DatabaseBackend::Sqlite,
+        "`api backup` copies a SQLite database; back PostgreSQL up with \
+         `pg_dump --format=custom` and restore with `pg_restore` (README \"Backups\")"
+    );
+    anyhow::ensure!(
+        !target.exists(),
+        "{} already exists; name a new file (a backup never overwrites one)",
+        target.display()
+    );
+    if let Some(dir) = target.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let path = target
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        DatabaseBackend::Sqlite,
+        "VACUUM INTO ?",
+        [path.into()],
+    ))
+    .await?;
+    Ok(std::fs::metadata(target)?.len())
+}
+
 /// Human name of the engine, for logs and `/health`.
 pub fn engine_name(db: &DatabaseConnection) -> &'static str {
     match db.get_database_backend() {

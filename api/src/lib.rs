@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod build_info;
 pub mod cli;
 pub mod config;
 pub mod data_version;

@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// (data/progress-hub.db), migrated and loaded with the demo data on first
 /// start. With DATABASE_URL=postgres://… or sqlite://… it uses that database.
 #[derive(Parser)]
-#[command(name = "api", version, about, long_about)]
+#[command(name = "api", version = api::build_info::long_version(), about, long_about)]
 struct Cli {
     /// Database URL (postgres://… or sqlite://PATH); overrides DATABASE_URL.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
@@ -64,6 +64,15 @@ enum Command {
     ApiKey {
         #[command(subcommand)]
         action: ApiKeyAction,
+    },
+    /// Write a consistent copy of the SQLite database to PATH while the
+    /// server keeps running (VACUUM INTO). Restore by stopping the server and
+    /// putting the copy in place of the database file (or pointing
+    /// DATABASE_URL=sqlite://PATH at it). For PostgreSQL use pg_dump and
+    /// pg_restore (README "Backups").
+    Backup {
+        /// The new file to write; an existing file is never overwritten.
+        path: PathBuf,
     },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
@@ -303,6 +312,23 @@ async fn main() -> anyhow::Result<()> {
                 api::cli::create_api_key(&database.conn, name, organisation_id, rate_tier).await?;
             println!("{key}");
             eprintln!("This key is shown once. Send it as `Authorization: ApiKey <key>`.");
+        }
+        Command::Backup { path } => {
+            // Never back up (and so create) an empty database by a mistyped URL.
+            if let Some(file) = api::db::sqlite_file_path(&config.database_url) {
+                anyhow::ensure!(
+                    file.exists(),
+                    "no database at {}: nothing to back up",
+                    file.display()
+                );
+            }
+            let database = api::db::connect(&config.database_url, 1).await?;
+            let bytes = api::db::backup(&database.conn, &path).await?;
+            println!(
+                "backed up {} to {} ({bytes} bytes)",
+                redact(&config.database_url),
+                path.display()
+            );
         }
         Command::Schema { output } => {
             let sdl = api::sdl();

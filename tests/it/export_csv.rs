@@ -305,7 +305,94 @@ async fn a_repeated_group_by_dimension_groups_once_on_both_surfaces(engine: Engi
     }
 }
 
+async fn the_data_package_describes_every_csv_and_frictionless_finds_them_valid(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let (status, content_type, body) = get(&app, "/export/datapackage.json").await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/json"));
+    let package: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let resources = package["resources"].as_array().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("datapackage.json"), &body).unwrap();
+    let mut names = Vec::new();
+    for r in resources {
+        let path = r["path"].as_str().unwrap();
+        names.push(path.trim_end_matches(".csv").to_string());
+        // Served beside the package: the same relative path under /export/.
+        let (status, _, csv) = get(&app, &format!("/export/{path}")).await;
+        assert_eq!(status, 200, "{path}");
+        let header = csv.lines().next().unwrap_or_default().to_string();
+        let fields: Vec<&str> = r["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(header, fields.join(","), "{path}: header and schema agree");
+        for f in r["schema"]["fields"].as_array().unwrap() {
+            assert!(f["hxl"].as_str().is_some_and(|t| t.starts_with('#')), "{f}");
+            assert_ne!(f["type"], "any", "{path}: {f}");
+        }
+        std::fs::write(dir.path().join(path), csv).unwrap();
+    }
+    for expected in [
+        "projects",
+        "centres",
+        "events",
+        "infrastructure-works",
+        "organisations",
+        "areas",
+        "participant-stats",
+        "service-stats",
+        "centre-stats",
+        "work-stats",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "no resource {expected}"
+        );
+    }
+    // The protection columns say what their values mean.
+    let stats = resources
+        .iter()
+        .find(|r| r["name"] == "participant-stats")
+        .unwrap();
+    let protection = stats["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "protection")
+        .unwrap();
+    assert_eq!(
+        protection["constraints"]["enum"],
+        json!(["exact", "perturbed", "withheld"])
+    );
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/datapackage_validate.py");
+    if !tests::tool_or_skip(
+        "python3",
+        &[script.to_str().unwrap(), "--check"],
+        "pip install frictionless",
+    ) {
+        return;
+    }
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(dir.path().join("datapackage.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "frictionless: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 engine_tests!(
+    the_data_package_describes_every_csv_and_frictionless_finds_them_valid,
     every_csv_export_matches_its_snapshot,
     every_root_list_downloads_as_csv,
     aggregates_download_with_the_same_suppression,

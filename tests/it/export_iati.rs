@@ -1,10 +1,22 @@
 //! IATI 2.03 activity XML: well-formed, the elements the standard requires
 //! present and in the schema's order, results with targets and actuals, and
-//! nothing suppressed or illustrative in it.
+//! nothing suppressed or illustrative in it; every file valid against the
+//! IATI 2.03 schema and codelists (pyIATI's, checked with lxml by
+//! `tests/tools/iati_validate.py`), or not served, with its reason.
+
+use std::path::Path;
+use std::process::Command;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use tests::{Engine, TestApp, engine_tests};
+use tests::{Engine, TestApp, engine_tests, tool_or_skip};
+
+/// The publisher the tests configure: an identifier of no real organisation.
+pub const TEST_PUBLISHER: &str = "XM-EXAMPLE-0001";
+
+async fn spawn_publishing(engine: Engine) -> Option<TestApp> {
+    TestApp::spawn_seeded_with(engine, |c| c.iati.prefix = Some(TEST_PUBLISHER.into())).await
+}
 
 /// Children of `iati-activity` in the order of the IATI 2.03 schema.
 const ACTIVITY_ORDER: &[&str] = &[
@@ -97,7 +109,9 @@ fn parse(xml: &str) -> El {
                 let a = a.expect("well-formed attribute");
                 (
                     String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
-                    a.unescape_value().unwrap().to_string(),
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .to_string(),
                 )
             })
             .collect(),
@@ -160,9 +174,10 @@ fn check_activity(a: &El) {
     let reporting = a.first("reporting-org");
     let prefix = reporting.attr("ref").expect("reporting-org@ref");
     assert!(
-        id.starts_with(prefix),
+        id.starts_with(&format!("{prefix}-")),
         "{id} starts with the reporting org {prefix}"
     );
+    assert!(["0", "1"].contains(&reporting.attr("secondary-reporter").unwrap()));
     assert!(reporting.attr("type").is_some());
     assert!(!reporting.first("narrative").text.is_empty());
     assert!(!a.first("title").first("narrative").text.is_empty());
@@ -207,7 +222,7 @@ fn check_activity(a: &El) {
 }
 
 async fn iati_activities_download_in_the_standards_order(engine: Engine) {
-    let Some(app) = TestApp::spawn_seeded(engine).await else {
+    let Some(app) = spawn_publishing(engine).await else {
         return;
     };
     let resp = app
@@ -243,7 +258,15 @@ async fn iati_activities_download_in_the_standards_order(engine: Engine) {
         .expect("the UNDP project");
     assert_eq!(
         undp.first("iati-identifier").text.trim(),
-        "XM-DAC-41114-undp-early-recovery-fuzuli-agjabadi-tartar"
+        "XM-EXAMPLE-0001-undp-early-recovery-fuzuli-agjabadi-tartar",
+        "under the publisher's own prefix, never UNDP's"
+    );
+    let reporting = undp.first("reporting-org");
+    assert_eq!(reporting.attr("ref"), Some(TEST_PUBLISHER));
+    assert_eq!(
+        reporting.attr("secondary-reporter"),
+        Some("1"),
+        "the hub publishes for UNDP"
     );
     assert_eq!(undp.first("recipient-country").attr("code"), Some("AZ"));
     assert!(undp.all("location").len() >= 3);
@@ -270,13 +293,23 @@ async fn iati_activities_download_in_the_standards_order(engine: Engine) {
     assert_eq!(actuals[0].attr("value"), Some("23"));
     // No small count of a sensitive population anywhere: the trafficking
     // project has no known date and is left out, with a comment.
-    assert!(xml.contains("mlsp-trafficking-victim-assistance: left out"));
-    let mut all = Vec::new();
-    root.walk(&mut all);
-    for el in all {
-        if el.name == "actual" || el.name == "target" {
+    assert!(xml.contains("mlsp-trafficking-victim-assistance: left out, no date is known"));
+    // Counts of centres and works protect no one and are published as
+    // reported; every other actual is 0 or at least the threshold.
+    for result in root
+        .all("iati-activity")
+        .into_iter()
+        .flat_map(|a| a.all("result"))
+    {
+        let title = &result.first("title").first("narrative").text;
+        if title.contains("Centres operational") || title.contains("works completed") {
+            continue;
+        }
+        let mut all = Vec::new();
+        result.walk(&mut all);
+        for el in all.into_iter().filter(|el| el.name == "actual") {
             let v: i64 = el.attr("value").unwrap().parse().unwrap();
-            assert!(v == 0 || v >= 5, "small value {v} exported");
+            assert!(v == 0 || v >= 5, "small value {v} exported in {title}");
         }
     }
 
@@ -330,10 +363,10 @@ fn as_json(el: &El) -> serde_json::Value {
     map.into()
 }
 
-/// `XX-HUB-12-slug` → `XX-HUB-[id]-slug`, `area-3` → `area-[id]`.
+/// `area-3` → `area-[id]`.
 fn redact_numbered(text: &str) -> String {
     let mut out = text.to_string();
-    for prefix in ["XX-HUB-", "area-"] {
+    for prefix in ["area-"] {
         if let Some(start) = out.find(prefix).map(|i| i + prefix.len()) {
             let digits = out[start..].bytes().take_while(u8::is_ascii_digit).count();
             if digits > 0 {
@@ -345,7 +378,7 @@ fn redact_numbered(text: &str) -> String {
 }
 
 async fn the_iati_file_matches_its_snapshot(engine: Engine) {
-    let Some(app) = TestApp::spawn_seeded(engine).await else {
+    let Some(app) = spawn_publishing(engine).await else {
         return;
     };
     let resp = app.get("/export/iati.xml").await;
@@ -360,7 +393,7 @@ async fn the_iati_file_matches_its_snapshot(engine: Engine) {
     for attr in ["@generated-datetime", "@last-updated-datetime"] {
         settings.add_redaction(format!(".**[\"{attr}\"]").as_str(), "[timestamp]");
     }
-    // Provisional identifiers carry database ids (`XX-HUB-<id>`, `area-<id>`).
+    // Location references carry database ids (`area-<id>`).
     for key in ["@ref", "text"] {
         settings.add_dynamic_redaction(format!(".**[\"{key}\"]").as_str(), |value, _| match value
             .as_str()
@@ -372,7 +405,198 @@ async fn the_iati_file_matches_its_snapshot(engine: Engine) {
     settings.bind(|| insta::assert_json_snapshot!("iati_activities", as_json(&root)));
 }
 
+/// Runs the IATI 2.03 schema and codelist check on `files`; `None` when
+/// lxml or pyIATI is missing outside CI.
+fn iati_problems(files: &[std::path::PathBuf]) -> Option<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/iati_validate.py");
+    if !tool_or_skip(
+        "python3",
+        &[script.to_str().unwrap(), "--check"],
+        "pip install lxml && pip install --no-deps pyIATI",
+    ) {
+        return None;
+    }
+    let out = Command::new("python3")
+        .arg(&script)
+        .args(files)
+        .output()
+        .expect("run iati_validate.py");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    Some(if out.status.success() {
+        String::new()
+    } else {
+        text
+    })
+}
+
+/// The slugs of every public programme, from the public CSV.
+async fn public_slugs(app: &TestApp) -> Vec<String> {
+    let csv = app.get("/export/projects.csv").await.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "slug")
+        .expect("a slug column");
+    reader
+        .records()
+        .map(|r| r.unwrap()[column].to_string())
+        .collect()
+}
+
+async fn every_public_programme_is_in_a_valid_iati_file_or_left_out_with_its_reason(
+    engine: Engine,
+) {
+    let Some(app) = spawn_publishing(engine).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let all = app.get("/export/iati.xml").await;
+    assert_eq!(all.status(), 200);
+    let all = all.text().await.unwrap();
+    let mut files = vec![dir.path().join("iati.xml")];
+    std::fs::write(&files[0], &all).unwrap();
+    let slugs = public_slugs(&app).await;
+    assert!(slugs.len() >= 5, "{slugs:?}");
+    let (mut published, mut left_out) = (0, 0);
+    for slug in &slugs {
+        let resp = app.get(&format!("/export/iati/{slug}.xml")).await;
+        let status = resp.status();
+        let body = resp.text().await.unwrap();
+        if status == 200 {
+            published += 1;
+            assert!(all.contains(&format!("{TEST_PUBLISHER}-{slug}</iati-identifier>")));
+            let file = dir.path().join(format!("{slug}.xml"));
+            std::fs::write(&file, &body).unwrap();
+            files.push(file);
+        } else {
+            // Never an invalid 200: a 404 that says why, and the same reason
+            // in the file of every programme.
+            left_out += 1;
+            assert_eq!(status, 404, "{slug}: {body}");
+            let reason = body
+                .split_once(" is left out of the IATI files: ")
+                .unwrap_or_else(|| panic!("{slug}: no reason in {body:?}"))
+                .1;
+            assert!(!reason.is_empty());
+            assert!(
+                all.contains(&format!("<!-- {slug}: left out, {reason} -->")),
+                "{slug}'s reason is not in the file of every programme"
+            );
+        }
+    }
+    assert_eq!(published + left_out, slugs.len());
+    assert!(published >= 3, "{published} published");
+    if let Some(problems) = iati_problems(&files) {
+        assert!(
+            problems.is_empty(),
+            "IATI 2.03 schema or codelists:\n{problems}"
+        );
+    }
+}
+
+async fn the_iati_files_carry_the_datas_own_time_budgets_and_targets(engine: Engine) {
+    let Some(app) = spawn_publishing(engine).await else {
+        return;
+    };
+    let first = parse(&app.get("/export/iati.xml").await.text().await.unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let second = parse(&app.get("/export/iati.xml").await.text().await.unwrap());
+    assert_ne!(
+        first.attr("generated-datetime"),
+        second.attr("generated-datetime")
+    );
+    let updated = |root: &El| -> Vec<String> {
+        root.all("iati-activity")
+            .iter()
+            .map(|a| a.attr("last-updated-datetime").unwrap().to_string())
+            .collect()
+    };
+    // The time of the data, not of the request.
+    assert_eq!(updated(&first), updated(&second));
+    for t in updated(&first) {
+        assert!(
+            t.as_str() <= first.attr("generated-datetime").unwrap(),
+            "{t}"
+        );
+    }
+    // Every indicator with a target published carries it in a period.
+    let mut targets = 0;
+    let mut budgets = 0;
+    for a in first.all("iati-activity") {
+        budgets += a.all("budget").len();
+        for b in a.all("budget") {
+            let value = b.first("value");
+            assert!(value.attr("currency").is_some() && value.attr("value-date").is_some());
+            assert!(value.text.trim().parse::<i64>().unwrap() >= 0);
+        }
+        for r in a.all("result") {
+            for i in r.all("indicator") {
+                targets += i
+                    .all("period")
+                    .iter()
+                    .filter(|p| !p.all("target").is_empty())
+                    .count();
+            }
+        }
+    }
+    assert!(targets >= 1, "targets are published");
+    eprintln!("{budgets} budget(s), {targets} target(s)");
+}
+
+async fn without_a_publisher_nothing_is_published_under_another_organisations_prefix(
+    engine: Engine,
+) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let all = app.get("/export/iati.xml").await;
+    assert_eq!(all.status(), 404, "no invalid empty file");
+    let text = all.text().await.unwrap();
+    assert!(text.contains("IATI_PUBLISHER_PREFIX"), "{text}");
+    assert!(!text.contains("XM-DAC-41114"), "{text}");
+    let one = app
+        .get("/export/iati/undp-early-recovery-fuzuli-agjabadi-tartar.xml")
+        .await;
+    assert_eq!(one.status(), 404);
+    assert!(one.text().await.unwrap().contains("IATI_PUBLISHER_PREFIX"));
+}
+
+async fn a_publisher_that_runs_the_programme_reports_it_first_hand(engine: Engine) {
+    // UNDP deploying the hub itself: its own projects are first-hand.
+    let Some(app) =
+        TestApp::spawn_seeded_with(engine, |c| c.iati.prefix = Some("XM-DAC-41114".into())).await
+    else {
+        return;
+    };
+    let root = parse(&app.get("/export/iati.xml").await.text().await.unwrap());
+    let mut first_hand = 0;
+    for a in root.all("iati-activity") {
+        let reporting = a.first("reporting-org");
+        assert_eq!(reporting.attr("ref"), Some("XM-DAC-41114"));
+        let runs_it = a
+            .all("participating-org")
+            .iter()
+            .any(|p| p.attr("ref") == Some("XM-DAC-41114") && p.attr("role") != Some("1"));
+        let expected = if runs_it { "0" } else { "1" };
+        assert_eq!(reporting.attr("secondary-reporter"), Some(expected));
+        if runs_it {
+            first_hand += 1;
+            assert_eq!(
+                reporting.first("narrative").text,
+                "United Nations Development Programme"
+            );
+        }
+    }
+    assert!(first_hand >= 1);
+}
+
 engine_tests!(
     iati_activities_download_in_the_standards_order,
     the_iati_file_matches_its_snapshot,
+    every_public_programme_is_in_a_valid_iati_file_or_left_out_with_its_reason,
+    the_iati_files_carry_the_datas_own_time_budgets_and_targets,
+    without_a_publisher_nothing_is_published_under_another_organisations_prefix,
+    a_publisher_that_runs_the_programme_reports_it_first_hand,
 );

@@ -253,6 +253,7 @@ async fn downloads_spend_the_same_budget_and_are_refused_with_429_when_it_is_spe
         c.limits.max_cost = 10;
         c.rate.anonymous = iati + 10;
         c.rate.api_key_standard = iati;
+        c.iati.prefix = Some(crate::export_iati::TEST_PUBLISHER.into());
         // A long window, so the test never straddles a reset.
         c.rate.window_secs = 3600;
     })

@@ -7,6 +7,7 @@ mod support;
 
 mod admin_queries;
 mod auth_tokens;
+mod backup_restore;
 mod cli;
 mod crash_recovery;
 mod data_entry;
@@ -23,6 +24,7 @@ mod hardening_rate;
 mod http_surface;
 mod mutation_inputs;
 mod nodes_and_visibility;
+mod packaging;
 mod pagination;
 mod programme_setup;
 mod read_demo_data;

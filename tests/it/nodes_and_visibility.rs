@@ -233,7 +233,72 @@ async fn non_public_project_and_its_rows_are_invisible_to_anonymous_readers(engi
     assert_eq!(centres, ["Füzuli Community Resource Centre"]);
 }
 
+async fn nodes_answers_each_id_as_node_does_in_order_and_at_most_a_hundred(engine: Engine) {
+    let Some(app) = TestApp::spawn_seeded(engine).await else {
+        return;
+    };
+    let data = app
+        .data(
+            "query($slug: String!) { project(slug: $slug) { id
+               centres { id } events { id } indicators { id } } }",
+            json!({ "slug": UNDP }),
+        )
+        .await;
+    let p = &data["project"];
+    // A confidential project written past the API: null for anonymous readers.
+    let hidden = fixtures::project(&app.db.conn, "hidden-nodes-programme", "Hidden", false).await;
+    let hidden_id = api::graphql::ids::encode(api::graphql::ids::NodeType::Project, hidden).0;
+    let missing = api::graphql::ids::encode(api::graphql::ids::NodeType::Event, 99_999_999).0;
+    let ids: Vec<String> = [
+        &p["events"][0]["id"],
+        &p["id"],
+        &p["centres"][0]["id"],
+        &p["indicators"][0]["id"],
+    ]
+    .iter()
+    .map(|v| v.as_str().unwrap().to_string())
+    .chain([hidden_id.clone(), missing.clone()])
+    .collect();
+    let answer = app
+        .data(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
+            json!({ "ids": ids }),
+        )
+        .await;
+    let got = answer["nodes"].as_array().unwrap().clone();
+    assert_eq!(got.len(), ids.len());
+    for (id, item) in ids.iter().zip(&got) {
+        let one = node(&app, id).await;
+        assert_eq!(item.is_null(), one.is_null(), "{id}");
+        if !item.is_null() {
+            assert_eq!(&item["id"], &one["id"]);
+            assert_eq!(&item["__typename"], &one["__typename"]);
+        }
+    }
+    assert_eq!(got[0]["__typename"], "Event", "in the order asked");
+    assert_eq!(got[1]["__typename"], "Project");
+    assert!(got[4].is_null(), "a hidden project is null, as node says");
+    assert!(got[5].is_null(), "a missing row is null");
+    // More than 100 IDs, or a malformed one, is bad input.
+    let many: Vec<&str> = std::iter::repeat_n(ids[0].as_str(), 101).collect();
+    let code = app
+        .error_code(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": many }),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    let code = app
+        .error_code(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": [ids[0], "not-an-id"] }),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+}
+
 engine_tests!(
     node_round_trips_for_every_node_type,
     non_public_project_and_its_rows_are_invisible_to_anonymous_readers,
+    nodes_answers_each_id_as_node_does_in_order_and_at_most_a_hundred,
 );

@@ -38,8 +38,8 @@ fn every_type_and_field_is_described() {
             }
             continue;
         }
-        // `): Type` closes a field whose arguments are each on their own line
-        // (described one by one); the field itself is described above them.
+        // `): Type` closes a field's described argument list (arguments are
+        // checked by `every_argument_and_input_field_is_described`).
         if in_block
             || trimmed.is_empty()
             || trimmed == "}"
@@ -87,5 +87,57 @@ fn every_type_and_field_is_described() {
     assert!(
         missing.is_empty(),
         "undocumented schema items: {missing:#?}"
+    );
+}
+
+/// Every argument of every field (queries, mutations, object fields) and
+/// every input field carries a description, as introspection shows it to
+/// GraphiQL, codegen and every other client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_argument_and_input_field_is_described() {
+    let Some(app) = tests::TestApp::spawn(tests::Engine::Sqlite).await else {
+        return;
+    };
+    let data = app
+        .data(
+            "{ __schema { types { name kind
+                 fields { name args { name description } }
+                 inputFields { name description } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let mut missing = Vec::new();
+    let mut arguments = 0;
+    for t in data["__schema"]["types"].as_array().unwrap() {
+        let ty = t["name"].as_str().unwrap();
+        if ty.starts_with("__") {
+            continue;
+        }
+        for f in t["fields"].as_array().into_iter().flatten() {
+            for a in f["args"].as_array().into_iter().flatten() {
+                arguments += 1;
+                if a["description"]
+                    .as_str()
+                    .is_none_or(|d| d.trim().is_empty())
+                {
+                    missing.push(format!("{ty}.{}({})", f["name"], a["name"]));
+                }
+            }
+        }
+        for i in t["inputFields"].as_array().into_iter().flatten() {
+            if i["description"]
+                .as_str()
+                .is_none_or(|d| d.trim().is_empty())
+            {
+                missing.push(format!("input {ty}.{}", i["name"]));
+            }
+        }
+    }
+    assert!(arguments >= 145, "{arguments} arguments");
+    assert!(
+        missing.is_empty(),
+        "{} argument(s) or input field(s) without a description (add `#[graphql(desc = \"…\")]`):\n{}",
+        missing.len(),
+        missing.join("\n")
     );
 }

@@ -42,6 +42,32 @@ pub fn in_ci() -> bool {
     std::env::var("CI").as_deref() == Ok("true")
 }
 
+/// Whether the command-line tool `program` can be run (`program --version`
+/// succeeds). A test that needs a tool outside Rust (python3 with a module,
+/// `docker-compose`, `pg_dump`) skips without it, printing `SKIPPED` and the
+/// way to install it, except under CI, where `.ci/run` installs it and it
+/// must be there.
+pub fn tool_or_skip(program: &str, args: &[&str], install: &str) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            !in_ci(),
+            "`{program} {}` must run under CI (.ci/run installs it: {install})",
+            args.join(" ")
+        );
+        eprintln!(
+            "SKIPPED: `{program} {}` fails here; install it with: {install}",
+            args.join(" ")
+        );
+    }
+    ok
+}
+
 /// The Redis the tests share state through (`redis://127.0.0.1:6379`).
 pub const TEST_REDIS_URL: &str = "redis://127.0.0.1:6379";
 
@@ -249,8 +275,9 @@ pub struct TestApp {
     /// The engine.
     pub engine: Engine,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    // Declared last: dropped after the server is told to stop.
-    _database: TestDatabase,
+    // Declared last: dropped after the server is told to stop. `None` for a
+    // server on a database the test made and removes itself.
+    _database: Option<TestDatabase>,
 }
 
 impl TestApp {
@@ -279,6 +306,23 @@ impl TestApp {
         Self::start(engine, Contents::Seeded, adjust).await
     }
 
+    /// The URL of this server's database (to run the `api` binary on it).
+    pub fn database_url(&self) -> Option<&str> {
+        self._database.as_ref().map(|d| d.url.as_str())
+    }
+
+    /// Starts a server on an existing database at `url` (migrations are not
+    /// applied: it must be complete, e.g. a restored backup). The caller
+    /// owns the database and removes it.
+    pub async fn serve_url(engine: Engine, url: &str) -> Self {
+        init_test_log();
+        let config = Config::for_database(url);
+        let db = api::prepare(&config, false)
+            .await
+            .expect("a complete, migrated database");
+        Self::serve(engine, db, &config, None).await
+    }
+
     async fn start(
         engine: Engine,
         contents: Contents,
@@ -291,17 +335,26 @@ impl TestApp {
         // `migrate` stays on: it finds nothing pending on a template copy,
         // and would catch a template older than the code.
         let db = api::prepare(&config, true).await.expect("prepare database");
-        let router = api::build_router(db.clone(), &config);
+        Some(Self::serve(engine, db, &config, Some(database)).await)
+    }
+
+    async fn serve(
+        engine: Engine,
+        db: Db,
+        config: &Config,
+        database: Option<TestDatabase>,
+    ) -> Self {
+        let router = api::build_router(db.clone(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let limits = api::http::server::ConnectionLimits::from(&config);
+        let limits = api::http::server::ConnectionLimits::from(config);
         tokio::spawn(api::serve_with(listener, router, limits, async {
             let _ = rx.await;
         }));
-        Some(Self {
+        Self {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
@@ -311,7 +364,7 @@ impl TestApp {
             engine,
             shutdown: Some(tx),
             _database: database,
-        })
+        }
     }
 
     /// Sends a GraphQL query and returns the whole JSON response.

@@ -106,6 +106,13 @@ impl Metrics {
     ) -> String {
         let m = self.inner();
         let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP build_info The running build: version and git commit (1 per process).\n# TYPE build_info gauge\nbuild_info{{version=\"{}\",commit=\"{}\"}} 1",
+            crate::build_info::VERSION,
+            crate::build_info::commit()
+        );
+        super::process_metrics::render(&mut out);
         out.push_str("# HELP http_requests_total HTTP requests answered.\n# TYPE http_requests_total counter\n");
         for ((route, method, status), n) in &m.requests {
             let _ = writeln!(

@@ -25,6 +25,7 @@ pub mod export;
 pub mod graphql;
 pub mod metrics;
 pub mod persisted;
+pub mod process_metrics;
 pub mod server;
 pub mod site;
 pub mod sorted;
@@ -81,6 +82,7 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
         guard: std::sync::Arc::new(guard),
         metrics: metrics.clone(),
         metrics_token: config.metrics_token.clone().map(Into::into),
+        iati: std::sync::Arc::new(config.iati.clone()),
     };
 
     let cors = CorsLayer::new()
@@ -160,14 +162,28 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
                         cost = tracing::field::Empty,
                     )
                 })
-                // One line per request at the default level, with its status and latency.
+                // One line per request at the default level, with its status
+                // and its latency as a number of milliseconds (`latency_ms`),
+                // so log pipelines can sum and compare it.
                 .on_response(
-                    tower_http::trace::DefaultOnResponse::new()
-                        .level(tracing::Level::INFO)
-                        .latency_unit(tower_http::LatencyUnit::Millis),
+                    |resp: &Response, latency: Duration, _span: &tracing::Span| {
+                        tracing::info!(
+                            status = resp.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1000.0,
+                            "finished processing request"
+                        );
+                    },
                 )
                 .on_failure(
-                    tower_http::trace::DefaultOnFailure::new().level(tracing::Level::ERROR),
+                    |failure: tower_http::classify::ServerErrorsFailureClass,
+                     latency: Duration,
+                     _span: &tracing::Span| {
+                        tracing::error!(
+                            classification = %failure,
+                            latency_ms = latency.as_secs_f64() * 1000.0,
+                            "response failed"
+                        );
+                    },
                 ),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
@@ -321,7 +337,12 @@ async fn health(State(state): State<AppState>) -> Response {
     let engine = crate::db::engine_name(&state.db.conn);
     (
         [(header::CACHE_CONTROL, "no-store")],
-        Json(serde_json::json!({ "status": "ok", "database": engine })),
+        Json(serde_json::json!({
+            "status": "ok",
+            "database": engine,
+            "version": crate::build_info::VERSION,
+            "commit": crate::build_info::commit(),
+        })),
     )
         .into_response()
 }

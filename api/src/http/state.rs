@@ -30,4 +30,6 @@ pub struct AppState {
     pub metrics: Arc<crate::http::metrics::Metrics>,
     /// `METRICS_TOKEN`: the bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<Arc<str>>,
+    /// Who publishes the IATI files (`IATI_PUBLISHER_PREFIX`, `IATI_PUBLISHER_NAME`).
+    pub iati: Arc<crate::config::IatiPublisher>,
 }

@@ -89,7 +89,10 @@ impl AccountMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        email: String,
+        #[graphql(desc = "The account's e-mail address.")] email: String,
+        #[graphql(
+            desc = "The account's password; log-ins are rate-limited per address and e-mail."
+        )]
         password: String,
     ) -> ApiResult<LoginPayload> {
         let email = admin::normalise_email(&email);
@@ -128,7 +131,11 @@ impl AccountMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: CreateUserInput,
     ) -> ApiResult<UserPayload> {
         // The password enters the hash as a keyed digest (the input
@@ -153,7 +160,11 @@ impl AccountMutation {
     async fn update_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: UpdateUserInput,
     ) -> ApiResult<UserPayload> {
         let keys = ctx.data_unchecked::<JwtKeys>();
@@ -176,7 +187,11 @@ impl AccountMutation {
     async fn create_organisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: OrganisationInput,
     ) -> ApiResult<OrganisationPayload> {
         mutate(
@@ -194,9 +209,16 @@ impl AccountMutation {
     async fn update_organisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        id: ID,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
+        #[graphql(
+            desc = "The `version` the change is based on, as last read: a different current version is refused with CONFLICT and nothing is written (optimistic concurrency)."
+        )]
         version: i32,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: OrganisationInput,
     ) -> ApiResult<OrganisationPayload> {
         let request = serde_json::json!({ "id": id, "version": version, "input": input });
@@ -222,7 +244,11 @@ impl AccountMutation {
     async fn create_api_key(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: CreateApiKeyInput,
     ) -> ApiResult<ApiKeyPayload> {
         mutate(
@@ -240,8 +266,11 @@ impl AccountMutation {
     async fn revoke_api_key(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        id: ID,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
     ) -> ApiResult<ApiKeyPayload> {
         let request = serde_json::json!({ "id": id });
         mutate(

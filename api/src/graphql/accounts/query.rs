@@ -30,8 +30,8 @@ impl AccountQuery {
     async fn reports(
         &self,
         ctx: &Context<'_>,
-        project_id: Option<ID>,
-        status: Option<Vec<ReportStatus>>,
+        #[graphql(desc = "Only the reports of this project (global ID).")] project_id: Option<ID>,
+        #[graphql(desc = "Only reports in this workflow state.")] status: Option<Vec<ReportStatus>>,
     ) -> ApiResult<Vec<Report>> {
         let viewer = &scope(ctx).viewer;
         if viewer.user().is_none() {
@@ -53,9 +53,11 @@ impl AccountQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        search: Option<String>,
-        role: Option<Vec<UserRole>>,
-        active: Option<bool>,
+        #[graphql(desc = "Only users whose e-mail or name contains this text.")] search: Option<
+            String,
+        >,
+        #[graphql(desc = "Only users with this role.")] role: Option<Vec<UserRole>>,
+        #[graphql(desc = "Only active (true) or deactivated (false) users.")] active: Option<bool>,
     ) -> ApiResult<Vec<User>> {
         let filter = UserFilter {
             search,
@@ -70,7 +72,7 @@ impl AccountQuery {
     async fn api_keys(
         &self,
         ctx: &Context<'_>,
-        include_revoked: Option<bool>,
+        #[graphql(desc = "Also list revoked keys (default false).")] include_revoked: Option<bool>,
     ) -> ApiResult<Vec<ApiKey>> {
         let revoked = include_revoked.unwrap_or(false);
         let rows = accounts::api_keys(db(ctx), &scope(ctx).viewer, revoked).await?;
@@ -85,14 +87,28 @@ impl AccountQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only entries about this kind of object (e.g. `event`, `project`, `user`)."
+        )]
         entity_type: Option<String>,
-        entity_id: Option<String>,
-        actor_id: Option<ID>,
-        action: Option<String>,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only entries about the object with this database id.")] entity_id: Option<
+            String,
+        >,
+        #[graphql(desc = "Only entries made by this user (global ID).")] actor_id: Option<ID>,
+        #[graphql(desc = "Only entries of this action (e.g. `event.create`).")] action: Option<
+            String,
+        >,
+        #[graphql(desc = "Only entries made at or after this time.")] from: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only entries made before this time.")] to: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Only entries older than this one: the `sequence` of the last entry of the previous page."
+        )]
         before: Option<i64>,
-        #[graphql(default = 50)] first: u64,
+        #[graphql(
+            default = 50,
+            desc = "How many entries, newest first: at most 100, default 50."
+        )]
+        first: u64,
     ) -> ApiResult<Vec<AuditEntry>> {
         let filter = AuditFilter {
             entity_type,

@@ -55,7 +55,14 @@ impl Centre {
         self.0.kind
     }
     /// Name in the language asked for.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.name_az, &self.0.name_en)
     }
     /// Latest milestone status; null when the source does not say.
@@ -71,7 +78,14 @@ impl Centre {
         self.0.sensitive_location
     }
     /// Building that hosts the centre (withheld for sensitive locations).
-    async fn host_building(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn host_building(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         if self.location_hidden(ctx) {
             return None;
         }
@@ -91,11 +105,25 @@ impl Centre {
         }
     }
     /// Equipment provided.
-    async fn equipment(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn equipment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.equipment_az, &self.0.equipment_en)
     }
     /// Notes from the source (services offered, phase).
-    async fn note(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.note_az, &self.0.note_en)
     }
     /// Area the centre is in. For sensitive locations public readers get no
@@ -127,7 +155,8 @@ impl Centre {
     async fn project(&self, ctx: &Context<'_>) -> ApiResult<Option<Project>> {
         Ok(one(ctx, ProjectById(self.0.project_id)).await?.map(Project))
     }
-    /// Events held at the centre.
+    /// Events held at the centre. Not paged: it grows with the centre's
+    /// activity; page with `events(filter: { centre: … })`.
     async fn events(&self, ctx: &Context<'_>) -> ApiResult<Vec<Event>> {
         Ok(many(ctx, EventsByCentre(self.0.id))
             .await?
@@ -167,7 +196,14 @@ impl CentreMilestone {
         self.0.reached_on
     }
     /// Note.
-    async fn note(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.note_az, &self.0.note_en)
     }
 }
@@ -188,7 +224,14 @@ impl Team {
         self.0.kind
     }
     /// Name in the language asked for.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.name_az, &self.0.name_en)
     }
     /// Planned, active or closed.
@@ -196,7 +239,14 @@ impl Team {
         self.0.status
     }
     /// What the team does.
-    async fn functions(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn functions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.functions_az, &self.0.functions_en)
     }
     /// Roles in the team and, where known, how many hold each.
@@ -227,7 +277,14 @@ pub struct TeamRole(pub team_role::Model);
 #[Object]
 impl TeamRole {
     /// Role name in the language asked for.
-    async fn role(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.role_az, &self.0.role_en)
     }
     /// How many hold it; null when the source does not say.

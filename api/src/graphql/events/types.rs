@@ -36,16 +36,37 @@ impl Event {
     }
     /// Title in the language asked for; when it was given only in the other
     /// language, that one (see `titleLang`), never a blank.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text_or_other(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// The language `title` is written in for `lang`: the other language when
     /// the title was not given in this one (show it marked, e.g. "(in English)").
-    async fn title_lang(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Lang {
+    async fn title_lang(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Lang {
         given_lang(ctx, lang, &self.0.title_az, &self.0.title_en).0
     }
     /// Topics covered.
-    async fn topics(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn topics(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.topics_az, &self.0.topics_en)
     }
     /// First day; null when the source gives no date.
@@ -57,7 +78,14 @@ impl Event {
         self.0.end_date
     }
     /// Who it was for.
-    async fn audience(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn audience(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.audience_az, &self.0.audience_en)
     }
     /// Most participants allowed per session (e.g. 10 for the 2021 community meetings).

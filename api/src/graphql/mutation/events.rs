@@ -191,7 +191,11 @@ impl EventMutation {
     async fn create_event(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: CreateEventInput,
     ) -> ApiResult<EventPayload> {
         mutate(
@@ -209,7 +213,11 @@ impl EventMutation {
     async fn update_event(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: UpdateEventInput,
     ) -> ApiResult<EventPayload> {
         mutate(
@@ -227,8 +235,14 @@ impl EventMutation {
     async fn cancel_event(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        id: ID,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
+        #[graphql(
+            desc = "The `version` the change is based on, as last read: a different current version is refused with CONFLICT and nothing is written (optimistic concurrency)."
+        )]
         version: i32,
     ) -> ApiResult<EventPayload> {
         let request = serde_json::json!({ "id": id, "version": version });
@@ -247,9 +261,18 @@ impl EventMutation {
     async fn record_attendance(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        event_id: ID,
+        #[graphql(desc = "Global ID of the event.")] event_id: ID,
+        #[graphql(
+            desc = "The `version` the change is based on, as last read: a different current version is refused with CONFLICT and nothing is written (optimistic concurrency)."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The whole grid: these cells replace every count recorded for the event (one per cell of sex x age band x disability x beneficiary category, only categories the project declares; every count is bounded)."
+        )]
         cells: Vec<AttendanceCellInput>,
     ) -> ApiResult<EventPayload> {
         let request =
@@ -272,8 +295,14 @@ impl EventMutation {
     async fn add_attendance(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        event_id: ID,
+        #[graphql(desc = "Global ID of the event.")] event_id: ID,
+        #[graphql(
+            desc = "Cells to add to the counts already recorded (one per cell of sex x age band x disability x beneficiary category, only categories the project declares; every count is bounded)."
+        )]
         cells: Vec<AttendanceCellInput>,
     ) -> ApiResult<EventPayload> {
         let request = serde_json::json!({ "eventId": event_id, "cells": cells });

@@ -188,7 +188,11 @@ impl FigureMutation {
     async fn update_work_status(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: WorkStatusInput,
     ) -> ApiResult<InfrastructureWorkPayload> {
         mutate(
@@ -206,7 +210,11 @@ impl FigureMutation {
     async fn record_centre_milestone(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: CentreMilestoneInput,
     ) -> ApiResult<CentrePayload> {
         mutate(
@@ -224,7 +232,11 @@ impl FigureMutation {
     async fn set_service_counts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: ServiceCountsInput,
     ) -> ApiResult<ServiceCountsPayload> {
         mutate(

@@ -52,7 +52,11 @@ impl ReportMutation {
     async fn submit_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
         input: SubmitReportInput,
     ) -> ApiResult<ReportPayload> {
         mutate(
@@ -70,9 +74,18 @@ impl ReportMutation {
     async fn return_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        id: ID,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
+        #[graphql(
+            desc = "The `version` the change is based on, as last read: a different current version is refused with CONFLICT and nothing is written (optimistic concurrency)."
+        )]
         version: i32,
+        #[graphql(
+            desc = "A note on the decision, kept in the report's history and the audit trail."
+        )]
         comment: String,
     ) -> ApiResult<ReportPayload> {
         let decision = (Decision::Return, Some(comment));
@@ -83,9 +96,18 @@ impl ReportMutation {
     async fn approve_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        id: ID,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
+        #[graphql(
+            desc = "The `version` the change is based on, as last read: a different current version is refused with CONFLICT and nothing is written (optimistic concurrency)."
+        )]
         version: i32,
+        #[graphql(
+            desc = "A note on the decision, kept in the report's history and the audit trail."
+        )]
         comment: Option<String>,
     ) -> ApiResult<ReportPayload> {
         let decision = (Decision::Approve, comment);
@@ -96,9 +118,18 @@ impl ReportMutation {
     async fn reopen_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
         idempotency_key: String,
-        id: ID,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
+        #[graphql(
+            desc = "The `version` the change is based on, as last read: a different current version is refused with CONFLICT and nothing is written (optimistic concurrency)."
+        )]
         version: i32,
+        #[graphql(
+            desc = "A note on the decision, kept in the report's history and the audit trail."
+        )]
         comment: String,
     ) -> ApiResult<ReportPayload> {
         let decision = (Decision::Reopen, Some(comment));

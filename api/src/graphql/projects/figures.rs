@@ -28,7 +28,14 @@ impl Indicator {
     }
     /// The language `title` answers in: the one asked for, or the other while
     /// the asked one is not filled yet (the site marks such a title).
-    async fn title_language(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Lang {
+    async fn title_language(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Lang {
         text_lang(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Targets per period, whole and broken down, oldest first.
@@ -54,7 +61,14 @@ impl Indicator {
         &self.0.code
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Unit counted.
@@ -233,7 +247,14 @@ impl ServiceCount {
         self.row.period_end
     }
     /// The period as the source words it.
-    async fn period_label(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn period_label(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(
             ctx,
             lang,

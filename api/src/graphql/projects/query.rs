@@ -139,11 +139,28 @@ impl ProjectQuery {
     async fn projects(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<ProjectFilter>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
         order_by: Option<Vec<OrderBy<ProjectOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Page size from the end (or before `before`): 0 to 100.")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Cursor of the row to end before: `pageInfo.startCursor` or an edge's `cursor` from an earlier page."
+        )]
         before: Option<String>,
     ) -> ApiResult<ProjectConnection> {
         let viewer = &scope(ctx).viewer;
@@ -170,7 +187,11 @@ impl ProjectQuery {
     }
 
     /// A project by its slug; null when there is none the caller may see.
-    async fn project(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<Project>> {
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The programme's slug, as in its page's URL.")] slug: String,
+    ) -> ApiResult<Option<Project>> {
         let viewer = &scope(ctx).viewer;
         Ok(project::Entity::find()
             .filter(viewer.project_scope())

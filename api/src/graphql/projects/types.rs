@@ -41,12 +41,26 @@ impl Project {
         self.0.iati_identifier.as_deref()
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// The language `title` answers in: the one asked for, or the other while
     /// the asked one is not filled yet (the site marks such a title).
-    async fn title_language(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Lang {
+    async fn title_language(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Lang {
         text_lang(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Title in Azerbaijani as stored (empty while not filled); for editing.
@@ -95,7 +109,14 @@ impl Project {
         crate::graphql::setup::citations_of(ctx, "project", self.0.id).await
     }
     /// Summary in the language asked for.
-    async fn summary(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.summary_az, &self.0.summary_en)
     }
     /// Status (IATI activity status).
@@ -162,7 +183,8 @@ impl Project {
             .map(Area)
             .collect())
     }
-    /// Centres the project runs or supports.
+    /// Centres the project runs or supports. Not paged (a programme runs few
+    /// centres); page through many with `centres(filter: { project: … })`.
     async fn centres(&self, ctx: &Context<'_>) -> ApiResult<Vec<Centre>> {
         Ok(many(ctx, CentresByProject(self.0.id))
             .await?
@@ -170,7 +192,9 @@ impl Project {
             .map(Centre)
             .collect())
     }
-    /// Trainings, courses, meetings and other events.
+    /// Trainings, courses, meetings and other events. Not paged: every event
+    /// of the project in one list, which grows with the programme (priced as
+    /// a list by the cost model); page with `events(filter: { project: … })`.
     async fn events(&self, ctx: &Context<'_>) -> ApiResult<Vec<Event>> {
         Ok(many(ctx, EventsByProject(self.0.id))
             .await?
@@ -178,7 +202,8 @@ impl Project {
             .map(Event)
             .collect())
     }
-    /// Infrastructure works.
+    /// Infrastructure works. Not paged; page through many with
+    /// `infrastructureWorks(filter: { project: … })`.
     async fn infrastructure_works(&self, ctx: &Context<'_>) -> ApiResult<Vec<InfrastructureWork>> {
         Ok(many(ctx, WorksByProject(self.0.id))
             .await?
@@ -251,7 +276,14 @@ impl Participation {
         self.0.role
     }
     /// What the organisation does in the project.
-    async fn note(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.note_az, &self.0.note_en)
     }
 }
@@ -285,7 +317,14 @@ impl Plan {
         encode(NodeType::Plan, self.0.id)
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// First year covered.
@@ -338,11 +377,25 @@ impl Goal {
         self.0.number
     }
     /// Title; null where the source does not give it.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// What the goal covers, where the source says.
-    async fn description(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.description_az, &self.0.description_en)
     }
 }

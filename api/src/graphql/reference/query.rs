@@ -183,11 +183,28 @@ impl ReferenceQuery {
     async fn organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<OrganisationFilter>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
         order_by: Option<Vec<OrderBy<OrganisationOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Page size from the end (or before `before`): 0 to 100.")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Cursor of the row to end before: `pageInfo.startCursor` or an edge's `cursor` from an earlier page."
+        )]
         before: Option<String>,
     ) -> ApiResult<OrganisationConnection> {
         let viewer = &scope(ctx).viewer;
@@ -216,11 +233,28 @@ impl ReferenceQuery {
     async fn areas(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<AreaFilter>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
         order_by: Option<Vec<OrderBy<AreaOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Page size from the end (or before `before`): 0 to 100.")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Cursor of the row to end before: `pageInfo.startCursor` or an edge's `cursor` from an earlier page."
+        )]
         before: Option<String>,
     ) -> ApiResult<AreaConnection> {
         let base = area::Entity::find().filter(filter.unwrap_or_default().condition()?);
@@ -240,9 +274,44 @@ impl ReferenceQuery {
     }
 
     /// Any object by its global ID; null when there is none the caller may see.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
+    ) -> ApiResult<Option<Node>> {
         let (kind, raw) = decode(&id)?;
         load_node(ctx, kind, raw).await
+    }
+
+    /// Objects by global ID, in the order asked, at most 100 (the IDs of a
+    /// page); each is null when there is none the caller may see, exactly
+    /// as `node` answers it. The IDs are loaded together, in batches.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global IDs of the objects, as their `id` fields give them: at most 100; a malformed one fails the field with BAD_USER_INPUT."
+        )]
+        ids: Vec<ID>,
+    ) -> ApiResult<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(AppError::BadInput(format!(
+                "nodes takes at most {MAX_NODES} IDs, not {}",
+                ids.len()
+            )));
+        }
+        let decoded = ids
+            .iter()
+            .map(|id| decode(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        futures_util::future::join_all(
+            decoded
+                .into_iter()
+                .map(|(kind, raw)| load_node(ctx, kind, raw)),
+        )
+        .await
+        .into_iter()
+        .collect()
     }
 
     /// The published texts the data cites.
@@ -257,3 +326,6 @@ impl ReferenceQuery {
             .collect())
     }
 }
+
+/// Most IDs one `nodes` field takes (a page of objects).
+const MAX_NODES: usize = crate::graphql::pagination::MAX_PAGE as usize;

@@ -29,11 +29,25 @@ impl Organisation {
         encode(NodeType::Organisation, self.0.id)
     }
     /// Name in the language asked for.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.name_az, &self.0.name_en)
     }
     /// Acronym in the language asked for (e.g. BMTİP / UNDP).
-    async fn acronym(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn acronym(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.acronym_az, &self.0.acronym_en)
     }
     /// Kind of organisation.
@@ -50,7 +64,8 @@ impl Organisation {
             .await?
             .map(Organisation))
     }
-    /// Projects it takes part in, with its role.
+    /// Projects it takes part in, with its role. Not paged; page through many
+    /// with `projects(filter: { organisation: … })`.
     async fn participations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
         Ok(many(ctx, ParticipationsByOrganisation(self.0.id))
             .await?
@@ -91,7 +106,14 @@ impl Area {
         self.0.kind
     }
     /// Name in the language asked for.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.name_az, &self.0.name_en)
     }
     /// Latitude of the centroid (WGS 84), where known.
@@ -114,7 +136,8 @@ impl Area {
             .map(Area)
             .collect())
     }
-    /// Projects that work in this area.
+    /// Projects that work in this area. Not paged; page through many with
+    /// `projects(filter: { area: … })`.
     async fn projects(&self, ctx: &Context<'_>) -> ApiResult<Vec<Project>> {
         Ok(many(ctx, ProjectsOfArea(self.0.id))
             .await?
@@ -122,7 +145,8 @@ impl Area {
             .map(Project)
             .collect())
     }
-    /// Centres located in this area (sensitive locations are not listed to public readers).
+    /// Centres located in this area (sensitive locations are not listed to
+    /// public readers). Not paged; page with `centres(filter: { area: … })`.
     async fn centres(&self, ctx: &Context<'_>) -> ApiResult<Vec<Centre>> {
         let show_hidden = scope(ctx).viewer.sees_sensitive_locations();
         Ok(many(ctx, CentresInArea(self.0.id))
@@ -146,7 +170,14 @@ impl SourceDocument {
         encode(NodeType::SourceDocument, self.0.id)
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Publisher (news outlet), where known.

@@ -22,7 +22,14 @@ impl IndicatorProgress {
         &self.0.indicator.code
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         let i = &self.0.indicator;
         resolve(ctx, lang).pick(&i.title_az, &i.title_en).clone()
     }

@@ -21,8 +21,17 @@ impl StatsQuery {
     async fn participant_stats(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<StatsFilter>,
+        #[graphql(
+            desc = "Dimensions to group the figures by, in order (each at most once); none gives one total row."
+        )]
         group_by: Option<Vec<StatsDimension>>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
         lang: Option<Lang>,
     ) -> ApiResult<StatsTable> {
         stats_table(ctx, Kind::Participants, filter, group_by, lang).await
@@ -35,8 +44,17 @@ impl StatsQuery {
     async fn service_stats(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<StatsFilter>,
+        #[graphql(
+            desc = "Dimensions to group the figures by, in order (each at most once); none gives one total row."
+        )]
         group_by: Option<Vec<StatsDimension>>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
         lang: Option<Lang>,
     ) -> ApiResult<StatsTable> {
         stats_table(ctx, Kind::Services, filter, group_by, lang).await
@@ -46,8 +64,17 @@ impl StatsQuery {
     async fn centre_stats(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<CentreStatsFilter>,
+        #[graphql(
+            desc = "Dimensions to group the figures by, in order (each at most once); none gives one total row."
+        )]
         group_by: Option<Vec<FacilityDimension>>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
         lang: Option<Lang>,
     ) -> ApiResult<Vec<FacilityCount>> {
         let f = filter.unwrap_or_default();
@@ -67,8 +94,17 @@ impl StatsQuery {
     async fn work_stats(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<WorkStatsFilter>,
+        #[graphql(
+            desc = "Dimensions to group the figures by, in order (each at most once); none gives one total row."
+        )]
         group_by: Option<Vec<FacilityDimension>>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
         lang: Option<Lang>,
     ) -> ApiResult<Vec<FacilityCount>> {
         let f = filter.unwrap_or_default();
@@ -88,7 +124,7 @@ impl StatsQuery {
     async fn indicator_progress(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The object's global ID, as its `id` field gives it.")] id: ID,
     ) -> ApiResult<Option<IndicatorProgress>> {
         let id = decode_as(NodeType::Indicator, &id)?;
         let Some(ind) = indicator::Entity::find_by_id(id).one(db(ctx)).await? else {
@@ -114,7 +150,10 @@ impl StatsQuery {
     async fn project_overview(
         &self,
         ctx: &Context<'_>,
-        slug: String,
+        #[graphql(desc = "The programme's slug, as in its page's URL.")] slug: String,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
         lang: Option<Lang>,
     ) -> ApiResult<Option<ProjectOverview>> {
         overview_of(ctx, &slug, lang).await
@@ -126,7 +165,13 @@ impl StatsQuery {
     async fn project_overviews(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Slugs of the programmes, as in their pages' URLs (at most 100); unknown or hidden ones are left out."
+        )]
         slugs: Vec<String>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
         lang: Option<Lang>,
     ) -> ApiResult<Vec<ProjectOverview>> {
         if slugs.len() > MAX_OVERVIEWS {

@@ -108,11 +108,28 @@ impl WorkQuery {
     async fn infrastructure_works(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the rows that match every condition given (see the filter type); none: every row the caller may see."
+        )]
         filter: Option<InfrastructureWorkFilter>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
         order_by: Option<Vec<OrderBy<WorkOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Page size from the end (or before `before`): 0 to 100.")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Cursor of the row to end before: `pageInfo.startCursor` or an edge's `cursor` from an earlier page."
+        )]
         before: Option<String>,
     ) -> ApiResult<InfrastructureWorkConnection> {
         let viewer = &scope(ctx).viewer;

@@ -46,7 +46,14 @@ impl InfrastructureWork {
         self.0.kind
     }
     /// Title in the language asked for.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Quantity (e.g. length), where known.
@@ -121,7 +128,14 @@ impl WorkStatusChange {
         self.0.progress_percent
     }
     /// Note.
-    async fn note(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Option<String> {
+    async fn note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of names and titles: AZ or EN. Without it, the request's Accept-Language, else English."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         opt_text(ctx, lang, &self.0.note_az, &self.0.note_en)
     }
 }

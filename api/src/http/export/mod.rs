@@ -7,6 +7,8 @@
 //!   the GraphQL fields as query parameters (see [`csv`]), `lang=az|en`,
 //!   `bom=1` (a byte-order mark for spreadsheet programs) and `hxl=1` (an HXL
 //!   hashtag row under the header).
+//! - `GET /export/datapackage.json`: a Frictionless Data Package describing
+//!   every CSV (see [`datapackage`]).
 //! - `GET /export/iati.xml` (every public project) and
 //!   `GET /export/iati/{slug}.xml` (one).
 //!
@@ -25,6 +27,7 @@
 
 pub mod csv;
 mod csv_specs;
+pub mod datapackage;
 pub mod iati;
 
 use std::collections::HashMap;
@@ -198,15 +201,29 @@ async fn export_file(
     Query(params): Query<HashMap<String, String>>,
     request: axum::extract::Request,
 ) -> Result<Response, ExportError> {
+    if file == "datapackage.json" {
+        // Made from the export definitions alone: no database, no cost.
+        let mut resp = (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            serde_json::to_vec_pretty(&datapackage::package()).map_err(ExportError::internal)?,
+        )
+            .into_response();
+        resp.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+        return Ok(resp);
+    }
     if file != "iati.xml" && !file.ends_with(".csv") {
         return Err(ExportError::not_found(format!(
-            "no export {file:?}: ask for NAME.csv or iati.xml"
+            "no export {file:?}: ask for NAME.csv, iati.xml or datapackage.json"
         )));
     }
     let mut meter = Meter::of(&state, request).await?;
     if file == "iati.xml" {
         meter.pay(IATI_ALL_PRICE).await?;
-        let xml = iati::activities(&state.db.conn, state.thresholds, None).await?;
+        let xml = iati::activities(&state.db.conn, state.thresholds, &state.iati, None).await?;
         return Ok(meter.answer(XML, "iati-activities.xml", xml));
     }
     let name = file.strip_suffix(".csv").unwrap_or(&file);
@@ -224,7 +241,7 @@ async fn iati_project(
     };
     let mut meter = Meter::of(&state, request).await?;
     meter.pay(IATI_ONE_PRICE).await?;
-    let xml = iati::activities(&state.db.conn, state.thresholds, Some(slug)).await?;
+    let xml = iati::activities(&state.db.conn, state.thresholds, &state.iati, Some(slug)).await?;
     Ok(meter.answer(XML, &format!("{slug}.xml"), xml))
 }
 
