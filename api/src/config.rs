@@ -118,6 +118,9 @@ pub struct Config {
     /// `DATABASE_READ_PRIMARY_SECS`: after a write, how long the writer's own
     /// reads stay on the primary (default 10; longer than the replica's lag).
     pub read_primary_secs: u64,
+    /// `WEBHOOK_*`: the delivery worker and where webhooks may go
+    /// (see [`crate::webhooks::Settings`]).
+    pub webhooks: crate::webhooks::Settings,
 }
 
 impl Config {
@@ -132,6 +135,7 @@ impl Config {
         let d =
             Self::for_database(url.unwrap_or_else(|| format!("sqlite://{DEFAULT_SQLITE_PATH}")));
         Self {
+            webhooks: crate::webhooks::Settings::from_env()?,
             embedded_default,
             bind: env_parse("API_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             max_body_bytes: env_parse("API_MAX_BODY_BYTES", d.max_body_bytes)?,
@@ -266,6 +270,7 @@ impl Config {
             slow_statement_ms: 0,
             database_read_url: None,
             read_primary_secs: 10,
+            webhooks: crate::webhooks::Settings::default(),
         }
     }
 

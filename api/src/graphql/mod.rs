@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod centres;
+pub mod changes;
 pub mod common;
 pub mod cost;
 pub mod events;
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     reference::ReferenceQuery,
     accounts::AccountQuery,
     stats::StatsQuery,
+    changes::ChangeQuery,
 );
 
 /// The schema type served at `/graphql`.
@@ -74,6 +76,9 @@ pub fn build_schema_with(
     .data(db)
     .data(keys)
     .data(common::Batching(config.dataloaders))
+    .data(changes::WebhookPolicy {
+        allow_private: config.webhooks.allow_private,
+    })
     .data(crate::auth::LoginThrottle::new(
         budgets,
         config.login_attempts_per_minute,

@@ -27,6 +27,7 @@ pub struct MutationRoot(
     events::EventMutation,
     figures::FigureMutation,
     reports::ReportMutation,
+    super::changes::WebhookMutation,
 );
 
 /// The request's database connection.
