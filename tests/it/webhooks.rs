@@ -1,0 +1,518 @@
+//! The change feed and signed webhooks (issue 24): a receiver of the test's
+//! own on loopback, the real `api` binary killed with SIGKILL again and
+//! again while changes are written, a receiver that is down for a while, a
+//! feed read with a saved cursor across restarts, signatures checked by an
+//! implementation of the Standard Webhooks rule written here from the
+//! specification, and payloads that never carry a figure.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use tests::accounts::{PASSWORD, TEST_JWT_SECRET, UNDP, cell};
+use tests::fixtures::global_id;
+use tests::{Engine, TestDatabase, engine_tests};
+
+use crate::support::{api_command, free_port, wait_healthy};
+
+// ---------------------------------------------------------------- receiver
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+struct Received {
+    id: String,
+    timestamp: String,
+    signature: String,
+    body: String,
+    accepted: bool,
+}
+
+#[derive(Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<Received>>>,
+    down: Arc<AtomicBool>,
+}
+
+async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: String) -> StatusCode {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let accepted = !r.down.load(Ordering::SeqCst);
+    r.got.lock().unwrap().push(Received {
+        id: header("webhook-id"),
+        timestamp: header("webhook-timestamp"),
+        signature: header("webhook-signature"),
+        body,
+        accepted,
+    });
+    if accepted {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// Starts the receiver on 127.0.0.1; answers its URL.
+async fn start_receiver(receiver: Receiver) -> String {
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(receive))
+        .with_state(receiver);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/hook")
+}
+
+/// The Standard Webhooks check, written here from the specification:
+/// HMAC-SHA256 keyed with the base64 after `whsec_`, over
+/// `{id}.{timestamp}.{body}`, base64, one of the space-separated `v1,` values.
+fn signature_valid(secret: &str, r: &Received) -> bool {
+    let key = STANDARD
+        .decode(secret.strip_prefix("whsec_").expect("whsec_ prefix"))
+        .expect("base64 secret");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{}.{}.{}", r.id, r.timestamp, r.body).as_bytes());
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    let fresh = r
+        .timestamp
+        .parse::<i64>()
+        .is_ok_and(|t| (chrono::Utc::now().timestamp() - t).abs() < 300);
+    fresh && r.signature.split(' ').any(|s| s == expected)
+}
+
+/// The keys a payload may hold: names of what changed, no figure.
+fn assert_no_figures(body: &str) {
+    let v: Value = serde_json::from_str(body).expect("JSON body");
+    let top: BTreeSet<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(top, BTreeSet::from(["type", "timestamp", "data"]), "{body}");
+    let data: BTreeSet<&str> = v["data"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        data,
+        BTreeSet::from([
+            "change",
+            "dataVersion",
+            "entityType",
+            "id",
+            "project",
+            "projectSlug"
+        ]),
+        "{body}"
+    );
+    for key in ["change", "id", "project", "projectSlug", "entityType"] {
+        assert!(
+            v["data"][key].is_string() || v["data"][key].is_null(),
+            "{key} is a name, not a number: {body}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- server
+
+fn start(url: &str, port: u16) -> Child {
+    api_command()
+        .args(["serve", "--port", &port.to_string()])
+        .env("DATABASE_URL", url)
+        .env("JWT_SECRET", TEST_JWT_SECRET)
+        .env("WEBHOOK_ALLOW_PRIVATE", "true")
+        .env("WEBHOOK_RETRY_SCHEDULE_SECS", vec!["1"; 40].join(","))
+        .env("WEBHOOK_TIMEOUT_SECS", "2")
+        .env("WEBHOOK_LEASE_SECS", "3")
+        .env("WEBHOOK_POLL_MS", "50")
+        .env("RATE_LIMIT_ENABLED", "false")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start api serve")
+}
+
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    auth: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> reqwest::Result<Value> {
+    let mut req = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(a) = auth {
+        req = req.header("authorization", a);
+    }
+    req.send().await?.error_for_status()?.json().await
+}
+
+const ADD: &str = "mutation($k: String!, $e: ID!, $c: [AttendanceCellInput!]!) { addAttendance(idempotencyKey: $k, eventId: $e, cells: $c) { userErrors { code } } }";
+const FEED: &str = "query($a: String) { changes(after: $a, first: 100) { edges { cursor node { kind entityType entityId projectId dataVersion } } pageInfo { endCursor hasNextPage } } }";
+const SUBSCRIBE: &str = "mutation($k: ID!, $u: String!, $kinds: [String!]!) { createWebhookSubscription(idempotencyKey: \"sub-1\", input: { apiKeyId: $k, url: $u, eventKinds: $kinds }) { secret subscription { id enabled } userErrors { field code } } }";
+
+/// Sizes of the crash run: 1,000 changes and 50 kills with `WEBHOOK_CRASH_FULL=1`
+/// (as the issue asks; minutes on these machines), else 150 changes and 8 kills.
+fn sizes() -> (usize, usize) {
+    if std::env::var_os("WEBHOOK_CRASH_FULL").is_some() {
+        (1000, 50)
+    } else {
+        (150, 8)
+    }
+}
+
+async fn prepared_database(engine: Engine) -> Option<TestDatabase> {
+    let database = TestDatabase::create(engine).await?;
+    for args in [&["migrate"][..], &["seed", "demo"][..]] {
+        let status = api_command()
+            .args(args)
+            .env("DATABASE_URL", &database.url)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "api {args:?}");
+    }
+    Some(database)
+}
+
+async fn every_change_arrives_once_signed_and_unchanged_across_sigkills(engine: Engine) {
+    let (changes, kills) = sizes();
+    let Some(database) = prepared_database(engine).await else {
+        return;
+    };
+    let api_key_id;
+    let api_key;
+    {
+        let db = api::db::connect(&database.url, 1).await.unwrap();
+        let project = api::cli::project_id(&db.conn, UNDP).await.unwrap();
+        use entities::codes::UserRole;
+        for (email, role, projects) in [
+            ("m@undp.example", UserRole::Manager, vec![project]),
+            ("a@hub.example", UserRole::Admin, vec![]),
+        ] {
+            api::cli::create_user(
+                &db.conn,
+                email.into(),
+                "T".into(),
+                PASSWORD.into(),
+                role,
+                None,
+                projects,
+            )
+            .await
+            .unwrap();
+        }
+        api_key = api::cli::create_api_key(&db.conn, "dash".into(), None, "high".into())
+            .await
+            .unwrap();
+        api_key_id = entities::api_key::Entity::find()
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        db.conn.close().await.unwrap();
+    }
+    let receiver = Receiver::default();
+    let hook_url = start_receiver(receiver.clone()).await;
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut server = start(&database.url, port);
+    wait_healthy(&client, &base).await;
+    let login = async |email: &str| {
+        let r = post(
+            &client,
+            &base,
+            None,
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+            json!({ "e": email, "p": PASSWORD }),
+        )
+        .await
+        .unwrap();
+        format!("Bearer {}", r["data"]["login"]["token"].as_str().unwrap())
+    };
+    let manager = login("m@undp.example").await;
+    let admin = login("a@hub.example").await;
+    let key_auth = format!("ApiKey {api_key}");
+
+    let created = post(
+        &client,
+        &base,
+        Some(&admin),
+        SUBSCRIBE,
+        json!({ "k": global_id("ApiKey", api_key_id), "u": hook_url, "kinds": ["attendance.*", "event.create"] }),
+    )
+    .await
+    .unwrap();
+    let sub = &created["data"]["createWebhookSubscription"];
+    assert_eq!(sub["userErrors"], json!([]), "{created}");
+    let secret = sub["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_"));
+
+    let project = post(
+        &client,
+        &base,
+        None,
+        &format!("{{ project(slug: \"{UNDP}\") {{ id }} }}"),
+        json!({}),
+    )
+    .await
+    .unwrap()["data"]["project"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = post(
+        &client,
+        &base,
+        Some(&manager),
+        "mutation($p: ID!) { createEvent(idempotencyKey: \"hook-event\", input: { projectId: $p, kind: TRAINING, titleAz: \"Webhook testi\", titleEn: \"Webhook test\" }) { event { id } } }",
+        json!({ "p": project }),
+    )
+    .await
+    .unwrap();
+    let event = created["data"]["createEvent"]["event"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The writer: `changes` attendance writes, each retried with its own
+    // idempotency key until the server answers it.
+    let acked = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (client, base, manager, event, acked) = (
+            client.clone(),
+            base.clone(),
+            manager.clone(),
+            event.clone(),
+            acked.clone(),
+        );
+        tokio::spawn(async move {
+            for i in 0..changes {
+                loop {
+                    let r = post(
+                        &client,
+                        &base,
+                        Some(&manager),
+                        ADD,
+                        json!({ "k": format!("c-{i}"), "e": event, "c": [cell("FEMALE", 1)] }),
+                    )
+                    .await;
+                    match r {
+                        Ok(r) if r["data"]["addAttendance"]["userErrors"] == json!([]) => break,
+                        Ok(r) if r["data"].is_null() => {}
+                        Ok(r) => panic!("write refused: {r}"),
+                        Err(_) => {}
+                    }
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                }
+                acked.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+    };
+    // The feed reader: an API key that keeps its cursor and polls.
+    let stop_reading = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (client, base, key_auth, stop) = (
+            client.clone(),
+            base.clone(),
+            key_auth.clone(),
+            stop_reading.clone(),
+        );
+        tokio::spawn(async move {
+            let mut cursor: Option<String> = None;
+            let mut seen: Vec<(i64, Value)> = Vec::new();
+            loop {
+                let last_round = stop.load(Ordering::SeqCst);
+                match post(
+                    &client,
+                    &base,
+                    Some(&key_auth),
+                    FEED,
+                    json!({ "a": cursor }),
+                )
+                .await
+                {
+                    Ok(r) if r["data"]["changes"].is_object() => {
+                        let page = &r["data"]["changes"];
+                        for e in page["edges"].as_array().unwrap() {
+                            let pos: i64 = e["cursor"].as_str().unwrap().parse().unwrap();
+                            seen.push((pos, e["node"].clone()));
+                        }
+                        if let Some(c) = page["pageInfo"]["endCursor"].as_str() {
+                            cursor = Some(c.to_string());
+                        }
+                        if page["pageInfo"]["hasNextPage"] == true {
+                            continue;
+                        }
+                        if last_round {
+                            return seen;
+                        }
+                    }
+                    _ => {}
+                }
+                tokio::time::sleep(Duration::from_millis(40)).await;
+            }
+        })
+    };
+
+    // The killer: SIGKILL spread over the writes; the receiver is down
+    // from the first third of the kills to the second.
+    for k in 0..kills {
+        let due = (k + 1) * changes / (kills + 1);
+        while acked.load(Ordering::SeqCst) < due {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        if k == kills / 3 {
+            receiver.down.store(true, Ordering::SeqCst);
+        }
+        if k == 2 * kills / 3 {
+            receiver.down.store(false, Ordering::SeqCst);
+        }
+        server.kill().expect("SIGKILL the server");
+        server.wait().unwrap();
+        server = start(&database.url, port);
+        wait_healthy(&client, &base).await;
+    }
+    receiver.down.store(false, Ordering::SeqCst);
+    writer.await.unwrap();
+
+    // Wait until every message is delivered.
+    let db = api::db::connect(&database.url, 2).await.unwrap();
+    let expected = changes + 1; // the event's creation and every attendance write
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let stored = loop {
+        let rows = entities::webhook_delivery::Entity::find()
+            .all(&db.conn)
+            .await
+            .unwrap();
+        let done = rows.iter().all(|d| d.state == "delivered");
+        if rows.len() >= expected && done {
+            break rows;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not delivered in time: {} of {expected} messages, {} delivered",
+            rows.len(),
+            rows.iter().filter(|d| d.state == "delivered").count()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // Produced exactly once: one message per change, one change per write.
+    assert_eq!(stored.len(), expected, "one message per change");
+    let attendance_changes = entities::change::Entity::find()
+        .filter(entities::change::Column::Kind.eq("attendance.add"))
+        .all(&db.conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        attendance_changes.len(),
+        changes,
+        "one change per acknowledged write"
+    );
+
+    // Received: every id, each body byte-identical to the stored one on
+    // every attempt, every signature valid, and no figure in any body.
+    let got = receiver.got.lock().unwrap().clone();
+    let stored_bodies: HashMap<&str, &str> = stored
+        .iter()
+        .map(|d| (d.message_id.as_str(), d.body.as_str()))
+        .collect();
+    let mut accepted: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &got {
+        let body = stored_bodies
+            .get(r.id.as_str())
+            .unwrap_or_else(|| panic!("unknown message id {}", r.id));
+        assert_eq!(&r.body, body, "the same bytes on every attempt of {}", r.id);
+        assert!(signature_valid(&secret, r), "signature of {} attempt", r.id);
+        assert_no_figures(&r.body);
+        if r.accepted {
+            *accepted.entry(r.id.as_str()).or_default() += 1;
+        }
+    }
+    let missing: Vec<&&str> = stored_bodies
+        .keys()
+        .filter(|id| !accepted.contains_key(**id))
+        .collect();
+    assert!(missing.is_empty(), "never received: {missing:?}");
+    let refused = got.iter().filter(|r| !r.accepted).count();
+    let repeats: usize = accepted.values().map(|n| n - 1).sum();
+    eprintln!(
+        "{engine:?}: {changes} changes, {kills} kills: {} messages, {} requests ({refused} refused while the receiver was down, {repeats} repeats after a kill mid-send)",
+        stored.len(),
+        got.len()
+    );
+    assert!(refused > 0, "the receiver was down for a while");
+
+    // The feed read with a saved cursor across restarts: nothing missed,
+    // nothing repeated, in one order.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let unnumbered = entities::change::Entity::find()
+            .filter(entities::change::Column::Position.is_null())
+            .all(&db.conn)
+            .await
+            .unwrap()
+            .len();
+        if unnumbered == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "changes never numbered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop_reading.store(true, Ordering::SeqCst);
+    let seen = reader.await.unwrap();
+    let positions: Vec<i64> = seen.iter().map(|(p, _)| *p).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "the feed repeats nothing and keeps its order"
+    );
+    let attendance_seen = seen
+        .iter()
+        .filter(|(_, n)| n["kind"] == "attendance.add" && n["entityId"] == json!(event))
+        .count();
+    assert_eq!(attendance_seen, changes, "the feed misses nothing");
+    let visible_to_key: BTreeSet<i64> = entities::change::Entity::find()
+        .filter(entities::change::Column::Audience.is_in(["public", "project"]))
+        .all(&db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|c| c.position)
+        .collect();
+    let seen_set: BTreeSet<i64> = positions.iter().copied().collect();
+    assert_eq!(
+        seen_set, visible_to_key,
+        "the key's feed is every public change"
+    );
+    for (_, node) in &seen {
+        assert!(
+            node["kind"] != "user.create" && node["kind"] != "webhook_subscription.create",
+            "accounts and webhooks are not in a key's feed: {node}"
+        );
+    }
+    db.conn.close().await.ok();
+    server.kill().ok();
+    server.wait().ok();
+}
+
+engine_tests!(every_change_arrives_once_signed_and_unchanged_across_sigkills);
