@@ -516,3 +516,417 @@ async fn every_change_arrives_once_signed_and_unchanged_across_sigkills(engine: 
 }
 
 engine_tests!(every_change_arrives_once_signed_and_unchanged_across_sigkills);
+
+// ------------------------------------------------------ in-process checks
+
+async fn spawn_with_worker(
+    engine: Engine,
+) -> Option<(tests::TestApp, api::webhooks::worker::Worker)> {
+    let settings = api::webhooks::Settings {
+        allow_private: true,
+        retry_schedule: vec![Duration::from_secs(1); 2],
+        timeout: Duration::from_secs(2),
+        lease: Duration::from_secs(3),
+        poll: Duration::from_millis(50),
+        ..Default::default()
+    };
+    let worker_settings = settings.clone();
+    let app = tests::TestApp::spawn_seeded_with(engine, move |c| {
+        c.jwt_secret = TEST_JWT_SECRET.into();
+        c.webhooks = settings;
+    })
+    .await?;
+    let worker =
+        api::webhooks::worker::Worker::spawn(app.db.conn.clone(), worker_settings).unwrap();
+    Some((app, worker))
+}
+
+async fn wait_for<F: AsyncFn() -> bool>(what: &str, check: F) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn a_key_is_sent_and_shown_only_what_it_may_read_and_never_a_figure(engine: Engine) {
+    use tests::accounts::{as_user, create_user, login};
+    let Some((app, worker)) = spawn_with_worker(engine).await else {
+        return;
+    };
+    let db = &app.db.conn;
+    let hidden = tests::fixtures::project(db, "hidden-shelter", "Hidden shelter", false).await;
+    let hidden_slug_id = global_id("Project", hidden);
+    create_user(&app, "a@hub.example", "admin", None, &[]).await;
+    // The manager also runs the private project, which records war-affected people.
+    create_user(
+        &app,
+        "m@undp.example",
+        "manager",
+        None,
+        &[UNDP, "hidden-shelter"],
+    )
+    .await;
+    entities::project_category::Entity::insert(entities::project_category::ActiveModel {
+        project_id: sea_orm::Set(hidden),
+        category: sea_orm::Set(entities::codes::BeneficiaryCategory::WarAffected),
+    })
+    .exec(db)
+    .await
+    .unwrap();
+    let admin = login(&app, "a@hub.example").await;
+    let manager = login(&app, "m@undp.example").await;
+    let key = api::cli::create_api_key(db, "dash".into(), None, "high".into())
+        .await
+        .unwrap();
+    let key_id = entities::api_key::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let receiver = Receiver::default();
+    let url = start_receiver(receiver.clone()).await;
+
+    // Bad input is refused on its field, and nothing is stored.
+    let bad = as_user(
+        &app,
+        &admin,
+        SUBSCRIBE,
+        json!({ "k": global_id("ApiKey", key_id), "u": "ftp://example.org/x", "kinds": ["Not A Kind"] }),
+    )
+    .await;
+    let errors = &bad["data"]["createWebhookSubscription"]["userErrors"];
+    assert_eq!(errors[0]["field"], json!(["input", "url"]), "{bad}");
+    assert_eq!(
+        errors[1]["field"],
+        json!(["input", "eventKinds", "0"]),
+        "{bad}"
+    );
+    // Only administrators subscribe.
+    let refused = as_user(
+        &app,
+        &manager,
+        "mutation($k: ID!, $u: String!) { createWebhookSubscription(idempotencyKey: \"m\", input: { apiKeyId: $k, url: $u }) { userErrors { code } } }",
+        json!({ "k": global_id("ApiKey", key_id), "u": url }),
+    )
+    .await;
+    assert_eq!(
+        refused["data"]["createWebhookSubscription"]["userErrors"][0]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    let created = as_user(
+        &app,
+        &admin,
+        SUBSCRIBE,
+        json!({ "k": global_id("ApiKey", key_id), "u": url, "kinds": [] }),
+    )
+    .await;
+    let secret = created["data"]["createWebhookSubscription"]["secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_string();
+    let sub_id = created["data"]["createWebhookSubscription"]["subscription"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The manager writes small counts in the public and the private project.
+    let mut events = Vec::new();
+    for (n, project) in [
+        (
+            1,
+            global_id("Project", api::cli::project_id(db, UNDP).await.unwrap()),
+        ),
+        (2, hidden_slug_id.clone()),
+    ] {
+        let r = as_user(
+            &app,
+            &manager,
+            "mutation($k: String!, $p: ID!) { createEvent(idempotencyKey: $k, input: { projectId: $p, kind: TRAINING, titleAz: \"Kiçik\", titleEn: \"Small\" }) { event { id } userErrors { code message } } }",
+            json!({ "k": format!("ev-{n}"), "p": project }),
+        )
+        .await;
+        let event = r["data"]["createEvent"]["event"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{r}"))
+            .to_string();
+        let r = as_user(
+            &app,
+            &manager,
+            ADD,
+            json!({ "k": format!("add-{n}"), "e": event, "c": [cell("FEMALE", 3), cell("MALE", 2)] }),
+        )
+        .await;
+        assert_eq!(r["data"]["addAttendance"]["userErrors"], json!([]), "{r}");
+        events.push(event);
+    }
+    wait_for("two delivered messages", async || {
+        receiver
+            .got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.accepted)
+            .count()
+            >= 2
+    })
+    .await;
+    // Let the worker run a few more rounds: nothing else may arrive.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!(
+        got.len(),
+        2,
+        "the public project's event and attendance only: {got:?}"
+    );
+    for r in &got {
+        assert!(signature_valid(&secret, r));
+        assert_no_figures(&r.body);
+        assert!(!r.body.contains(&hidden_slug_id) && !r.body.contains("hidden-shelter"));
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["data"]["id"], json!(events[0]), "{}", r.body);
+    }
+
+    // The feed: the key and anonymous readers see the public project only;
+    // its manager sees both; the private project's changes are not listed.
+    let feed = async |auth: Option<String>| -> Vec<Value> {
+        let r = match auth {
+            Some(a) => {
+                app.graphql_with(FEED, json!({ "a": null }), &[("authorization", a.as_str())])
+                    .await
+            }
+            None => app.graphql(FEED, json!({ "a": null })).await,
+        };
+        r["data"]["changes"]["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(|e| e["node"].clone())
+            .collect()
+    };
+    wait_for("the changes to be numbered", async || {
+        feed(Some(format!("Bearer {manager}"))).await.len() >= 4
+    })
+    .await;
+    for reader in [None, Some(format!("ApiKey {key}"))] {
+        let seen = feed(reader.clone()).await;
+        assert_eq!(seen.len(), 2, "{reader:?}: {seen:?}");
+        assert!(seen.iter().all(|n| n["projectId"] != json!(hidden_slug_id)));
+    }
+    let mine = feed(Some(format!("Bearer {manager}"))).await;
+    assert!(mine.iter().any(|n| n["projectId"] == json!(hidden_slug_id)));
+    assert!(mine.iter().all(|n| n["kind"] != "user.create"));
+    // A figure reached through the feed is the one GraphQL gives the reader:
+    // the node of the public event, read anonymously, is protected.
+    let node = app
+        .graphql(
+            "{ changes(first: 10) { edges { node { kind node { ... on Event { attendance { total { value protection } } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let direct = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Event { attendance { total { value protection } } } } }",
+            json!({ "id": events[0] }),
+        )
+        .await;
+    let via_feed = node["data"]["changes"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["kind"] == "attendance.add")
+        .unwrap()["node"]["node"]
+        .clone();
+    assert_eq!(via_feed, direct["data"]["node"], "{node}");
+    assert_ne!(
+        via_feed["attendance"]["total"]["protection"], "EXACT",
+        "{via_feed}"
+    );
+
+    // The Atom feeds: the public programme's and its donor portal's list
+    // the attendance, the private programme has none, no figure in either.
+    let atom = app.get(&format!("/feeds/programme/{UNDP}.atom")).await;
+    assert_eq!(atom.status(), 200);
+    assert!(
+        atom.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let atom = atom.text().await.unwrap();
+    assert!(atom.contains("<title>Attendance recorded: "), "{atom}");
+    assert!(!atom.contains("hidden-shelter"));
+    let az = app
+        .get(&format!("/feeds/programme/{UNDP}.atom?lang=az"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(az.contains("İştirak qeydə alındı"), "{az}");
+    assert_eq!(
+        app.get("/feeds/programme/hidden-shelter.atom")
+            .await
+            .status(),
+        404
+    );
+    let portal = app
+        .get("/feeds/portal/UNDP.atom?roles=funding,accountable,implementing")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(portal.contains("<title>Attendance recorded: "), "{portal}");
+    assert!(!portal.contains("hidden-shelter"));
+
+    // A failing endpoint: every retry fails, the subscription is disabled
+    // and the administrators are told in the audit trail.
+    receiver.down.store(true, Ordering::SeqCst);
+    let r = as_user(
+        &app,
+        &manager,
+        ADD,
+        json!({ "k": "add-3", "e": events[0], "c": [cell("FEMALE", 1)] }),
+    )
+    .await;
+    assert_eq!(r["data"]["addAttendance"]["userErrors"], json!([]), "{r}");
+    let subscription = async || {
+        as_user(
+            &app,
+            &admin,
+            "{ webhookSubscriptions { id enabled disabledReason version messages(first: 10) { id state attempts body log { statusCode } } } }",
+            json!({}),
+        )
+        .await["data"]["webhookSubscriptions"][0]
+            .clone()
+    };
+    wait_for("the subscription to be disabled", async || {
+        subscription().await["enabled"] == false
+    })
+    .await;
+    let s = subscription().await;
+    let failed = &s["messages"][0];
+    assert_eq!(failed["state"], "FAILED", "{s}");
+    assert_eq!(failed["attempts"], 3, "the first try and two retries: {s}");
+    assert_eq!(
+        failed["log"],
+        json!([{"statusCode": 503}, {"statusCode": 503}, {"statusCode": 503}])
+    );
+    let notice = as_user(
+        &app,
+        &admin,
+        "{ auditLog(action: \"webhook_subscription.disabled\") { action } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        notice["data"]["auditLog"].as_array().unwrap().len(),
+        1,
+        "{notice}"
+    );
+
+    // Fixed: enable it again and replay the failed message: the same id, the same bytes.
+    receiver.down.store(false, Ordering::SeqCst);
+    let r = as_user(
+        &app,
+        &admin,
+        "mutation($id: ID!, $v: Int!) { updateWebhookSubscription(idempotencyKey: \"on\", id: $id, version: $v, input: { enabled: true }) { subscription { enabled } userErrors { code } } }",
+        json!({ "id": sub_id, "v": s["version"] }),
+    )
+    .await;
+    assert_eq!(
+        r["data"]["updateWebhookSubscription"]["subscription"]["enabled"], true,
+        "{r}"
+    );
+    let r = as_user(
+        &app,
+        &admin,
+        "mutation($m: String!) { replayWebhookMessage(idempotencyKey: \"replay\", messageId: $m) { userErrors { code } } }",
+        json!({ "m": failed["id"] }),
+    )
+    .await;
+    assert_eq!(
+        r["data"]["replayWebhookMessage"]["userErrors"],
+        json!([]),
+        "{r}"
+    );
+    wait_for("the replay", async || {
+        receiver
+            .got
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|g| g.accepted && json!(g.id) == failed["id"])
+    })
+    .await;
+    let got = receiver.got.lock().unwrap().clone();
+    let attempts: Vec<&Received> = got.iter().filter(|g| json!(g.id) == failed["id"]).collect();
+    assert!(attempts.len() >= 4);
+    assert!(
+        attempts
+            .iter()
+            .all(|g| json!(g.body) == failed["body"] && signature_valid(&secret, g))
+    );
+    worker.shutdown().await;
+}
+
+engine_tests!(a_key_is_sent_and_shown_only_what_it_may_read_and_never_a_figure);
+
+/// The ordering trap: on PostgreSQL a change can take a lower id and commit
+/// after one with a higher id. A cursor over ids would skip it; the feed's
+/// positions, given by the sequencer to committed rows only, do not.
+async fn a_change_that_commits_late_with_a_lower_id_is_not_skipped(engine: Engine) {
+    use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+    let Some(app) = tests::TestApp::spawn(engine).await else {
+        return;
+    };
+    let db = &app.db.conn;
+    let row = |kind: &str| entities::change::ActiveModel {
+        audit_id: Set(1),
+        kind: Set(kind.into()),
+        entity_type: Set("area".into()),
+        entity_id: Set(Some(1)),
+        project_id: Set(None),
+        audience: Set("public".into()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    let admin = api::access::Viewer::Anonymous;
+    let late_txn = if engine == Engine::Postgres {
+        // A writer takes its id first and commits last.
+        let txn = db.begin().await.unwrap();
+        let late = row("late").insert(&txn).await.unwrap();
+        Some((txn, late))
+    } else {
+        // SQLite has one writer: transactions cannot interleave.
+        None
+    };
+    let early = row("early").insert(db).await.unwrap();
+    api::services::changes::sequence(db).await.unwrap();
+    let (page, _) = api::queries::changes::page(db, &admin, 0, 100)
+        .await
+        .unwrap();
+    let cursor = page.last().unwrap().position.unwrap();
+    assert_eq!(page.last().unwrap().id, early.id);
+    if let Some((txn, late)) = late_txn {
+        assert!(late.id < early.id, "the late writer holds the lower id");
+        // Numbering now must leave the uncommitted row alone.
+        api::services::changes::sequence(db).await.unwrap();
+        txn.commit().await.unwrap();
+        api::services::changes::sequence(db).await.unwrap();
+        let (next, _) = api::queries::changes::page(db, &admin, cursor, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            next.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![late.id],
+            "the reader at the saved cursor gets the late change"
+        );
+        assert!(next[0].position.unwrap() > cursor);
+    }
+}
+
+engine_tests!(a_change_that_commits_late_with_a_lower_id_is_not_skipped);

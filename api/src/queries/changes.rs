@@ -57,17 +57,17 @@ pub async fn page<C: ConnectionTrait>(
     Ok((rows, more))
 }
 
-/// Numbered changes of one project after `after`, newest first, at most
-/// `limit` (the Atom feed of a public programme).
-pub async fn of_project<C: ConnectionTrait>(
+/// The newest numbered changes of some projects, at most `limit` (the Atom
+/// feeds of a programme and of a donor portal).
+pub async fn of_projects<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
-    project_id: i32,
+    project_ids: &[i32],
     limit: u64,
 ) -> Result<Vec<change::Model>, DbErr> {
     change::Entity::find()
         .filter(change::Column::Position.is_not_null())
-        .filter(change::Column::ProjectId.eq(project_id))
+        .filter(change::Column::ProjectId.is_in(project_ids.to_vec()))
         .filter(visible(viewer))
         .order_by_desc(change::Column::Position)
         .limit(limit.min(MAX_PAGE))
