@@ -39,6 +39,7 @@ fn policy(ctx: &Context<'_>) -> bool {
 /// protected for you as everywhere.
 pub struct Change(pub change::Model);
 
+/// One change in the feed: what changed, in which project, when, and the data version after it; no figures.
 #[Object]
 impl Change {
     /// This change's cursor: pass it as `after` to read the changes that follow.
@@ -143,6 +144,7 @@ impl WebhookMessageState {
 /// An endpoint that receives signed events for an API key's client.
 pub struct WebhookSubscription(pub webhook_subscription::Model);
 
+/// An endpoint that receives signed events for an API key's client.
 #[Object]
 impl WebhookSubscription {
     /// Opaque ID.
@@ -217,6 +219,7 @@ impl WebhookSubscription {
 /// One message of a subscription: a change, its body (the same bytes on every attempt) and its attempts.
 pub struct WebhookMessage(pub webhook_delivery::Model);
 
+/// One message of a subscription: a change, its body (the same bytes on every attempt) and its attempts.
 #[Object]
 impl WebhookMessage {
     /// The `webhook-id` header: the same on every attempt and replay.
@@ -276,6 +279,7 @@ impl WebhookMessage {
 /// One attempt to send a message.
 pub struct WebhookAttempt(pub webhook_attempt::Model);
 
+/// One attempt to send a message.
 #[Object]
 impl WebhookAttempt {
     /// When it was made.
