@@ -174,6 +174,15 @@ pub async fn record<C: ConnectionTrait>(
 /// for the next run and gets a later position: a reader holding a cursor
 /// never misses it.
 pub async fn sequence(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    // A read first: an idle process takes no write lock (SQLite has one).
+    let waiting = change::Entity::find()
+        .filter(change::Column::Position.is_null())
+        .one(db)
+        .await?;
+    if waiting.is_none() {
+        return Ok(0);
+    }
     let backend = db.get_database_backend();
     let txn = crate::db::begin_write(db).await?;
     if backend == DatabaseBackend::Postgres {

@@ -116,8 +116,17 @@ type Claimed = (
 
 /// Claims up to a batch of due messages of enabled subscriptions and leases them.
 async fn claim(db: &DatabaseConnection, settings: &Settings) -> Result<Vec<Claimed>, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now().trunc_subsecs(3);
+    // A read first: an idle process takes no write lock (SQLite has one).
+    let any_due = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::State.eq(state::PENDING))
+        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .one(db)
+        .await?;
+    if any_due.is_none() {
+        return Ok(Vec::new());
+    }
+    let txn = crate::db::begin_write(db).await?;
     let enabled = Query::select()
         .column(webhook_subscription::Column::Id)
         .from(webhook_subscription::Entity)
