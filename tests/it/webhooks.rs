@@ -3,7 +3,8 @@
 //! again while changes are written, a receiver that is down for a while, a
 //! feed read with a saved cursor across restarts, signatures checked by an
 //! implementation of the Standard Webhooks rule written here from the
-//! specification, and payloads that never carry a figure.
+//! specification, payloads that never carry a figure, and a second
+//! replica whose worker shares the outbox.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::{Child, Stdio};
@@ -236,6 +237,12 @@ async fn every_change_arrives_once_signed_and_unchanged_across_sigkills(engine: 
         .unwrap();
     let mut server = start(&database.url, port);
     wait_healthy(&client, &base).await;
+    // A second replica on the same database, never killed: its worker
+    // claims from the same outbox (SKIP LOCKED on PostgreSQL, the one
+    // writer on SQLite), so two workers must not send the same message twice.
+    let replica_port = free_port();
+    let replica = start(&database.url, replica_port);
+    wait_healthy(&client, &format!("http://127.0.0.1:{replica_port}")).await;
     let login = async |email: &str| {
         let r = post(
             &client,
@@ -459,6 +466,12 @@ async fn every_change_arrives_once_signed_and_unchanged_across_sigkills(engine: 
         got.len()
     );
     assert!(refused > 0, "the receiver was down for a while");
+    // A message is sent again only when the worker holding it was killed
+    // before it recorded the answer: at most one batch per kill.
+    assert!(
+        repeats <= kills * 16,
+        "{repeats} repeats for {kills} kills: two workers sent the same message"
+    );
 
     // The feed read with a saved cursor across restarts: nothing missed,
     // nothing repeated, in one order.
@@ -511,8 +524,10 @@ async fn every_change_arrives_once_signed_and_unchanged_across_sigkills(engine: 
         );
     }
     db.conn.close().await.ok();
-    server.kill().ok();
-    server.wait().ok();
+    for mut process in [server, replica] {
+        process.kill().ok();
+        process.wait().ok();
+    }
 }
 
 engine_tests!(every_change_arrives_once_signed_and_unchanged_across_sigkills);

@@ -308,14 +308,14 @@ pub struct ChangeQuery;
 impl ChangeQuery {
     /// The change feed: every change you may see, oldest first, after the
     /// cursor `after` (a change's `cursor`; none: from the start), at most
-    /// `first` (1–100). Keep the last `endCursor` and ask again with it: you
+    /// `first` (1–100, default 20). Keep the last `endCursor` and ask again with it: you
     /// see each change once, in one order, across restarts and replicas.
     /// Changes are listed a moment after they commit.
     async fn changes(
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
-        #[graphql(default = 50)] first: i32,
+        #[graphql(default = 20)] first: i32,
     ) -> ApiResult<ChangeConnection> {
         if !(1..=100).contains(&first) {
             return Err(AppError::bad_input("first is 1 to 100"));
