@@ -812,7 +812,7 @@ async fn a_key_is_sent_and_shown_only_what_it_may_read_and_never_a_figure(engine
         as_user(
             &app,
             &admin,
-            "{ webhookSubscriptions { id enabled disabledReason version messages(first: 10) { id state attempts body log { statusCode } } } }",
+            "{ webhookSubscriptions { id enabled disabledReason version messages(first: 10) { id state attempts body lastError log { statusCode } } } }",
             json!({}),
         )
         .await["data"]["webhookSubscriptions"][0]
@@ -885,6 +885,52 @@ async fn a_key_is_sent_and_shown_only_what_it_may_read_and_never_a_figure(engine
             .iter()
             .all(|g| json!(g.body) == failed["body"] && signature_valid(&secret, g))
     );
+
+    // A programme made private before its message went: the message is not sent.
+    let toggle = async |key: &str, enabled: bool| {
+        let v = subscription().await["version"].clone();
+        let r = as_user(
+            &app,
+            &admin,
+            "mutation($k: String!, $id: ID!, $v: Int!, $on: Boolean!) { updateWebhookSubscription(idempotencyKey: $k, id: $id, version: $v, input: { enabled: $on }) { userErrors { code } } }",
+            json!({ "k": key, "id": sub_id, "v": v, "on": enabled }),
+        )
+        .await;
+        assert_eq!(
+            r["data"]["updateWebhookSubscription"]["userErrors"],
+            json!([]),
+            "{r}"
+        );
+    };
+    toggle("off-2", false).await;
+    let r = as_user(
+        &app,
+        &manager,
+        ADD,
+        json!({ "k": "add-4", "e": events[0], "c": [cell("FEMALE", 1)] }),
+    )
+    .await;
+    assert_eq!(r["data"]["addAttendance"]["userErrors"], json!([]), "{r}");
+    let undp = api::cli::project_id(db, UNDP).await.unwrap();
+    entities::project::Entity::update_many()
+        .col_expr(
+            entities::project::Column::IsPublic,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(entities::project::Column::Id.eq(undp))
+        .exec(db)
+        .await
+        .unwrap();
+    let before = receiver.got.lock().unwrap().len();
+    toggle("on-2", true).await;
+    wait_for("the message to be withheld", async || {
+        subscription().await["messages"][0]["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("no longer public"))
+    })
+    .await;
+    assert_eq!(subscription().await["messages"][0]["state"], "FAILED");
+    assert_eq!(receiver.got.lock().unwrap().len(), before, "nothing sent");
     worker.shutdown().await;
 }
 

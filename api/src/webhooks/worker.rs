@@ -92,6 +92,20 @@ async fn run(
         for (delivery, sub, lease) in claimed {
             let (db, settings, client) = (db.clone(), settings.clone(), client.clone());
             sends.spawn(async move {
+                // A programme made private after the change: its messages are not sent.
+                match still_public(&db, &delivery).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        if let Err(e) = withhold(&db, &delivery, lease).await {
+                            tracing::warn!(error = %e, "withholding a webhook message failed");
+                        }
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "checking a webhook message's project failed");
+                        return;
+                    }
+                }
                 let result = send(&client, &settings, &sub, &delivery).await;
                 if let Err(e) = finish(&db, &settings, &sub, &delivery, lease, result).await {
                     tracing::warn!(error = %e, message = %delivery.message_id, "recording a webhook attempt failed");
@@ -176,6 +190,50 @@ async fn claim(db: &DatabaseConnection, settings: &Settings) -> Result<Vec<Claim
             Some((d, sub, lease))
         })
         .collect())
+}
+
+/// Whether the change's programme is still public (an API key's class may
+/// read it): a message written while it was public is not sent once it is not.
+async fn still_public(db: &DatabaseConnection, d: &webhook_delivery::Model) -> Result<bool, DbErr> {
+    let Some(change) = entities::change::Entity::find_by_id(d.change_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let Some(project_id) = change.project_id else {
+        return Ok(true);
+    };
+    Ok(entities::project::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .is_some_and(|p| p.is_public))
+}
+
+/// Ends a message that may no longer be sent (failed, with the reason; the
+/// subscription stays enabled).
+async fn withhold(
+    db: &DatabaseConnection,
+    d: &webhook_delivery::Model,
+    lease: chrono::DateTime<Utc>,
+) -> Result<(), DbErr> {
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::State, Expr::value(state::FAILED))
+        .col_expr(
+            webhook_delivery::Column::LeaseUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            webhook_delivery::Column::LastError,
+            Expr::value(Some(
+                "not sent: the programme is no longer public".to_string(),
+            )),
+        )
+        .filter(webhook_delivery::Column::Id.eq(d.id))
+        .filter(webhook_delivery::Column::LeaseUntil.eq(lease))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// What one attempt gave.
