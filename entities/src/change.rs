@@ -14,14 +14,17 @@ pub struct Model {
     /// The audit row written with it (the data version after the change).
     pub audit_id: i64,
     /// What happened, e.g. `attendance.record`.
+    #[sea_orm(column_type = "String(StringLen::N(100))")]
     pub kind: String,
     /// The kind of object, e.g. `event`.
+    #[sea_orm(column_type = "String(StringLen::N(60))")]
     pub entity_type: String,
     /// Its database id.
     pub entity_id: Option<i32>,
     /// The project it belongs to, when it belongs to one.
     pub project_id: Option<i32>,
     /// Who may read it: `project` (the project's readers), `public` (everyone), `admin`.
+    #[sea_orm(column_type = "String(StringLen::N(16))")]
     pub audience: String,
     pub created_at: DateTimeUtc,
 }

@@ -10,13 +10,16 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     /// The `webhook-id` header: stable across retries and replays.
-    #[sea_orm(unique)]
+    #[sea_orm(unique, column_type = "String(StringLen::N(64))")]
     pub message_id: String,
     pub subscription_id: i32,
     pub change_id: i64,
+    #[sea_orm(column_type = "String(StringLen::N(100))")]
     pub event_type: String,
+    #[sea_orm(column_type = "Text")]
     pub body: String,
     /// `pending`, `delivered` or `failed`.
+    #[sea_orm(column_type = "String(StringLen::N(16))")]
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,

@@ -10,8 +10,10 @@ pub struct Model {
     pub id: i32,
     /// The API key whose viewer class the payloads are written for.
     pub api_key_id: i32,
+    #[sea_orm(column_type = "String(StringLen::N(2048))")]
     pub url: String,
     /// `whsec_<base64>`; shown once when created.
+    #[sea_orm(column_type = "String(StringLen::N(100))")]
     pub secret: String,
     /// Event kinds wanted (JSON array of strings; empty: all).
     pub event_kinds: Json,
