@@ -136,6 +136,18 @@ impl Viewer {
         }
     }
 
+    /// Condition on a project id column: the projects whose raw figures this
+    /// viewer sees (the rule of [`Viewer::sees_raw_figures`] as SQL).
+    pub fn raw_figures_scope<C: ColumnTrait>(&self, project_col: C) -> Condition {
+        match self.user() {
+            Some(u) if u.role == UserRole::Admin => Condition::all(),
+            Some(u) if u.role == UserRole::Manager => {
+                Condition::all().add(project_col.is_in(u.projects.clone()))
+            }
+            _ => Condition::all().add(project_col.is_in(Vec::<i32>::new())),
+        }
+    }
+
     /// True when the viewer may see where a sensitive-location centre is.
     pub fn sees_sensitive_locations(&self) -> bool {
         matches!(self.role(), Some(UserRole::Admin | UserRole::Manager))

@@ -121,6 +121,9 @@ pub struct Config {
     /// `IATI_PUBLISHER_PREFIX` and `IATI_PUBLISHER_NAME`: who publishes the
     /// IATI files (see [`IatiPublisher`]).
     pub iati: IatiPublisher,
+    /// `WEBHOOK_*`: the delivery worker and where webhooks may go
+    /// (see [`crate::webhooks::Settings`]).
+    pub webhooks: crate::webhooks::Settings,
 }
 
 /// The organisation that publishes this deployment's IATI files.
@@ -172,6 +175,7 @@ impl Config {
         let d =
             Self::for_database(url.unwrap_or_else(|| format!("sqlite://{DEFAULT_SQLITE_PATH}")));
         Self {
+            webhooks: crate::webhooks::Settings::from_env()?,
             embedded_default,
             bind: env_parse("API_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             max_body_bytes: env_parse("API_MAX_BODY_BYTES", d.max_body_bytes)?,
@@ -321,6 +325,7 @@ impl Config {
                 prefix: None,
                 name: IatiPublisher::DEFAULT_NAME.to_string(),
             },
+            webhooks: crate::webhooks::Settings::default(),
         }
     }
 

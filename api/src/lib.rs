@@ -22,6 +22,7 @@ pub mod seed;
 pub mod services;
 pub mod shared_store;
 pub mod stats;
+pub mod webhooks;
 
 use std::future::Future;
 

@@ -172,6 +172,14 @@ async fn main() -> anyhow::Result<()> {
                 config.bind.set_port(port);
             }
             let database = api::prepare(&config, migrate).await?;
+            let worker = if config.webhooks.worker {
+                Some(api::webhooks::worker::Worker::spawn(
+                    database.conn.clone(),
+                    config.webhooks.clone(),
+                )?)
+            } else {
+                None
+            };
             let router = api::http::try_build_router(database, &config)?;
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -181,6 +189,10 @@ async fn main() -> anyhow::Result<()> {
             println!("listening on http://{addr}/graphql");
             let limits = api::http::server::ConnectionLimits::from(&config);
             api::serve_with(listener, router, limits, shutdown_signal()).await?;
+            // Messages in flight finish; nothing claimed is left half-recorded.
+            if let Some(worker) = worker {
+                worker.shutdown().await;
+            }
         }
         Command::Migrate { status } => {
             let database = api::db::connect(&config.database_url, 1).await?;

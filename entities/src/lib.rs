@@ -9,6 +9,7 @@ pub mod audit_entry;
 pub mod centre;
 pub mod centre_area_served;
 pub mod centre_milestone;
+pub mod change;
 pub mod citation;
 pub mod codes;
 pub mod event;
@@ -34,6 +35,9 @@ pub mod team;
 pub mod team_role;
 pub mod user;
 pub mod user_project_scope;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_subscription;
 pub mod work_status_change;
 
 pub use sea_orm;

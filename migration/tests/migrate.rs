@@ -220,8 +220,12 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         audit_entry,
         idempotency_key,
         report,
+        change,
+        webhook_subscription,
+        webhook_delivery,
+        webhook_attempt,
     );
-    assert_eq!(tables.len(), 33);
+    assert_eq!(tables.len(), 37);
     tables
 }
 

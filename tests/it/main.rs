@@ -37,3 +37,4 @@ mod smoke;
 mod stats_aggregates;
 mod stats_progress;
 mod stats_suppression;
+mod webhooks;

@@ -75,7 +75,7 @@ impl NodeType {
 
 /// Encodes a global ID.
 pub fn encode(kind: NodeType, id: i32) -> async_graphql::ID {
-    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
+    async_graphql::ID(crate::services::changes::global_id(kind.name(), id))
 }
 
 /// Decodes any global ID into its type and database id.

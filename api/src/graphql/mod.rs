@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod centres;
+pub mod changes;
 pub mod common;
 pub mod cost;
 pub mod events;
@@ -37,6 +38,7 @@ pub struct QueryRoot(
     accounts::AccountQuery,
     stats::StatsQuery,
     setup::query::SetupQuery,
+    changes::ChangeQuery,
 );
 
 /// The schema type served at `/graphql`.
@@ -76,6 +78,9 @@ pub fn build_schema_with(
     .data(db)
     .data(keys)
     .data(common::Batching(config.dataloaders))
+    .data(changes::WebhookPolicy {
+        allow_private: config.webhooks.allow_private,
+    })
     .data(crate::auth::LoginThrottle::new(
         budgets,
         config.login_attempts_per_minute,

@@ -28,6 +28,7 @@ pub struct MutationRoot(
     figures::FigureMutation,
     reports::ReportMutation,
     super::setup::mutation::SetupMutation,
+    super::changes::WebhookMutation,
 );
 
 /// The request's database connection.

@@ -2,4 +2,5 @@
 //! (lists, filters, statistics, exports), written once. Nothing here knows
 //! GraphQL; inputs are plain ids.
 
+pub mod changes;
 pub mod places;

@@ -12,10 +12,12 @@ pub mod accounts;
 pub mod admin;
 pub mod attendance;
 pub mod bounds;
+pub mod changes;
 pub mod events;
 pub mod figures;
 pub mod reports;
 pub mod setup;
+pub mod webhooks;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -326,7 +328,12 @@ async fn replay(
     Ok(outcome)
 }
 
-/// Writes an audit row in the caller's transaction.
+/// Writes an audit row in the caller's transaction, and with it the change
+/// feed's row and the webhook messages of the change
+/// ([`changes::record`]): every audited write reaches the feed exactly once,
+/// committed or rolled back with the write. The project is looked up from
+/// the entity ([`changes::project_of`]); use [`audit_in_project`] when the
+/// caller knows it.
 pub async fn audit<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -336,7 +343,30 @@ pub async fn audit<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<(), DbErr> {
-    audit_entry::ActiveModel {
+    audit_in_project(
+        db,
+        actor,
+        action,
+        (entity_type, entity_id),
+        None,
+        before,
+        after,
+    )
+    .await
+}
+
+/// [`audit`] with the project the changed object belongs to, when the
+/// caller knows it (`None`: looked up).
+pub async fn audit_in_project<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: &str,
+    (entity_type, entity_id): (&str, Option<i32>),
+    project_id: Option<i32>,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), DbErr> {
+    let entry = audit_entry::ActiveModel {
         id: NotSet,
         actor_user_id: Set(actor.user_id()),
         actor_api_key_id: Set(match actor.viewer {
@@ -353,6 +383,7 @@ pub async fn audit<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    changes::record(db, &entry, project_id).await?;
     Ok(())
 }
 

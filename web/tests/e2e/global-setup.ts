@@ -68,6 +68,9 @@ export default async function setup(project: TestProject) {
 		port: base,
 		env: {
 			WEB_DIR: buildDir,
+			// the webhook test subscribes a receiver of its own on loopback
+			WEBHOOK_ALLOW_PRIVATE: 'true',
+			WEBHOOK_POLL_MS: '100',
 			// donor-portal builds are served from their own origins (separate deployments)
 			API_CORS_ORIGINS: Array.from({ length: 5 }, (_, i) => `http://127.0.0.1:${base + 10 + i}`).join(',')
 		}

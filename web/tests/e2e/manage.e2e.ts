@@ -4,6 +4,9 @@
 // store every change exactly once (checked through the API and the audit log);
 // a conflict shows both versions and re-applies on the current one; an admin
 // approves a report (locking its period) and creates and revokes an API key.
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiUrl, axe, describeViolations, guardedContext, launchBrowser, PHONE, plain, screenshot, siteUrl } from './harness';
@@ -387,6 +390,50 @@ describe('/manage', { timeout: 120_000 }, () => {
 		await g.context.close();
 	});
 
+	it('admin: a local receiver subscribed on the webhooks screen gets a recorded training once, signed', async () => {
+		// The receiver: records every request, answers 204.
+		const got: { id: string; ts: string; sig: string; body: string }[] = [];
+		const server = createServer((req, res) => {
+			let body = '';
+			req.setEncoding('utf8');
+			req.on('data', (c) => (body += c));
+			req.on('end', () => {
+				got.push({ id: String(req.headers['webhook-id']), ts: String(req.headers['webhook-timestamp']), sig: String(req.headers['webhook-signature']), body });
+				res.statusCode = 204;
+				res.end();
+			});
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+		const port = (server.address() as AddressInfo).port;
+		const key = await gql(apiUrl(), 'mutation($k:String!){ createApiKey(idempotencyKey:$k, input:{ name: "E2E hooks" }){ apiKey { id } } }', { k: `hook-key-${Date.now()}` }, admin);
+		const { g, page } = await loggedIn(ADMIN);
+		await page.goto(`${siteUrl()}/en/manage/admin/webhooks/`);
+		await page.waitForSelector('[data-testid=hook-form]');
+		await page.selectOption('#hook-key', key.createApiKey.apiKey.id);
+		await page.fill('#hook-url', `http://127.0.0.1:${port}/hook`);
+		await page.fill('#hook-kinds', 'event.create');
+		await page.click('[data-testid=hook-form] button[type=submit]');
+		const secret = (await page.locator('[data-testid=hook-secret]').textContent())!.trim();
+		expect(secret).toMatch(/^whsec_/);
+		const title = `E2E webhook ${Date.now()}`;
+		const ev = await apiCreateEvent(apiUrl(), manager, { titleAz: title, titleEn: title });
+		const deadline = Date.now() + 20_000;
+		while (got.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+		await new Promise((r) => setTimeout(r, 500));
+		server.close();
+		expect(got.length).toBe(1);
+		const [msg] = got;
+		const body = JSON.parse(msg.body);
+		expect(body.type).toBe('event.create');
+		expect(body.data.id).toBe(ev.id);
+		const mac = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${msg.id}.${msg.ts}.${msg.body}`).digest('base64');
+		expect(msg.sig.split(' ')).toContain(`v1,${mac}`);
+		await page.reload();
+		await page.locator('[data-testid=hook-message][data-state=DELIVERED]').first().waitFor();
+		expect(g.outside).toEqual([]);
+		await g.context.close();
+	});
+
 	it('admin: a user created on the users screen can log in, and cannot once deactivated', async () => {
 		const { g, page } = await loggedIn(ADMIN);
 		await page.goto(`${siteUrl()}/en/manage/admin/users/`);
@@ -418,7 +465,7 @@ describe('/manage', { timeout: 120_000 }, () => {
 				let v = await axe(page);
 				expect(v, `login ${lang}: ${describeViolations(v)}`).toEqual([]);
 				await uiLogin(page, siteUrl(), ADMIN, lang);
-				const paths = ['manage/', `manage/project/${SLUG}/`, `manage/project/${SLUG}/event/new/`, `manage/project/${SLUG}/services/`, 'manage/outbox/', 'manage/admin/reports/', 'manage/admin/users/', 'manage/admin/organisations/', 'manage/admin/keys/', 'manage/admin/audit/'];
+				const paths = ['manage/', `manage/project/${SLUG}/`, `manage/project/${SLUG}/event/new/`, `manage/project/${SLUG}/services/`, 'manage/outbox/', 'manage/admin/reports/', 'manage/admin/users/', 'manage/admin/organisations/', 'manage/admin/keys/', 'manage/admin/webhooks/', 'manage/admin/audit/'];
 				for (const p of paths) {
 					await page.goto(`${siteUrl()}/${lang}/${p}`);
 					await page.waitForSelector('main h1');

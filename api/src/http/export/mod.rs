@@ -11,6 +11,8 @@
 //!   every CSV (see [`datapackage`]).
 //! - `GET /export/iati.xml` (every public project) and
 //!   `GET /export/iati/{slug}.xml` (one).
+//! - Atom feeds of published changes: `GET /feeds/programme/{slug}.atom`
+//!   and `GET /feeds/portal/{organisation}.atom` (see [`atom`]).
 //!
 //! Every export is an anonymous reader: public projects only, and the CSV
 //! runs the very GraphQL queries a reader would, so the same scopes and the
@@ -25,6 +27,7 @@
 //! a file that is sent says what it cost in `X-Cost` and what is left in
 //! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
 
+pub mod atom;
 pub mod csv;
 mod csv_specs;
 pub mod datapackage;
@@ -52,6 +55,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/export/{file}", get(export_file))
         .route("/export/iati/{file}", get(iati_project))
+        .route("/feeds/programme/{file}", get(atom::programme))
+        .route("/feeds/portal/{file}", get(atom::portal))
 }
 
 /// A failed export: a status and a plain-text reason, or an answer made

@@ -345,12 +345,12 @@ pub async fn cite<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    audit(
+    audit_in_project(
         db,
         actor,
         "citation.set",
-        "citation",
-        Some(created.id),
+        ("citation", Some(created.id)),
+        Some(project_id),
         snapshot(&existing),
         snapshot(&created),
     )
@@ -390,12 +390,12 @@ pub async fn remove_citation<C: ConnectionTrait>(
         .into());
     };
     citation::Entity::delete_by_id(c.id).exec(db).await?;
-    audit(
+    audit_in_project(
         db,
         actor,
         "citation.remove",
-        "citation",
-        Some(c.id),
+        ("citation", Some(c.id)),
+        Some(project_id),
         snapshot(&c),
         None,
     )

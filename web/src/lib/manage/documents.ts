@@ -518,3 +518,47 @@ export const API_KEYS = graphql(`
 		apiKeys(includeRevoked: true) { id name prefix rateTier createdAt lastUsedAt revokedAt }
 	}
 `);
+
+// ---- Webhooks (admins) --------------------------------------------------------------
+
+export const WEBHOOKS = graphql(`
+	query ManageWebhooks {
+		apiKeys { id name prefix }
+		webhookSubscriptions {
+			id url eventKinds enabled disabledReason version createdAt
+			apiKey { id name prefix }
+			messages(first: 10) { id eventType state attempts lastStatusCode lastError createdAt }
+		}
+	}
+`);
+
+export const CREATE_WEBHOOK = graphql(`
+	mutation ManageCreateWebhook($idempotencyKey: String!, $input: CreateWebhookSubscriptionInput!) {
+		result: createWebhookSubscription(idempotencyKey: $idempotencyKey, input: $input) {
+			subscription { id }
+			secret
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
+
+export const UPDATE_WEBHOOK = graphql(`
+	mutation ManageUpdateWebhook($idempotencyKey: String!, $id: ID!, $version: Int!, $input: UpdateWebhookSubscriptionInput!) {
+		result: updateWebhookSubscription(idempotencyKey: $idempotencyKey, id: $id, version: $version, input: $input) {
+			subscription { id enabled version }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
+
+export const REPLAY_WEBHOOK = graphql(`
+	mutation ManageReplayWebhook($idempotencyKey: String!, $messageId: String!) {
+		result: replayWebhookMessage(idempotencyKey: $idempotencyKey, messageId: $messageId) {
+			subscription { id }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
