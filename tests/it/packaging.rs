@@ -419,12 +419,14 @@ fn the_request_log_gives_latency_as_a_number_of_milliseconds() {
 }
 
 /// The names of the environment variables the code reads: the quoted name
-/// after `env_parse(`, `env::var(`, `env::var_os(`, a clap `env = ` or a
+/// after `env_parse(`, `env_var(`, `env_secs(`, `env::var(`, `env::var_os(`, a clap `env = ` or a
 /// `SECRET_VARIABLE: &str = ` constant.
 fn variables_read_by(source: &str) -> Vec<String> {
     let mut out = Vec::new();
     for marker in [
         "env_parse(",
+        "env_var(",
+        "env_secs(",
         "env::var(",
         "env::var_os(",
         "env = ",

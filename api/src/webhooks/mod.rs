@@ -60,20 +60,20 @@ impl Settings {
     /// Reads `WEBHOOK_*`; unset variables keep their defaults.
     pub fn from_env() -> anyhow::Result<Self> {
         let mut s = Self::default();
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let env_var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let flag = |v: String| {
             matches!(
                 v.trim().to_ascii_lowercase().as_str(),
                 "1" | "true" | "on" | "yes"
             )
         };
-        if let Some(v) = var("WEBHOOK_WORKER") {
+        if let Some(v) = env_var("WEBHOOK_WORKER") {
             s.worker = flag(v);
         }
-        if let Some(v) = var("WEBHOOK_ALLOW_PRIVATE") {
+        if let Some(v) = env_var("WEBHOOK_ALLOW_PRIVATE") {
             s.allow_private = flag(v);
         }
-        if let Some(v) = var("WEBHOOK_RETRY_SCHEDULE_SECS") {
+        if let Some(v) = env_var("WEBHOOK_RETRY_SCHEDULE_SECS") {
             s.retry_schedule = v
                 .split(',')
                 .map(|p| p.trim().parse::<u64>().map(Duration::from_secs))
@@ -86,8 +86,8 @@ impl Settings {
                 "WEBHOOK_RETRY_SCHEDULE_SECS: 1 to 50 waits"
             );
         }
-        let secs = |name: &str, default: Duration| -> anyhow::Result<Duration> {
-            match var(name) {
+        let env_secs = |name: &str, default: Duration| -> anyhow::Result<Duration> {
+            match env_var(name) {
                 Some(v) => {
                     Ok(Duration::from_secs(v.trim().parse::<u64>().map_err(
                         |_| anyhow::anyhow!("{name}: a whole number of seconds"),
@@ -96,16 +96,16 @@ impl Settings {
                 None => Ok(default),
             }
         };
-        s.timeout = secs("WEBHOOK_TIMEOUT_SECS", s.timeout)?;
-        s.lease = secs("WEBHOOK_LEASE_SECS", s.lease)?;
-        if let Some(v) = var("WEBHOOK_POLL_MS") {
+        s.timeout = env_secs("WEBHOOK_TIMEOUT_SECS", s.timeout)?;
+        s.lease = env_secs("WEBHOOK_LEASE_SECS", s.lease)?;
+        if let Some(v) = env_var("WEBHOOK_POLL_MS") {
             s.poll = Duration::from_millis(
                 v.trim()
                     .parse::<u64>()
                     .map_err(|_| anyhow::anyhow!("WEBHOOK_POLL_MS: milliseconds"))?,
             );
         }
-        if let Some(v) = var("WEBHOOK_BATCH") {
+        if let Some(v) = env_var("WEBHOOK_BATCH") {
             s.batch = v
                 .trim()
                 .parse::<u64>()

@@ -197,9 +197,10 @@ impl WebhookSubscription {
     async fn messages(
         &self,
         ctx: &Context<'_>,
-        state: Option<WebhookMessageState>,
+        #[graphql(desc = "Only messages in this state.")] state: Option<WebhookMessageState>,
+        #[graphql(desc = "Messages before this `sequence` (the next page of the log).")]
         before: Option<i64>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20, desc = "How many messages, 1 to 100 (default 20).")] first: i32,
     ) -> ApiResult<Vec<WebhookMessage>> {
         if !(1..=100).contains(&first) {
             return Err(AppError::bad_input("first is 1 to 100"));
@@ -314,8 +315,11 @@ impl ChangeQuery {
     async fn changes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The cursor of the last change read (`pageInfo.endCursor`); omit to start from the beginning."
+        )]
         after: Option<String>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 20, desc = "How many changes, 1 to 100 (default 20).")] first: i32,
     ) -> ApiResult<ChangeConnection> {
         if !(1..=100).contains(&first) {
             return Err(AppError::bad_input("first is 1 to 100"));
@@ -432,7 +436,9 @@ impl WebhookMutation {
     async fn create_webhook_subscription(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
         idempotency_key: String,
+        #[graphql(desc = "The endpoint, event kinds and projects.")]
         input: CreateWebhookSubscriptionInput,
     ) -> ApiResult<WebhookSubscriptionPayload> {
         let allow = policy(ctx);
@@ -467,10 +473,11 @@ impl WebhookMutation {
     async fn update_webhook_subscription(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
         idempotency_key: String,
-        id: ID,
-        version: i32,
-        input: UpdateWebhookSubscriptionInput,
+        #[graphql(desc = "The subscription.")] id: ID,
+        #[graphql(desc = "The subscription's `version` the change is based on.")] version: i32,
+        #[graphql(desc = "The subscription's new settings.")] input: UpdateWebhookSubscriptionInput,
     ) -> ApiResult<WebhookSubscriptionPayload> {
         let allow = policy(ctx);
         let request = serde_json::json!({ "id": id, "version": version, "input": input });
@@ -509,7 +516,9 @@ impl WebhookMutation {
     async fn replay_webhook_message(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
         idempotency_key: String,
+        #[graphql(desc = "The message to send again (its `id`, as in the `webhook-id` header).")]
         message_id: String,
     ) -> ApiResult<WebhookSubscriptionPayload> {
         let request = serde_json::json!({ "messageId": message_id });
