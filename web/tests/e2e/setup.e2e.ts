@@ -31,8 +31,16 @@ afterAll(async () => {
 
 /** No horizontal scrolling of the page at its current width. */
 async function noOverflow(page: Page) {
-	const w = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
-	expect(w.doc, `page is ${w.doc}px wide in a ${w.view}px viewport`).toBeLessThanOrEqual(w.view);
+	const w = await page.evaluate(() => {
+		const view = window.innerWidth;
+		// The elements that reach past the viewport, to name the culprit on failure.
+		const wide = [...document.querySelectorAll('body *')]
+			.filter((e) => e.getBoundingClientRect().right > view + 0.5)
+			.slice(0, 5)
+			.map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)} px)`);
+		return { doc: document.documentElement.scrollWidth, view, wide, url: location.pathname };
+	});
+	expect(w.doc, `${w.url} is ${w.doc}px wide in a ${w.view}px viewport: ${w.wide.join(', ')}`).toBeLessThanOrEqual(w.view);
 }
 
 describe('programme set-up', { timeout: 180_000 }, () => {
