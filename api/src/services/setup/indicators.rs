@@ -27,7 +27,10 @@ use entities::{indicator, indicator_target, indicator_value, project, source_doc
 
 use super::super::bounds::INDICATOR_VALUE;
 use super::super::*;
-use super::{TEXT_MAX, TITLE_MAX, bilingual, check_count, check_date, check_order, optional_text};
+use super::{
+    TEXT_MAX, TITLE_MAX, archive_problem, bilingual, check_count, check_date, check_order,
+    optional_text,
+};
 
 /// An indicator's fields.
 #[derive(Debug, Clone, Serialize)]
@@ -374,17 +377,8 @@ pub async fn archive_indicator<C: ConnectionTrait>(
     if before.version != version {
         return Err(conflict(&["version"], "indicator"));
     }
-    if before.archived_at.is_some() != restore {
-        return Err(UserError::new(
-            &["id"],
-            UserErrorCode::InvalidTransition,
-            if restore {
-                "the indicator is not archived"
-            } else {
-                "the indicator is already archived"
-            },
-        )
-        .into());
+    if let Some(e) = archive_problem(before.archived_at.is_some(), restore, "indicator") {
+        return Err(e);
     }
     if !compare_and_set::<indicator::Entity, _>(
         db,
@@ -643,6 +637,8 @@ pub async fn record_indicator_values<C: ConnectionTrait>(
         TEXT_MAX,
         &mut errors,
     );
+    // Read once for the whole breakdown (up to 200 values).
+    let declared = declared_categories(db, project.id).await?;
     let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for (i, b) in input.breakdown.iter().enumerate() {
@@ -670,9 +666,7 @@ pub async fn record_indicator_values<C: ConnectionTrait>(
         *sums.entry(b.dimension.as_str()).or_default() += b.value.max(0);
         if b.dimension == "category"
             && let Some(category) = BeneficiaryCategory::from_code(&b.dimension_value)
-            && !declared_categories(db, project.id)
-                .await?
-                .contains(&category)
+            && !declared.contains(&category)
         {
             errors.push(undeclared_category(
                 category,

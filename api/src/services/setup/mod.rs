@@ -18,7 +18,7 @@ pub mod sources;
 
 use chrono::NaiveDate;
 
-use super::{UserError, UserErrorCode};
+use super::{ServiceError, UserError, UserErrorCode};
 
 pub use super::admin::require_admin;
 
@@ -188,6 +188,23 @@ pub fn check_url(url: Option<&str>, field: &[&str], errors: &mut Vec<UserError>)
         ));
     }
     Some(url.to_string())
+}
+
+/// The refusal to archive an archived record or restore a live one
+/// (`INVALID_TRANSITION` on `id`), if that is what was asked.
+pub fn archive_problem(archived: bool, restore: bool, what: &str) -> Option<ServiceError> {
+    (archived != restore).then(|| {
+        UserError::new(
+            &["id"],
+            UserErrorCode::InvalidTransition,
+            if restore {
+                format!("the {what} is not archived")
+            } else {
+                format!("the {what} is already archived")
+            },
+        )
+        .into()
+    })
 }
 
 /// The path of an item in a list input: `["input", list, index, name]`.

@@ -23,8 +23,8 @@ use super::super::bounds::{SMALL_COUNT, WORK_BENEFICIARIES, WORK_QUANTITY};
 use super::super::*;
 use super::projects::existing;
 use super::{
-    TEXT_MAX, TITLE_MAX, bilingual, check_budget, check_count, check_date, optional_text,
-    require_admin,
+    TEXT_MAX, TITLE_MAX, archive_problem, bilingual, check_budget, check_count, check_date,
+    optional_text, require_admin,
 };
 use crate::search::{fold, search_key};
 
@@ -108,21 +108,6 @@ async fn check_source<C: ConnectionTrait>(
         ));
     }
     Ok(())
-}
-
-fn archive_problem(archived: bool, restore: bool, what: &str) -> Option<ServiceError> {
-    (archived != restore).then(|| {
-        UserError::new(
-            &["id"],
-            UserErrorCode::InvalidTransition,
-            if restore {
-                format!("the {what} is not archived")
-            } else {
-                format!("the {what} is already archived")
-            },
-        )
-        .into()
-    })
 }
 
 // ---------------------------------------------------------------- centres

@@ -24,8 +24,8 @@ use entities::{
 
 use super::super::*;
 use super::{
-    TEXT_MAX, TITLE_MAX, bilingual, check_budget, check_date, check_order, optional_text,
-    require_admin,
+    TEXT_MAX, TITLE_MAX, archive_problem, bilingual, check_budget, check_date, check_order,
+    optional_text, require_admin,
 };
 use crate::search::search_key;
 use crate::stats::summary::{self, Scope};
@@ -771,17 +771,8 @@ pub async fn archive_project<C: ConnectionTrait>(
     if before.version != version {
         return Err(conflict(&["version"], "project"));
     }
-    if before.archived_at.is_some() != restore {
-        return Err(UserError::new(
-            &["id"],
-            UserErrorCode::InvalidTransition,
-            if restore {
-                "the project is not archived"
-            } else {
-                "the project is already archived"
-            },
-        )
-        .into());
+    if let Some(e) = archive_problem(before.archived_at.is_some(), restore, "project") {
+        return Err(e);
     }
     let archived_at = (!restore).then(Utc::now);
     if !compare_and_set::<project::Entity, _>(
