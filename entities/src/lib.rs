@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod area;
 pub mod area_boundary;
 pub mod attendance;
+pub mod attendance_rollup;
 pub mod audit_entry;
 pub mod centre;
 pub mod centre_area_served;

@@ -211,6 +211,7 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         event_area,
         event_summary,
         attendance,
+        attendance_rollup,
         infrastructure_work,
         work_status_change,
         service_count,
@@ -225,7 +226,7 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         webhook_delivery,
         webhook_attempt,
     );
-    assert_eq!(tables.len(), 37);
+    assert_eq!(tables.len(), 38);
     tables
 }
 

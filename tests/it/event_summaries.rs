@@ -38,6 +38,8 @@ async fn all_current(app: &tests::TestApp, after: &str) {
         .await
         .unwrap();
     assert_eq!(rows, 0, "rows with stale protection inputs {after}");
+    let rollup = api::stats::rollup::mismatches(&app.db.conn).await.unwrap();
+    assert_eq!(rollup, 0, "attendance rollup rows differing {after}");
 }
 
 /// `updateEvent` that must succeed; returns the new version.

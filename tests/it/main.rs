@@ -36,5 +36,6 @@ mod seed_synthetic;
 mod smoke;
 mod stats_aggregates;
 mod stats_progress;
+mod stats_rollup;
 mod stats_suppression;
 mod webhooks;

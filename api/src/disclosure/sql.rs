@@ -85,6 +85,11 @@ impl Facts {
 /// `project IN (the viewer's raw projects)`, or false: the rows a viewer
 /// sees raw. Ids are integers written as numbers, nothing a client typed.
 pub fn raw_clause(facts: Facts, raw: impl IntoIterator<Item = i32>) -> String {
+    raw_clause_on(facts.columns().project, raw)
+}
+
+/// [`raw_clause`] over another project column (a summary table's).
+pub fn raw_clause_on(project: &str, raw: impl IntoIterator<Item = i32>) -> String {
     let mut raw: Vec<i32> = raw.into_iter().collect();
     raw.sort_unstable();
     raw.dedup();
@@ -92,7 +97,7 @@ pub fn raw_clause(facts: Facts, raw: impl IntoIterator<Item = i32>) -> String {
         "1 = 0".to_string()
     } else {
         let ids: Vec<String> = raw.iter().map(i32::to_string).collect();
-        format!("{} IN ({})", facts.columns().project, ids.join(", "))
+        format!("{project} IN ({})", ids.join(", "))
     }
 }
 

@@ -399,6 +399,8 @@ pub async fn cancel<C: ConnectionTrait>(
     let updated = bump_event(db, before.id, before.version, change)
         .await?
         .ok_or_else(|| conflict(&["version"], "event"))?;
+    // A cancelled event's participants leave the statistics' rollup.
+    summary::refresh(db, &actor.thresholds, Scope::Events(&[before.id])).await?;
     audit(
         db,
         actor,

@@ -99,22 +99,77 @@ pub(crate) fn expr(kind: Kind, d: Dimension, backend: DatabaseBackend) -> DimSql
     }
 }
 
+/// Where a grouped query reads its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The fact rows themselves (attendance cells joined to their events,
+    /// or service counts).
+    Cells,
+    /// Attendance cells with each event's month, quarter and year read from
+    /// its stored summary (`ed`).
+    CellsWithPeriods,
+    /// The per-event summaries (`ed`): event-level dimensions only.
+    Summaries,
+    /// The attendance rollup (`ed`, [`super::rollup`]): no centre, event or
+    /// area tree.
+    Rollup,
+}
+
+/// The dimensions the attendance rollup holds (or derives from its
+/// programme): a participants question over these only, without an area,
+/// reads it.
+pub(crate) fn in_rollup(d: Dimension) -> bool {
+    !matches!(
+        d,
+        Dimension::Centre
+            | Dimension::Event
+            | Dimension::SupportType
+            | Dimension::Channel
+            | Dimension::Stage
+    )
+}
+
 /// [`expr`], with an event's month, quarter and year read from its stored
-/// summary (`ed`) when `summaries`: the same values, without a date
-/// expression per row.
-fn dim_sql(kind: Kind, d: Dimension, backend: DatabaseBackend, summaries: bool) -> DimSql {
-    let stored = match d {
+/// summary (`ed`) when the source has it, and every dimension read from the
+/// rollup's own columns when it is the source: the same values, without a
+/// date expression per row.
+fn dim_sql(kind: Kind, d: Dimension, backend: DatabaseBackend, source: Source) -> DimSql {
+    let stored = |column: &str| DimSql {
+        select: column.to_string(),
+        group: Some(column.to_string()),
+        id: None,
+    };
+    if kind == Kind::Participants && source == Source::Rollup {
+        return match d {
+            Dimension::Project => DimSql {
+                select: text_of("ed.project_id"),
+                group: Some("ed.project_id".into()),
+                id: Some("ed.project_id"),
+            },
+            Dimension::District => DimSql {
+                select: text_of("ed.district_id"),
+                group: Some("ed.district_id".into()),
+                id: Some("ed.district_id"),
+            },
+            Dimension::Month => stored("ed.month"),
+            Dimension::Quarter => stored("ed.quarter"),
+            Dimension::Year => stored("ed.year"),
+            Dimension::EventKind => stored("ed.kind"),
+            Dimension::Sex => stored("ed.sex"),
+            Dimension::AgeBand => stored("ed.age_band"),
+            Dimension::Disability => stored("ed.disability"),
+            Dimension::Category => stored("ed.category"),
+            _ => expr(kind, d, backend),
+        };
+    }
+    let column = match d {
         Dimension::Month => "ed.month",
         Dimension::Quarter => "ed.quarter",
         Dimension::Year => "ed.year",
         _ => return expr(kind, d, backend),
     };
-    if summaries && kind == Kind::Participants {
-        DimSql {
-            select: stored.to_string(),
-            group: Some(stored.to_string()),
-            id: None,
-        }
+    if kind == Kind::Participants && source != Source::Cells {
+        stored(column)
     } else {
         expr(kind, d, backend)
     }
@@ -142,6 +197,19 @@ impl Joins {
     }
 
     fn sql(self, kind: Kind) -> String {
+        self.sql_from(kind, Source::Cells)
+    }
+
+    fn sql_from(self, kind: Kind, source: Source) -> String {
+        if source == Source::Rollup {
+            // The rollup holds the district; a programme's organisations
+            // join on its project.
+            return if self.organisation {
+                " LEFT JOIN project_org po ON po.project_id = ed.project_id".to_string()
+            } else {
+                String::new()
+            };
+        }
         let (district, org) = match kind {
             Kind::Participants => (
                 " LEFT JOIN event_summaries ed ON ed.event_id = e.id",
@@ -230,6 +298,15 @@ fn raw_sql(kind: Kind, access: &Access) -> String {
     }
 }
 
+/// [`raw_sql`] over the rollup's programme column.
+fn raw_sql_rollup(access: &Access) -> String {
+    if access.all_raw(access.visible.iter().copied()) {
+        "1 = 1".to_string()
+    } else {
+        dsql::raw_clause_on("ed.project_id", access.raw.iter().copied())
+    }
+}
+
 /// The measures of a group (`disclosure::sql::measures`) for the viewer.
 pub(crate) fn measures(kind: Kind, access: &Access, whole_reports: bool) -> String {
     dsql::measures(facts(kind), &raw_sql(kind, access), whole_reports)
@@ -290,13 +367,14 @@ pub(crate) async fn grouped_query(
             Dimension::Sex | Dimension::AgeBand | Dimension::Disability | Dimension::Category
         )
     };
-    if kind == Kind::Participants
-        && !dims
-            .iter()
-            .chain(select.iter().map(|(d, _)| d))
-            .any(cell_level)
-    {
+    let asked = || dims.iter().chain(select.iter().map(|(d, _)| d));
+    if access.cells_only {
+        // The reference path: every cell (the tests compare the others with it).
+    } else if kind == Kind::Participants && !asked().any(cell_level) {
         let q = per_event_query(backend, access, dims, select, area);
+        return read_rows(db, q, dims.len()).await;
+    } else if kind == Kind::Participants && area.is_none() && asked().all(|d| in_rollup(*d)) {
+        let q = rollup_query(backend, access, dims, select);
         return read_rows(db, q, dims.len()).await;
     }
     // An event's month, quarter and year are read from its summary, joined
@@ -307,7 +385,12 @@ pub(crate) async fn grouped_query(
             .chain(select.iter().map(|(d, _)| d))
             .any(|d| matches!(d, Dimension::Month | Dimension::Quarter | Dimension::Year));
     let mut q = Sql::new(backend);
-    let exprs = select_dims(&mut q, kind, dims, area, periods);
+    let source = if periods {
+        Source::CellsWithPeriods
+    } else {
+        Source::Cells
+    };
+    let exprs = select_dims(&mut q, kind, dims, area, source);
     let whole_reports = !dims
         .iter()
         .chain(select.iter().map(|(d, _)| d))
@@ -316,8 +399,32 @@ pub(crate) async fn grouped_query(
     let mut joins = Joins::of(dims, select);
     joins.district |= periods;
     from_where(kind, &mut q, access, area, joins);
-    filter_and_group(&mut q, kind, select, &exprs, periods);
+    filter_and_group(&mut q, kind, select, &exprs, source);
     read_rows(db, q, dims.len()).await
+}
+
+/// Participants grouped or filtered by cell dimensions (sex, age band,
+/// disability, category) with programme, district, period and event kind
+/// only: read from the attendance rollup ([`super::rollup`]), which sums
+/// the cells of counted events per those dimensions with the measures
+/// publication needs; the viewer's raw projects are applied per row (one
+/// programme each). Publishes the same figures as the cell-level query.
+fn rollup_query(
+    backend: DatabaseBackend,
+    access: &Access,
+    dims: &[Dimension],
+    select: &[(Dimension, Option<String>)],
+) -> Sql {
+    let kind = Kind::Participants;
+    let mut q = Sql::new(backend);
+    let exprs = select_dims(&mut q, kind, dims, None, Source::Rollup);
+    q.push(&dsql::summary_measures(&raw_sql_rollup(access)));
+    q.push(" FROM attendance_rollup ed");
+    q.push(&Joins::of(dims, select).sql_from(kind, Source::Rollup));
+    q.push(" WHERE ed.cells > 0 AND ");
+    q.in_ids("ed.project_id", &access.visible);
+    filter_and_group(&mut q, kind, select, &exprs, Source::Rollup);
+    q
 }
 
 /// Participants grouped by event-level dimensions only (project, district,
@@ -336,7 +443,7 @@ fn per_event_query(
     let kind = Kind::Participants;
     let raw = raw_sql(kind, access);
     let mut q = Sql::new(backend);
-    let exprs = select_dims(&mut q, kind, dims, area, true);
+    let exprs = select_dims(&mut q, kind, dims, area, Source::Summaries);
     q.push(&format!(
         "{} \
          FROM event_summaries ed JOIN events e ON e.id = ed.event_id \
@@ -351,24 +458,24 @@ fn per_event_query(
     q.push(&joins.sql(kind));
     q.push(" WHERE ed.cells > 0 AND ");
     counted_events(&mut q, access, area);
-    filter_and_group(&mut q, kind, select, &exprs, true);
+    filter_and_group(&mut q, kind, select, &exprs, Source::Summaries);
     q
 }
 
-/// `WITH … SELECT dims, ` of a grouped query; the dimensions' SQL.
-/// With `summaries`, the periods of events are the stored ones (`ed`).
+/// `WITH … SELECT dims, ` of a grouped query; the dimensions' SQL as the
+/// source holds them.
 fn select_dims(
     q: &mut Sql,
     kind: Kind,
     dims: &[Dimension],
     area: Option<i32>,
-    summaries: bool,
+    source: Source,
 ) -> Vec<DimSql> {
     q.push(&sql::prelude(area));
     q.push(" SELECT ");
     let exprs: Vec<DimSql> = dims
         .iter()
-        .map(|d| dim_sql(kind, *d, q.backend(), summaries))
+        .map(|d| dim_sql(kind, *d, q.backend(), source))
         .collect();
     for e in &exprs {
         q.push(&e.select).push(", ");
@@ -384,10 +491,10 @@ fn filter_and_group(
     kind: Kind,
     select: &[(Dimension, Option<String>)],
     exprs: &[DimSql],
-    summaries: bool,
+    source: Source,
 ) {
     for (d, value) in select {
-        let e = dim_sql(kind, *d, q.backend(), summaries);
+        let e = dim_sql(kind, *d, q.backend(), source);
         q.push(" AND ");
         match (e.id, value) {
             (Some(column), Some(v)) => match v.parse::<i32>() {

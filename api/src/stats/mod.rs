@@ -7,6 +7,8 @@
 //!   [`crate::disclosure`];
 //! - [`summary`]: the per-event summaries those read when they group by
 //!   event-level dimensions (and each event's stored district);
+//! - [`rollup`]: the cells summed per programme, district, period, event
+//!   kind and cell, which they read when they group by cell dimensions;
 //! - [`facilities`]: centres and infrastructure works counted by status and kind;
 //! - [`progress`]: indicators against their targets, entered or derived;
 //! - [`labels`]: names of code values in Azerbaijani and English.
@@ -16,6 +18,7 @@ mod aggregate_sql;
 pub mod facilities;
 pub mod labels;
 pub mod progress;
+pub mod rollup;
 pub mod sql;
 pub mod summary;
 
@@ -36,6 +39,9 @@ pub struct Access {
     pub raw: HashSet<i32>,
     /// Of those, the projects serving a sensitive population.
     pub sensitive: HashSet<i32>,
+    /// Read every question from the fact rows themselves, never from the
+    /// per-event summaries or the rollup (the tests compare both paths).
+    pub cells_only: bool,
 }
 
 impl Access {
@@ -65,6 +71,7 @@ impl Access {
             visible,
             raw,
             sensitive,
+            cells_only: false,
         })
     }
 

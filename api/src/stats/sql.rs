@@ -70,6 +70,11 @@ impl Sql {
         }
     }
 
+    /// The text and the bound values, for a statement that returns no rows.
+    pub fn into_parts(self) -> (String, Vec<Value>) {
+        (self.text, self.values)
+    }
+
     /// Runs the statement.
     pub async fn all(self, db: &impl ConnectionTrait) -> Result<Vec<QueryResult>, DbErr> {
         db.query_all_raw(Statement::from_sql_and_values(

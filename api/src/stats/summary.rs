@@ -17,6 +17,7 @@
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
+use super::rollup;
 use super::sql::{self, int_at};
 use crate::disclosure::Thresholds;
 use crate::disclosure::sql::{self as dsql, Facts};
@@ -113,6 +114,12 @@ pub async fn refresh(
     if matches!(scope, Scope::Events([])) {
         return Ok(0);
     }
+    // The rollup buckets the events were in (locking their programmes'
+    // rollup on PostgreSQL first), rewritten below with those they are in.
+    let before = match scope {
+        Scope::Events(ids) => Some(rollup::buckets_of(db, ids).await?),
+        Scope::All => None,
+    };
     let filter = scope_filter(scope);
     // The cells' stored inputs first: the summary sums them.
     execute(
@@ -134,7 +141,28 @@ pub async fn refresh(
     )
     .await?;
     let backend = db.get_database_backend();
-    execute(db, insert(backend, thresholds, &filter)).await
+    match before {
+        Some((projects, mut buckets)) => {
+            // The buckets the events are in now come back from the insert.
+            let rows = db
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!(
+                        "{} RETURNING event_id, district_id, month, quarter, year",
+                        insert(backend, thresholds, &filter)
+                    ),
+                ))
+                .await?;
+            buckets.extend(rollup::buckets_written(&projects, &rows)?);
+            rollup::refresh(db, &buckets).await?;
+            Ok(rows.len() as u64)
+        }
+        None => {
+            let written = execute(db, insert(backend, thresholds, &filter)).await?;
+            rollup::rebuild(db).await?;
+            Ok(written)
+        }
+    }
 }
 
 fn insert(backend: DatabaseBackend, thresholds: &Thresholds, filter: &str) -> String {
@@ -190,10 +218,14 @@ pub async fn sync(
             format!("SELECT e.id FROM events e WHERE {missing} LIMIT 1"),
         ))
         .await?;
-    if any.is_none() {
-        return Ok(0);
-    }
-    execute(db, insert(backend, thresholds, missing)).await
+    let written = match any {
+        Some(_) => execute(db, insert(backend, thresholds, missing)).await?,
+        None => 0,
+    };
+    // The rollup sums the cells' stored inputs: rebuilt when any event was
+    // rewritten, or when it does not add up to the summaries.
+    rollup::sync(db, written > 0).await?;
+    Ok(written)
 }
 
 /// The events whose stored summary differs from a fresh computation (or is

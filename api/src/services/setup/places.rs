@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -342,7 +342,7 @@ pub async fn update_centre<C: ConnectionTrait>(
     version: i32,
     input: &CentreFields,
 ) -> ServiceResult<Outcome> {
-    owned::<_, centre::Entity>(db, actor, id, "centre", |c| c.project_id).await?;
+    let current = owned::<_, centre::Entity>(db, actor, id, "centre", |c| c.project_id).await?;
     let mut errors = Vec::new();
     let t = validate_centre(db, input, &mut errors).await?;
     check(errors)?;
@@ -377,6 +377,25 @@ pub async fn update_centre<C: ConnectionTrait>(
         return Err(conflict(&["version"], "centre"));
     }
     write_areas_served(db, id, &input.areas_served).await?;
+    if current.area_id != input.area_id {
+        // The centre's events are placed in its district: their summaries
+        // (and the statistics' rollup) follow the move.
+        let events: Vec<i32> = entities::event::Entity::find()
+            .select_only()
+            .column(entities::event::Column::Id)
+            .filter(entities::event::Column::CentreId.eq(id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for chunk in events.chunks(500) {
+            crate::stats::summary::refresh(
+                db,
+                &actor.thresholds,
+                crate::stats::summary::Scope::Events(chunk),
+            )
+            .await?;
+        }
+    }
     let after = centre_snapshot(db, id).await?;
     audit(
         db,
