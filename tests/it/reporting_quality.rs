@@ -593,6 +593,66 @@ async fn obligation_set_up_is_checked_and_archiving_ends_it(engine: Engine) {
         4,
         "four quarters: {before}"
     );
+    // A project-level quarterly obligation of indicator values: recording the
+    // first quarter's value through recordIndicatorValues counts it as received.
+    let values = as_user(
+        &app,
+        &admin,
+        CREATE_OBLIGATION,
+        json!({ "k": "iv", "p": p, "input": { "unitKind": "PROJECT", "figures": "INDICATOR_VALUES",
+            "frequency": "QUARTERLY", "dueDays": 30, "startsOn": "2024-01-01", "endsOn": "2024-03-31" } }),
+    )
+    .await;
+    assert_eq!(
+        values["data"]["createReportingObligation"]["userErrors"],
+        json!([]),
+        "{values}"
+    );
+    let ind = as_user(
+        &app,
+        &admin,
+        "mutation($p: ID!) { createIndicator(idempotencyKey: \"ind\", projectId: $p, input: { code: \"1\", titleEn: \"Calls\", unit: PERSONS, countingRule: TOTAL, aggregation: SUM }) { indicator { id } userErrors { code } } }",
+        json!({ "p": p }),
+    )
+    .await;
+    let ind_id = ind["data"]["createIndicator"]["indicator"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{ind}"))
+        .to_string();
+    let recorded = as_user(
+        &app,
+        &admin,
+        "mutation($i: ID!) { recordIndicatorValues(idempotencyKey: \"v\", indicatorId: $i, input: { periodStart: \"2024-01-01\", periodEnd: \"2024-03-31\", value: 0 }) { userErrors { code message } } }",
+        json!({ "i": ind_id }),
+    )
+    .await;
+    assert_eq!(
+        recorded["data"]["recordIndicatorValues"]["userErrors"],
+        json!([]),
+        "{recorded}"
+    );
+    let q_values = "{ project(slug: \"setup-checks\") { reportingCompleteness(from: \"2024-01-01\", to: \"2024-03-31\") { figures counts { expected received overdue } } } }";
+    let got = app.data(q_values, json!({})).await;
+    let rows = got["project"]["reportingCompleteness"].as_array().unwrap();
+    let iv = rows
+        .iter()
+        .find(|r| r["figures"] == "INDICATOR_VALUES")
+        .unwrap_or_else(|| panic!("{got}"));
+    assert_eq!(
+        iv["counts"],
+        json!({ "expected": 1, "received": 1, "overdue": 0 }),
+        "{got}"
+    );
+    let sc = rows
+        .iter()
+        .find(|r| r["figures"] == "SERVICE_COUNTS")
+        .unwrap();
+    assert_eq!(
+        sc["counts"],
+        json!({ "expected": 1, "received": 0, "overdue": 1 }),
+        "{got}"
+    );
+
     let archive = "mutation($id: ID!, $v: Int!) { archiveReportingObligation(idempotencyKey: \"a\", id: $id, version: $v) { userErrors { code } obligation { version } } }";
     let stale = as_user(&app, &admin, archive, json!({ "id": id, "v": 7 })).await;
     assert_eq!(
@@ -606,7 +666,16 @@ async fn obligation_set_up_is_checked_and_archiving_ends_it(engine: Engine) {
         "{archived}"
     );
     let after = app.data(q, json!({})).await;
-    assert_eq!(after["project"]["reportingCompleteness"], json!([]));
+    let left: Vec<&Value> = after["project"]["reportingCompleteness"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(
+        left.len(),
+        1,
+        "only the indicator values' quarter stays: {after}"
+    );
     let audited = audit_entry::Entity::find()
         .filter(audit_entry::Column::Action.eq("obligation.archive"))
         .all(db)
