@@ -17,6 +17,7 @@ pub mod graphql;
 pub mod http;
 pub mod queries;
 pub mod ratelimit;
+pub mod rules;
 pub mod search;
 pub mod seed;
 pub mod services;

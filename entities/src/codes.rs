@@ -442,3 +442,57 @@ code_list! {
         Approved = "approved",
     }
 }
+
+code_list! {
+    /// Which unit of a project owes a report.
+    ObligationUnit {
+        /// The project as a whole (figures not kept per centre).
+        Project = "project",
+        /// One centre, or every live centre of the project when none is named.
+        Centre = "centre",
+    }
+}
+
+code_list! {
+    /// Which figures a reporting obligation asks for.
+    ObligationFigures {
+        /// Monthly (or quarterly) service counts.
+        ServiceCounts = "service_counts",
+        /// Values of the project's entered indicators for the period.
+        IndicatorValues = "indicator_values",
+    }
+}
+
+code_list! {
+    /// How often a report is due.
+    ReportingFrequency {
+        /// Every calendar month.
+        Monthly = "monthly",
+        /// Every calendar quarter.
+        Quarterly = "quarterly",
+    }
+}
+
+code_list! {
+    /// What a validation rule checks.
+    RuleKind {
+        /// A figure lies between a minimum and a maximum.
+        Range = "range",
+        /// One figure compared with another (served ≤ received).
+        Compare = "compare",
+        /// A figure is at most N times the median of its last periods.
+        MedianMultiple = "median_multiple",
+        /// A figure is given broken down by a dimension (sex, age band …).
+        RequiredBreakdown = "required_breakdown",
+    }
+}
+
+code_list! {
+    /// What a broken rule does to an entry.
+    RuleSeverity {
+        /// The entry is refused until it is corrected.
+        Error = "error",
+        /// The manager confirms the entry with a reason.
+        Warning = "warning",
+    }
+}

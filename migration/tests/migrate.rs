@@ -225,8 +225,13 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         webhook_subscription,
         webhook_delivery,
         webhook_attempt,
+        reporting_obligation,
+        report_receipt,
+        validation_rule,
+        rule_result,
+        figure_comment,
     );
-    assert_eq!(tables.len(), 38);
+    assert_eq!(tables.len(), 43);
     tables
 }
 

@@ -29,6 +29,7 @@ mod pagination;
 mod programme_setup;
 mod read_demo_data;
 mod read_replica;
+mod reporting_quality;
 mod schema_file;
 mod search_and_filters;
 mod seed_idempotency;

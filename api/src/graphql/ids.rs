@@ -34,10 +34,14 @@ pub enum NodeType {
     User,
     /// An API key.
     ApiKey,
+    /// A reporting obligation.
+    ReportingObligation,
+    /// A validation rule.
+    ValidationRule,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 13] = [
+    const ALL: [NodeType; 15] = [
         NodeType::Project,
         NodeType::Centre,
         NodeType::Event,
@@ -51,6 +55,8 @@ impl NodeType {
         NodeType::Report,
         NodeType::User,
         NodeType::ApiKey,
+        NodeType::ReportingObligation,
+        NodeType::ValidationRule,
     ];
 
     /// The GraphQL type name.
@@ -69,6 +75,8 @@ impl NodeType {
             NodeType::Report => "Report",
             NodeType::User => "User",
             NodeType::ApiKey => "ApiKey",
+            NodeType::ReportingObligation => "ReportingObligation",
+            NodeType::ValidationRule => "ValidationRule",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod mutation;
 pub mod pagination;
 pub(crate) mod prelude;
 pub mod projects;
+pub mod quality;
 pub mod reference;
 pub mod setup;
 pub mod stats;
@@ -39,6 +40,7 @@ pub struct QueryRoot(
     stats::StatsQuery,
     setup::query::SetupQuery,
     changes::ChangeQuery,
+    quality::QualityQuery,
 );
 
 /// The schema type served at `/graphql`.

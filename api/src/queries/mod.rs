@@ -3,4 +3,5 @@
 //! GraphQL; inputs are plain ids.
 
 pub mod changes;
+pub mod completeness;
 pub mod places;

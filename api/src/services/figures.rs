@@ -268,6 +268,8 @@ pub struct ServiceCounts {
     pub sensitivity: Option<Sensitivity>,
     /// The cells.
     pub counts: Vec<ServiceCountCell>,
+    /// The manager's reason for keeping figures that break a WARNING rule.
+    pub confirm_reason: Option<String>,
 }
 
 /// Writes a period's service counts: new cells are inserted, existing ones
@@ -467,6 +469,22 @@ pub async fn set_service_counts<C: ConnectionTrait>(
             }
         }
     }
+    // The project's validation rules on the entry as now stored, its rule
+    // results and its receipt, in the same transaction (a broken ERROR rule
+    // or an unconfirmed WARNING undoes the whole write).
+    super::quality::receive_service_counts(
+        db,
+        actor,
+        &super::quality::EntryRef {
+            project_id: project.id,
+            centre_id,
+            figures: ObligationFigures::ServiceCounts,
+            period_start: input.period_start,
+            period_end: input.period_end,
+        },
+        input.confirm_reason.as_deref(),
+    )
+    .await?;
     // The rule's inputs of the written rows, in the same transaction.
     db.execute_unprepared(&crate::disclosure::sql::refresh_rows(
         crate::disclosure::sql::Facts::ServiceCounts,

@@ -15,6 +15,7 @@ pub mod bounds;
 pub mod changes;
 pub mod events;
 pub mod figures;
+pub mod quality;
 pub mod reports;
 pub mod setup;
 pub mod webhooks;
@@ -78,6 +79,10 @@ pub enum UserErrorCode {
     AlreadyExists,
     /// The value is still used by stored records (a category the project's records count, a record others refer to).
     InUse,
+    /// The entry breaks a validation rule of importance ERROR (the rule's message says which).
+    RuleBroken,
+    /// The entry breaks a validation rule of importance WARNING: send it again with a `confirmReason`.
+    WarningNotConfirmed,
 }
 
 /// A problem with the input: nothing was written. Stored with the

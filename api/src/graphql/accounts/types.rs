@@ -11,7 +11,7 @@ use super::loaders::{ProjectsOfUser, UserById, load};
 use crate::error::ApiResult;
 use crate::graphql::ids::{NodeType, encode};
 use crate::graphql::loaders::{OrganisationById, ProjectById};
-use crate::graphql::prelude::{Organisation, Project};
+use crate::graphql::prelude::{Lang, Organisation, Project};
 
 /// A user account.
 #[derive(Clone)]
@@ -144,6 +144,56 @@ impl Report {
         Ok(load(ctx, ProjectById(self.0.project_id))
             .await?
             .map(Project))
+    }
+    /// Completeness and timeliness of the period's reports (per kind of figures and district).
+    async fn coverage(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::quality::PeriodCompleteness>> {
+        crate::graphql::quality::completeness_of(
+            ctx,
+            self.0.project_id,
+            Some(self.0.period_start),
+            Some(self.0.period_end),
+        )
+        .await
+    }
+    /// Rules the period's entries broke, with the managers' reasons (for
+    /// those who edit or review the project).
+    async fn rule_results(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::quality::RuleResult>> {
+        crate::graphql::quality::rule_results_of(
+            ctx,
+            self.0.project_id,
+            self.0.period_start,
+            self.0.period_end,
+        )
+        .await
+    }
+    /// The period's figures that stand out from their unit's own history
+    /// (for those who edit or review the project; never public).
+    async fn outliers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Language of centre names: AZ or EN.")] lang: Option<Lang>,
+    ) -> ApiResult<Vec<crate::graphql::quality::Outlier>> {
+        crate::graphql::quality::outliers_of(
+            ctx,
+            self.0.project_id,
+            self.0.period_start,
+            self.0.period_end,
+            lang,
+        )
+        .await
+    }
+    /// Reviewers' comments on the report's figures.
+    async fn figure_comments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::quality::FigureComment>> {
+        crate::graphql::quality::comments_of(ctx, &self.0).await
     }
 }
 

@@ -54,6 +54,10 @@ pub enum UserErrorCode {
     AlreadyExists,
     /// The value is still used by stored records (a category the project's records count, a record others refer to).
     InUse,
+    /// The entry breaks a validation rule of importance ERROR (the rule's message says which).
+    RuleBroken,
+    /// The entry breaks a validation rule of importance WARNING: send it again with a `confirmReason`.
+    WarningNotConfirmed,
 }
 
 /// A problem with the input, returned in the payload (not as a GraphQL error).

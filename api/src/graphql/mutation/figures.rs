@@ -127,6 +127,10 @@ pub struct ServiceCountsInput {
     pub sensitivity: Option<Sensitivity>,
     /// The cells.
     pub counts: Vec<ServiceCountCellInput>,
+    /// Why figures that break a WARNING rule of the project are right (at
+    /// most 2,000 characters): without it such an entry is refused with
+    /// WARNING_NOT_CONFIRMED; stored with the entry's rule results for reviewers.
+    pub confirm_reason: Option<String>,
 }
 
 impl ServiceCountsInput {
@@ -162,6 +166,7 @@ impl ServiceCountsInput {
             period_end: self.period_end,
             sensitivity: self.sensitivity,
             counts,
+            confirm_reason: self.confirm_reason.clone(),
         })
     }
 }

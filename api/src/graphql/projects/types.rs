@@ -251,6 +251,62 @@ impl Project {
                 .collect(),
         )
     }
+    /// Which units owe which periodic reports, and when (archived ones only
+    /// for those who edit the project).
+    async fn reporting_obligations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::quality::ReportingObligation>> {
+        crate::graphql::quality::obligations_of(ctx, self.0.id).await
+    }
+    /// Completeness and timeliness of the periodic reports per period, kind
+    /// of figures and district: how many of the reports owed arrived, and how
+    /// many by their due day. Periods that have not started are left out.
+    async fn reporting_completeness(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "First day of the range (default: the first day of the month eleven months before `to`)."
+        )]
+        from: Option<NaiveDate>,
+        #[graphql(desc = "Last day of the range (default: today). At most 60 months from `from`.")]
+        to: Option<NaiveDate>,
+    ) -> ApiResult<Vec<crate::graphql::quality::PeriodCompleteness>> {
+        crate::graphql::quality::completeness_of(ctx, self.0.id, from, to).await
+    }
+    /// The project's validation rules (only for those who edit the project;
+    /// empty for anyone else). The browser evaluates them offline.
+    async fn validation_rules(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::quality::ValidationRule>> {
+        crate::graphql::quality::rules_of(ctx, self.0.id).await
+    }
+    /// Rules the project's entries broke, as stored with each entry (only for
+    /// those who edit the project).
+    async fn rule_results(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First day of the range (default: eleven months before `to`).")]
+        from: Option<NaiveDate>,
+        #[graphql(desc = "Last day of the range (default: today).")] to: Option<NaiveDate>,
+    ) -> ApiResult<Vec<crate::graphql::quality::RuleResult>> {
+        let (from, to) = crate::graphql::quality::range(from, to)?;
+        crate::graphql::quality::rule_results_of(ctx, self.0.id, from, to).await
+    }
+    /// Figures that stand out from their unit's own history (modified
+    /// z-score above 3.5; only for those who edit the project, never public).
+    async fn outliers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First day of the range (default: eleven months before `to`).")]
+        from: Option<NaiveDate>,
+        #[graphql(desc = "Last day of the range (default: today).")] to: Option<NaiveDate>,
+        #[graphql(desc = "Language of centre names: AZ or EN.")] lang: Option<Lang>,
+    ) -> ApiResult<Vec<crate::graphql::quality::Outlier>> {
+        let (from, to) = crate::graphql::quality::range(from, to)?;
+        crate::graphql::quality::outliers_of(ctx, self.0.id, from, to, lang).await
+    }
 }
 
 /// An organisation's role in a project.

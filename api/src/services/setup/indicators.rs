@@ -757,6 +757,18 @@ pub async fn record_indicator_values<C: ConnectionTrait>(
         .await?;
     }
     let after = period.all(db).await?;
+    // The project's indicator values for the period arrived (completeness).
+    crate::services::quality::record_receipt(
+        db,
+        &crate::services::quality::EntryRef {
+            project_id: project.id,
+            centre_id: None,
+            figures: entities::codes::ObligationFigures::IndicatorValues,
+            period_start: input.period_start,
+            period_end: input.period_end,
+        },
+    )
+    .await?;
     audit(
         db,
         actor,

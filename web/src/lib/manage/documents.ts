@@ -390,6 +390,7 @@ export const PROJECT = graphql(
 				centres { ...ManageCentreFields }
 				infrastructureWorks { ...ManageWorkFields }
 				serviceCounts { ...ManageServiceCountFields }
+				validationRules { id severity definition message(lang: $lang) archived }
 			}
 		}
 	`,
@@ -412,9 +413,13 @@ export const REPORTS = graphql(
  */
 export const REPORTS_REVIEW = graphql(
 	`
-		query ManageReportsReview {
+		query ManageReportsReview($lang: Lang) {
 			reports {
 				...ManageReportFields
+				coverage { figures periodStart periodEnd counts { expected received onTime overdue } }
+				ruleResults { severity reason values periodStart rule { id kind message(lang: $lang) } centre { id name(lang: $lang) } }
+				outliers(lang: $lang) { centreName figure value median history periodStart }
+				figureComments { figure body createdAt author { email } }
 				project {
 					id
 					events { id startDate status attendance { total { value } } }

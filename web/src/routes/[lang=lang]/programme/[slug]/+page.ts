@@ -162,6 +162,17 @@ export const _ProgrammeQuery = graphql(
 						id
 					}
 				}
+				reportingCompleteness {
+					figures
+					periodStart
+					periodEnd
+					counts {
+						expected
+						received
+						onTime
+						overdue
+					}
+				}
 				serviceCounts {
 					periodStart
 					periodEnd
