@@ -109,6 +109,13 @@ fn import_error(e: ImportError) -> Response {
 
 /// Resolves the project a caller may edit from its slug.
 async fn editable(state: &AppState, actor: &Actor, slug: &str) -> Result<i32, Response> {
+    if actor.viewer.actor_key().is_none() {
+        return Err(http_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "log in to import",
+        ));
+    }
     let found = project::Entity::find()
         .filter(project::Column::Slug.eq(slug))
         .filter(actor.viewer.project_scope())
@@ -121,11 +128,6 @@ async fn editable(state: &AppState, actor: &Actor, slug: &str) -> Result<i32, Re
             StatusCode::FORBIDDEN,
             "FORBIDDEN",
             "you may not change this project's data",
-        )),
-        None if actor.viewer.actor_key().is_none() => Err(http_error(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "log in to import",
         )),
         None => Err(http_error(
             StatusCode::NOT_FOUND,
@@ -144,15 +146,15 @@ async fn actor_of(state: &AppState, parts: &axum::http::request::Parts) -> Resul
     })
 }
 
-fn kind_of(query: &HashMap<String, String>) -> Result<Option<Kind>, Response> {
+fn kind_of(query: &HashMap<String, String>) -> Result<Option<Kind>, Box<Response>> {
     match query.get("kind").filter(|k| !k.is_empty()) {
         None => Ok(None),
         Some(k) => Kind::from_code(k).map(Some).ok_or_else(|| {
-            http_error(
+            Box::new(http_error(
                 StatusCode::BAD_REQUEST,
                 "INVALID",
                 "kind is one of events, service_counts, indicator_values",
-            )
+            ))
         }),
     }
 }
@@ -174,7 +176,7 @@ async fn upload(
     };
     let kind = match kind_of(&query) {
         Ok(k) => k,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let bytes: Bytes = match axum::body::to_bytes(body, read::MAX_FILE_BYTES).await {
         Ok(b) => b,

@@ -541,6 +541,15 @@ fn read_cell(f: &mut Fields<'_>) -> (Sex, AgeBand, Disability, BeneficiaryCatego
     )
 }
 
+/// An event's natural key (as text), its fields and its rows with their cells.
+type EventGroup = (String, EventHead, Vec<(u32, Option<AttendanceCell>)>);
+
+/// A centre's month of counts.
+type MonthKey = (Option<i32>, NaiveDate, NaiveDate);
+
+/// An indicator's period and one breakdown value (`None`: the whole).
+type ValueKey = (i32, NaiveDate, NaiveDate, Option<(String, String)>);
+
 /// An event's fields as one row gives them.
 #[derive(Debug, Clone, PartialEq)]
 struct EventHead {
@@ -566,12 +575,48 @@ async fn events_run(
     out: &mut Outcomes,
 ) -> ServiceResult<()> {
     // Parse, and group rows by the event's natural key.
-    let mut groups: Vec<(String, EventHead, Vec<(u32, Option<AttendanceCell>)>)> = Vec::new();
+    let mut groups: Vec<EventGroup> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    // A row whose title is its predecessor's and whose start date is blank
+    // or the same continues that event: its blank event columns are the
+    // ones above (so a grid is written one cell per row under one heading).
+    let mut last: Option<EventHead> = None;
     for row in &sheet.rows {
         let mut f = Fields::new(row, map);
-        let title_az = f.text("title_az").unwrap_or_default();
-        let title_en = f.text("title_en").unwrap_or_default();
+        let mut title_az = f.text("title_az").unwrap_or_default();
+        let mut title_en = f.text("title_en").unwrap_or_default();
+        let mut kind = f.code("kind", "event_kind", EventKind::ALL, EventKind::code);
+        let mut start = f.date("start_date");
+        let mut end = f.date("end_date");
+        let mut centre = f.centre("centre", centres);
+        let mut capacity = f.int32("capacity");
+        if let Some(prev) = &last {
+            let same = |a: &str, b: &str| !a.is_empty() && fold(a) == fold(b);
+            let continues = (same(&title_az, &prev.title_az) || same(&title_en, &prev.title_en))
+                && start.is_none_or(|d| d == prev.start)
+                && f.cell("start_date").is_blank() == start.is_none();
+            if continues {
+                if title_az.is_empty() {
+                    title_az = prev.title_az.clone();
+                }
+                if title_en.is_empty() {
+                    title_en = prev.title_en.clone();
+                }
+                if f.cell("kind").is_blank() {
+                    kind = Some(prev.kind);
+                }
+                start = start.or(Some(prev.start));
+                if f.cell("end_date").is_blank() {
+                    end = prev.end;
+                }
+                if f.cell("centre").is_blank() {
+                    centre = prev.centre;
+                }
+                if f.cell("capacity").is_blank() {
+                    capacity = prev.capacity;
+                }
+            }
+        }
         if title_az.is_empty() && title_en.is_empty() {
             f.errors.push(row_error(
                 "title_az",
@@ -579,13 +624,8 @@ async fn events_run(
                 "give the title in Azerbaijani or in English",
             ));
         }
-        let kind = f.code("kind", "event_kind", EventKind::ALL, EventKind::code);
         let kind = f.required("kind", kind);
-        let start = f.date("start_date");
         let start = f.required("start_date", start);
-        let end = f.date("end_date");
-        let centre = f.centre("centre", centres);
-        let capacity = f.int32("capacity");
         let has_cell = ["sex", "age_band", "disability", "category", "count"]
             .iter()
             .any(|k| !f.cell(k).is_blank());
@@ -619,6 +659,7 @@ async fn events_run(
             centre,
             capacity,
         };
+        last = Some(head.clone());
         let key = format!(
             "{start} {}",
             if head.title_az.is_empty() {
@@ -856,8 +897,7 @@ async fn counts_run(
         }
     }
     // Group by centre and month, in file order.
-    let mut groups: BTreeMap<(Option<i32>, NaiveDate, NaiveDate), Vec<(u32, ServiceCountCell)>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<MonthKey, Vec<(u32, ServiceCountCell)>> = BTreeMap::new();
     let mut seen: HashMap<CountKey, u32> = HashMap::new();
     for row in &sheet.rows {
         let mut f = Fields::new(row, map);
@@ -1063,8 +1103,7 @@ async fn values_run(
         .collect();
     type Part = (u32, Option<(String, String)>, i64);
     let mut groups: BTreeMap<(i32, NaiveDate, NaiveDate), Vec<Part>> = BTreeMap::new();
-    let mut seen: HashMap<(i32, NaiveDate, NaiveDate, Option<(String, String)>), u32> =
-        HashMap::new();
+    let mut seen: HashMap<ValueKey, u32> = HashMap::new();
     for row in &sheet.rows {
         let mut f = Fields::new(row, map);
         let code = f.text("indicator");
