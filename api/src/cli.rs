@@ -123,3 +123,143 @@ pub async fn create_api_key(
         .secret
         .ok_or_else(|| anyhow::anyhow!("no key was created"))
 }
+
+/// What `api import` was asked to do.
+pub struct ImportOptions {
+    /// The project's slug.
+    pub slug: String,
+    /// The kind, when given.
+    pub kind: Option<String>,
+    /// Preview only.
+    pub dry_run: bool,
+    /// Email of the user to act as.
+    pub as_user: Option<String>,
+    /// Small-cell thresholds (the summaries a write refreshes use them).
+    pub thresholds: crate::disclosure::Thresholds,
+}
+
+/// The user `api import` acts as: the one named, or the first active admin.
+async fn import_actor(db: &DatabaseConnection, options: &ImportOptions) -> anyhow::Result<Actor> {
+    use entities::user;
+    use sea_orm::QueryOrder;
+    let mut query = user::Entity::find().filter(user::Column::IsActive.eq(true));
+    query = match &options.as_user {
+        Some(email) => query.filter(user::Column::Email.eq(admin::normalise_email(email))),
+        None => query
+            .filter(user::Column::Role.eq(UserRole::Admin))
+            .order_by_asc(user::Column::Id),
+    };
+    let Some(u) = query.one(db).await? else {
+        anyhow::bail!(
+            "no such active user: create an admin with `api user create --role admin`, or name one with --as"
+        );
+    };
+    let context = crate::auth::load_user(db, u.id, u.token_version)
+        .await
+        .map_err(|_| anyhow::anyhow!("cannot load the user"))?
+        .ok_or_else(|| anyhow::anyhow!("the user is not active"))?;
+    Ok(Actor {
+        viewer: Viewer::User(context),
+        request_id: Some("cli".into()),
+        thresholds: options.thresholds,
+    })
+}
+
+/// `api import`: previews the file, prints every refused row, and stores it
+/// unless it is a dry run or a row is refused. Answers true when rows are refused.
+pub async fn import(
+    db: &DatabaseConnection,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> anyhow::Result<bool> {
+    use crate::services::import::{self, ImportError, Kind, RowStatus};
+    let kind = match &options.kind {
+        Some(k) => Some(Kind::from_code(k).ok_or_else(|| {
+            anyhow::anyhow!("--kind is events, service_counts or indicator_values")
+        })?),
+        None => None,
+    };
+    let actor = import_actor(db, options).await?;
+    let project_id = project_id(db, &options.slug).await?;
+    let describe = |e: ImportError| -> anyhow::Error {
+        match e {
+            ImportError::File(p) => anyhow::anyhow!("{}: {}", p.code, p.message),
+            ImportError::User(errors) => anyhow::anyhow!(
+                "{}",
+                errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            ImportError::Db(e) => e.into(),
+        }
+    };
+    let started = std::time::Instant::now();
+    let file = import::prepare(bytes, kind).map_err(describe)?;
+    let bar = indicatif::ProgressBar::new(file.rows() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:8} {bar:30} {human_pos}/{human_len} rows {per_sec}",
+        )
+        .expect("valid progress template"),
+    );
+    bar.set_message("checking");
+    let progress = |done: usize, _total: usize| bar.set_position(done as u64);
+    let report = import::preview(db, &actor, project_id, &file, &progress)
+        .await
+        .map_err(describe)?;
+    bar.finish_and_clear();
+    let t = report.totals;
+    println!(
+        "{} rows of {} in sheet {:?}: {} to create, {} to update, {} unchanged, {} refused",
+        report.rows.len(),
+        report.kind.code(),
+        report.sheet,
+        t.created,
+        t.updated,
+        t.unchanged,
+        t.refused
+    );
+    for row in report
+        .rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Refused)
+        .take(200)
+    {
+        for e in &row.errors {
+            println!("  row {} {}: {} {}", row.line, e.column, e.code, e.message);
+        }
+    }
+    if t.refused > 0 {
+        println!("nothing stored: fix the refused rows and run again");
+        return Ok(true);
+    }
+    if options.dry_run {
+        println!("dry run: nothing stored");
+        return Ok(false);
+    }
+    bar.reset();
+    bar.set_message("storing");
+    let key = format!("cli-import-{}-{}", file.digest(), report.token);
+    let outcome = import::confirm(
+        db,
+        &actor,
+        project_id,
+        &file,
+        &report.token,
+        &key,
+        &progress,
+    )
+    .await?;
+    bar.finish_and_clear();
+    if let Some(e) = outcome.errors.first() {
+        anyhow::bail!("{}", e.message);
+    }
+    println!(
+        "stored in {:.1} s ({} rows/s)",
+        started.elapsed().as_secs_f64(),
+        (report.rows.len() as f64 / started.elapsed().as_secs_f64()).round()
+    );
+    Ok(false)
+}

@@ -74,6 +74,28 @@ enum Command {
         /// The new file to write; an existing file is never overwritten.
         path: PathBuf,
     },
+    /// Import a spreadsheet (XLSX, ODS or CSV, from a template of
+    /// /manage or /import/{slug}/template) into a project: a dry run that
+    /// names every row's outcome, then, unless --dry-run or a row is
+    /// refused, the same rows stored in one transaction. Importing the same
+    /// file again leaves its rows unchanged. Exits 2 when rows are refused.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Slug of the project to import into.
+        #[arg(long)]
+        project: String,
+        /// events, service_counts or indicator_values (default: found from the header).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only preview: print what would happen, store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Email of the user the import is audited as (a manager of the
+        /// project or an admin; default: the first active admin).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
         /// Write to this file instead of standard output.
@@ -341,6 +363,28 @@ async fn main() -> anyhow::Result<()> {
                 redact(&config.database_url),
                 path.display()
             );
+        }
+        Command::Import {
+            file,
+            project,
+            kind,
+            dry_run,
+            as_user,
+        } => {
+            let database = api::db::connect(&config.database_url, 1).await?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let options = api::cli::ImportOptions {
+                slug: project,
+                kind,
+                dry_run,
+                as_user,
+                thresholds: config.thresholds,
+            };
+            let refused = api::cli::import(&database.conn, &bytes, &options).await?;
+            if refused {
+                std::process::exit(2);
+            }
         }
         Command::Schema { output } => {
             let sdl = api::sdl();

@@ -23,6 +23,7 @@ use tower_http::trace::TraceLayer;
 pub mod caller;
 pub mod export;
 pub mod graphql;
+pub mod import;
 pub mod metrics;
 pub mod persisted;
 pub mod process_metrics;
@@ -107,7 +108,7 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
         .route("/ready", get(ready))
         .route("/metrics", get(metrics_text))
         .merge(export::routes())
-        .with_state(state)
+        .with_state(state.clone())
         // The API's own answers are never framed and load nothing; the site's
         // pages set their own policy (see `site`).
         .layer(SetResponseHeaderLayer::overriding(
@@ -130,14 +131,19 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
     };
 
     let hsts = config.hsts;
-    let router = app
-        .layer(CompressionLayer::new())
-        .layer(cors)
+    // The body limit and timeout wrap every route so far; the import routes,
+    // merged after them, carry their own (a spreadsheet is larger, and its
+    // preview longer, than a GraphQL request).
+    let app = app
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
         ))
+        .merge(import::routes(state));
+    let router = app
+        .layer(CompressionLayer::new())
+        .layer(cors)
         // Outside the body limit and the timeout, so their 413 and 408 carry
         // the same headers as every other answer.
         .layer(axum::middleware::map_response(

@@ -16,6 +16,7 @@ pub mod changes;
 pub mod events;
 pub mod figures;
 pub mod quality;
+pub mod import;
 pub mod reports;
 pub mod setup;
 pub mod webhooks;
@@ -512,7 +513,7 @@ pub fn conflict(field: &[&str], what: &str) -> ServiceError {
 /// The beneficiary categories a project declares it serves
 /// (`project_categories`): its attendance and service counts may record
 /// only these.
-pub(crate) async fn declared_categories<C: ConnectionTrait>(
+pub async fn declared_categories<C: ConnectionTrait>(
     db: &C,
     project_id: i32,
 ) -> Result<std::collections::HashSet<entities::codes::BeneficiaryCategory>, DbErr> {
