@@ -20,6 +20,7 @@ mod m20261207_000010_add_token_version;
 mod m20261207_000011_audit_visibility_changes;
 mod m20261207_000040_programme_setup;
 mod m20261207_000201_change_feed_and_webhooks;
+mod m20261208_000230_updates_and_narratives;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_audit_visibility_changes::Migration),
             Box::new(m20261207_000040_programme_setup::Migration),
             Box::new(m20261207_000201_change_feed_and_webhooks::Migration),
+            Box::new(m20261208_000230_updates_and_narratives::Migration),
         ]
     }
 }

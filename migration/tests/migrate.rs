@@ -224,8 +224,11 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         webhook_subscription,
         webhook_delivery,
         webhook_attempt,
+        programme_update,
+        programme_update_file,
+        period_narrative,
     );
-    assert_eq!(tables.len(), 37);
+    assert_eq!(tables.len(), 40);
     tables
 }
 
@@ -284,6 +287,8 @@ fn expected_type(backend: DbBackend, ty: &ColumnType) -> Option<String> {
         ColumnType::TimestampWithTimeZone => "timestamp with time zone".to_owned(),
         ColumnType::Json if sqlite => "json_text".to_owned(),
         ColumnType::Json => "json".to_owned(),
+        ColumnType::Blob if sqlite => "blob".to_owned(),
+        ColumnType::Blob => "bytea".to_owned(),
         _ => return None,
     };
     Some(name)

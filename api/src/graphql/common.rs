@@ -282,8 +282,13 @@ pub async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> ApiResult<
             .map(|m| Node::Indicator(Indicator(m))),
         NodeType::Team => one(ctx, TeamById(id)).await?.map(|m| Node::Team(Team(m))),
         NodeType::Plan => one(ctx, PlanById(id)).await?.map(|m| Node::Plan(Plan(m))),
-        // Reports, users and API keys are reached through `reports`, `me` and admin fields.
-        NodeType::Report | NodeType::User | NodeType::ApiKey => None,
+        // Reports, users and API keys are reached through `reports`, `me` and
+        // admin fields; updates and narratives through their project.
+        NodeType::Report
+        | NodeType::User
+        | NodeType::ApiKey
+        | NodeType::ProgrammeUpdate
+        | NodeType::PeriodNarrative => None,
     })
 }
 

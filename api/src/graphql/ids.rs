@@ -34,10 +34,14 @@ pub enum NodeType {
     User,
     /// An API key.
     ApiKey,
+    /// A dated update of a programme.
+    ProgrammeUpdate,
+    /// A period narrative.
+    PeriodNarrative,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 13] = [
+    const ALL: [NodeType; 15] = [
         NodeType::Project,
         NodeType::Centre,
         NodeType::Event,
@@ -51,6 +55,8 @@ impl NodeType {
         NodeType::Report,
         NodeType::User,
         NodeType::ApiKey,
+        NodeType::ProgrammeUpdate,
+        NodeType::PeriodNarrative,
     ];
 
     /// The GraphQL type name.
@@ -69,6 +75,8 @@ impl NodeType {
             NodeType::Report => "Report",
             NodeType::User => "User",
             NodeType::ApiKey => "ApiKey",
+            NodeType::ProgrammeUpdate => "ProgrammeUpdate",
+            NodeType::PeriodNarrative => "PeriodNarrative",
         }
     }
 }

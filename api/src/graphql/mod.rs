@@ -18,6 +18,7 @@ pub mod projects;
 pub mod reference;
 pub mod setup;
 pub mod stats;
+pub mod updates;
 pub mod works;
 
 use async_graphql::dataloader::DataLoader;

@@ -29,6 +29,7 @@ pub struct MutationRoot(
     reports::ReportMutation,
     super::setup::mutation::SetupMutation,
     super::changes::WebhookMutation,
+    super::updates::UpdateMutation,
 );
 
 /// The request's database connection.

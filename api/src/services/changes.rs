@@ -61,6 +61,8 @@ pub fn node_type_name(entity_type: &str) -> Option<&'static str> {
         "team" => "Team",
         "plan" => "Plan",
         "report" => "Report",
+        "programme_update" => "ProgrammeUpdate",
+        "period_narrative" => "PeriodNarrative",
         _ => return None,
     })
 }

@@ -17,6 +17,7 @@ pub mod events;
 pub mod figures;
 pub mod reports;
 pub mod setup;
+pub mod updates;
 pub mod webhooks;
 
 use chrono::{NaiveDate, Utc};
