@@ -42,6 +42,19 @@ export const _ProgrammeQuery = graphql(
 					amount
 					currency
 				}
+				updates(first: 10) {
+					id
+					postedOn
+					text(lang: $lang)
+					textLanguage(lang: $lang)
+					attachments {
+						kind
+						fileName
+						width
+						height
+						path
+					}
+				}
 				participants {
 					...ParticipantFields
 					note(lang: $lang)

@@ -28,6 +28,13 @@ export const _ReportQuery = graphql(
 					amount
 					currency
 				}
+				narratives {
+					id
+					periodStart
+					periodEnd
+					text(lang: $lang)
+					textLanguage(lang: $lang)
+				}
 				participants {
 					...ParticipantFields
 				}
