@@ -22,6 +22,7 @@ pub mod indicator_target;
 pub mod indicator_value;
 pub mod infrastructure_work;
 pub mod organisation;
+pub mod period_finance;
 pub mod period_narrative;
 pub mod plan;
 pub mod programme_update;

@@ -7,7 +7,9 @@
 //!   engines, read replicas and `api backup` carry them without a shared
 //!   file system;
 //! - `period_narratives`: what the manager writes about a reporting period,
-//!   shown in the donor report; one per project and period.
+//!   shown in the donor report; one per project and period;
+//! - `period_finances`: a period's budget and, where reported, spending, in
+//!   one currency; one per project and period.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -58,6 +60,21 @@ enum PeriodNarratives {
     PeriodEnd,
     TextAz,
     TextEn,
+    UpdatedBy,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum PeriodFinances {
+    Table,
+    Id,
+    ProjectId,
+    PeriodStart,
+    PeriodEnd,
+    BudgetAmount,
+    SpentAmount,
+    Currency,
     UpdatedBy,
     UpdatedAt,
     Version,
@@ -181,6 +198,51 @@ impl MigrationTrait for Migration {
                 ],
             )],
         )
+        .await?;
+        create_table_with_indexes(
+            manager,
+            Table::create()
+                .table(PeriodFinances::Table)
+                .col(pk_auto(PeriodFinances::Id))
+                .col(integer(PeriodFinances::ProjectId))
+                .col(date(PeriodFinances::PeriodStart))
+                .col(date(PeriodFinances::PeriodEnd))
+                .col(non_negative(
+                    big_integer_null(PeriodFinances::BudgetAmount),
+                    "period_finances",
+                    PeriodFinances::BudgetAmount,
+                ))
+                .col(non_negative(
+                    big_integer_null(PeriodFinances::SpentAmount),
+                    "period_finances",
+                    PeriodFinances::SpentAmount,
+                ))
+                .col(string(PeriodFinances::Currency))
+                .col(integer_null(PeriodFinances::UpdatedBy))
+                .col(timestamp_with_time_zone(PeriodFinances::UpdatedAt))
+                .col(version_col("period_finances", PeriodFinances::Version))
+                .foreign_key(&mut fk(
+                    PeriodFinances::Table,
+                    PeriodFinances::ProjectId,
+                    Projects::Table,
+                    ForeignKeyAction::NoAction,
+                ))
+                .foreign_key(&mut fk(
+                    PeriodFinances::Table,
+                    PeriodFinances::UpdatedBy,
+                    Users::Table,
+                    ForeignKeyAction::SetNull,
+                ))
+                .take(),
+            vec![unique(
+                PeriodFinances::Table,
+                &[
+                    PeriodFinances::ProjectId,
+                    PeriodFinances::PeriodStart,
+                    PeriodFinances::PeriodEnd,
+                ],
+            )],
+        )
         .await
     }
 
@@ -188,6 +250,7 @@ impl MigrationTrait for Migration {
         drop_tables(
             manager,
             vec![
+                PeriodFinances::Table.into_iden(),
                 PeriodNarratives::Table.into_iden(),
                 ProgrammeUpdateFiles::Table.into_iden(),
                 ProgrammeUpdates::Table.into_iden(),

@@ -227,8 +227,9 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         programme_update,
         programme_update_file,
         period_narrative,
+        period_finance,
     );
-    assert_eq!(tables.len(), 40);
+    assert_eq!(tables.len(), 41);
     tables
 }
 

@@ -435,7 +435,127 @@ async fn a_period_narrative_is_written_once_per_period_and_edited_with_its_versi
     );
 }
 
+const FINANCE: &str = "mutation($k: String!, $v: Int, $input: PeriodFinanceInput!) {
+  setPeriodFinance(idempotencyKey: $k, version: $v, input: $input) {
+    userErrors { field code } finance { version budget { amount currency } spent { amount currency } }
+  }
+}";
+
+async fn a_periods_budget_and_spending_are_set_up_bounded_and_shown(engine: Engine) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    create_user(&app, "m@updates.example", "manager", Some("UNDP"), &[UNDP]).await;
+    let manager = login(&app, "m@updates.example").await;
+    let undp = project_id(&app, Some(&manager), UNDP).await;
+    let red_crescent = project_id(&app, None, RED_CRESCENT).await;
+    let input = json!({ "projectId": undp, "periodStart": "2021-01-01", "periodEnd": "2021-12-31",
+        "budgetAmount": 400000, "currency": "usd" });
+    let resp = as_user(
+        &app,
+        &manager,
+        FINANCE,
+        json!({ "k": "f-1", "input": input }),
+    )
+    .await;
+    let f = &resp["data"]["setPeriodFinance"]["finance"];
+    assert_eq!(
+        f["budget"],
+        json!({ "amount": 400000, "currency": "USD" }),
+        "{resp}"
+    );
+    assert_eq!(f["spent"], Value::Null);
+    // Spending reported later, with the version; a stale version conflicts.
+    let mut spent = input.clone();
+    spent["spentAmount"] = json!(310500);
+    let resp = as_user(
+        &app,
+        &manager,
+        FINANCE,
+        json!({ "k": "f-2", "v": 1, "input": spent }),
+    )
+    .await;
+    assert_eq!(
+        resp["data"]["setPeriodFinance"]["finance"]["spent"]["amount"], 310500,
+        "{resp}"
+    );
+    let resp = as_user(
+        &app,
+        &manager,
+        FINANCE,
+        json!({ "k": "f-3", "v": 1, "input": spent }),
+    )
+    .await;
+    assert_eq!(
+        resp["data"]["setPeriodFinance"]["userErrors"][0]["code"], "CONFLICT",
+        "{resp}"
+    );
+    // Edge values: negative, above the bound, no amount, a made-up currency, another programme.
+    for (k, patch, field, code) in [
+        (
+            "f-4",
+            json!({ "budgetAmount": -1 }),
+            "budgetAmount",
+            "NEGATIVE_COUNT",
+        ),
+        (
+            "f-5",
+            json!({ "budgetAmount": 9_000_000_000_000_000_000i64 }),
+            "budgetAmount",
+            "VALUE_OUT_OF_RANGE",
+        ),
+        (
+            "f-6",
+            json!({ "budgetAmount": null }),
+            "budgetAmount",
+            "REQUIRED",
+        ),
+        ("f-7", json!({ "currency": "manat" }), "currency", "INVALID"),
+    ] {
+        let mut bad = input.clone();
+        bad["periodStart"] = json!("2022-01-01");
+        bad["periodEnd"] = json!("2022-12-31");
+        for (key, value) in patch.as_object().unwrap() {
+            bad[key] = value.clone();
+        }
+        let resp = as_user(&app, &manager, FINANCE, json!({ "k": k, "input": bad })).await;
+        let errors = resp["data"]["setPeriodFinance"]["userErrors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{resp}"))
+            .clone();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == json!(["input", field]) && e["code"] == code),
+            "{k}: {resp}"
+        );
+    }
+    let mut other = input.clone();
+    other["projectId"] = json!(red_crescent);
+    let resp = as_user(
+        &app,
+        &manager,
+        FINANCE,
+        json!({ "k": "f-8", "input": other }),
+    )
+    .await;
+    assert_eq!(
+        resp["data"]["setPeriodFinance"]["userErrors"][0]["code"], "FORBIDDEN",
+        "{resp}"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM period_finances").await, 1);
+    let public = app
+        .graphql("query($s: String!) { project(slug: $s) { finances { periodStart budget { amount } spent { amount currency } } } }", json!({ "s": UNDP }))
+        .await;
+    assert_eq!(
+        public["data"]["project"]["finances"],
+        json!([{ "periodStart": "2021-01-01", "budget": { "amount": 400000 }, "spent": { "amount": 310500, "currency": "USD" } }]),
+        "{public}"
+    );
+}
+
 engine_tests!(
+    a_periods_budget_and_spending_are_set_up_bounded_and_shown,
     a_managers_update_with_a_photo_reaches_the_public_without_its_gps_position,
     nobody_posts_to_another_programme_and_bad_files_write_nothing,
     edits_conflict_when_stale_and_archived_updates_leave_public_surfaces,

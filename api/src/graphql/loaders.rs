@@ -332,3 +332,6 @@ impl Loader<FilesByUpdate> for Loaders {
         Ok(out)
     }
 }
+
+many_by!(/// Budget and spending per period of a project.
+    FinancesByProject => period_finance.project_id(ProjectId), |v| owned(v, period_finance::Column::ProjectId), order PeriodStart);

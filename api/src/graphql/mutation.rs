@@ -30,6 +30,7 @@ pub struct MutationRoot(
     super::setup::mutation::SetupMutation,
     super::changes::WebhookMutation,
     super::updates::UpdateMutation,
+    super::updates::FinanceMutation,
 );
 
 /// The request's database connection.

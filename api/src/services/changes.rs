@@ -63,6 +63,7 @@ pub fn node_type_name(entity_type: &str) -> Option<&'static str> {
         "report" => "Report",
         "programme_update" => "ProgrammeUpdate",
         "period_narrative" => "PeriodNarrative",
+        "period_finance" => "PeriodFinance",
         _ => return None,
     })
 }

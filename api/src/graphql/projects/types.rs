@@ -256,6 +256,17 @@ impl Project {
             .map(crate::graphql::updates::PeriodNarrative)
             .collect())
     }
+    /// Budget and, where reported, spending per period, oldest period first.
+    async fn finances(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::updates::PeriodFinance>> {
+        Ok(many(ctx, FinancesByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(crate::graphql::updates::PeriodFinance)
+            .collect())
+    }
     /// Plans (and goals of them) the project serves.
     async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<PlanLink>> {
         Ok(many(ctx, PlanLinksByProject(self.0.id))

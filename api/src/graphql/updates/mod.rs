@@ -9,17 +9,17 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use entities::codes::UserRole;
-use entities::{period_narrative, programme_update};
+use entities::{period_finance, period_narrative, programme_update};
 
 use crate::error::ApiResult;
-use crate::graphql::common::{many, text, text_lang};
+use crate::graphql::common::{Money, many, money, text, text_lang};
 use crate::graphql::ids::{NodeType, encode};
 use crate::graphql::lang::Lang;
 use crate::graphql::loaders::{FileMeta, FilesByUpdate};
 use crate::graphql::mutation::errors::arg_id;
 use crate::graphql::mutation::{load_visible, mutate, payload};
 use crate::graphql::prelude::scope;
-use crate::services::updates::{self, NarrativeFields, UpdateFields, files};
+use crate::services::updates::{self, FinanceFields, NarrativeFields, UpdateFields, files};
 use crate::services::{UserError, UserErrorCode};
 
 /// A dated update a programme's manager posted: what happened, in a few
@@ -203,6 +203,55 @@ impl PeriodNarrative {
     }
 }
 
+/// A programme's money in one period: its budget and, where reported, what was spent.
+pub struct PeriodFinance(pub period_finance::Model);
+
+/// A programme's money in one period: its budget and, where reported, what was spent.
+#[Object]
+impl PeriodFinance {
+    /// First day of the period.
+    async fn period_start(&self) -> NaiveDate {
+        self.0.period_start
+    }
+    /// Last day of the period.
+    async fn period_end(&self) -> NaiveDate {
+        self.0.period_end
+    }
+    /// Budget of the period (null when not given).
+    async fn budget(&self) -> Option<Money> {
+        money(self.0.budget_amount, &Some(self.0.currency.clone()))
+    }
+    /// Spent in the period (null when not reported).
+    async fn spent(&self) -> Option<Money> {
+        money(self.0.spent_amount, &Some(self.0.currency.clone()))
+    }
+    /// When it was last written.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+    /// Row version for `setPeriodFinance`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A period's money.
+#[derive(InputObject, Debug, Clone, Serialize)]
+pub struct PeriodFinanceInput {
+    /// The programme.
+    pub project_id: ID,
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// Budget of the period in whole currency units (at least one of budget and spending).
+    pub budget_amount: Option<i64>,
+    /// Spent in the period in whole currency units, where reported.
+    pub spent_amount: Option<i64>,
+    /// ISO 4217 code, e.g. AZN, USD, EUR.
+    pub currency: String,
+}
+
 /// A file sent with an update.
 #[derive(InputObject, Debug, Clone, Serialize)]
 pub struct AttachmentInput {
@@ -265,6 +314,9 @@ pub struct PeriodNarrativeInput {
 payload!(/// Result of posting, editing or archiving an update.
 ProgrammeUpdatePayload, update: ProgrammeUpdate,
 |ctx, outcome| load_visible::<programme_update::Entity, _>(ctx, &outcome, programme_update::Column::ProjectId, ProgrammeUpdate).await?);
+payload!(/// Result of writing a period's money.
+PeriodFinancePayload, finance: PeriodFinance,
+|ctx, outcome| load_visible::<period_finance::Entity, _>(ctx, &outcome, period_finance::Column::ProjectId, PeriodFinance).await?);
 payload!(/// Result of writing a period narrative.
 PeriodNarrativePayload, narrative: PeriodNarrative,
 |ctx, outcome| load_visible::<period_narrative::Entity, _>(ctx, &outcome, period_narrative::Column::ProjectId, PeriodNarrative).await?);
@@ -484,6 +536,50 @@ impl UpdateMutation {
                     text_en: input.text_en.clone(),
                 };
                 updates::set_narrative(txn, actor, project, version, &fields).await
+            },
+        )
+        .await
+    }
+}
+
+/// A programme's money per period.
+#[derive(Default)]
+pub struct FinanceMutation;
+
+#[Object]
+impl FinanceMutation {
+    /// Writes a programme's budget and, where reported, spending of a period
+    /// (its managers and administrators), shown beside progress. Leave
+    /// `version` out for the period's first; give the stored one to change
+    /// it (CONFLICT when stale).
+    async fn set_period_finance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
+        idempotency_key: String,
+        #[graphql(desc = "The stored row's `version`; null to write the period's first.")]
+        version: Option<i32>,
+        #[graphql(desc = "The period's money.")] input: PeriodFinanceInput,
+    ) -> ApiResult<PeriodFinancePayload> {
+        let request = serde_json::json!({ "version": version, "input": input });
+        mutate(
+            ctx,
+            "setPeriodFinance",
+            &idempotency_key,
+            &request,
+            || {
+                arg_id(NodeType::Project, &input.project_id, "projectId")
+                    .map_err(|e| prefixed(e, "input"))
+            },
+            async |txn, actor, project| {
+                let fields = FinanceFields {
+                    period_start: input.period_start,
+                    period_end: input.period_end,
+                    budget_amount: input.budget_amount,
+                    spent_amount: input.spent_amount,
+                    currency: input.currency.clone(),
+                };
+                updates::set_finance(txn, actor, project, version, &fields).await
             },
         )
         .await

@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use entities::{period_narrative, programme_update, programme_update_file};
+use entities::{period_finance, period_narrative, programme_update, programme_update_file};
 
 use super::setup::{TEXT_MAX, archive_problem, bilingual, check_date, check_order};
 use super::*;
@@ -374,4 +374,136 @@ pub async fn set_narrative<C: ConnectionTrait>(
             Ok(Outcome::changed(before.id))
         }
     }
+}
+
+/// A period's money.
+#[derive(Debug, Clone, Serialize)]
+pub struct FinanceFields {
+    /// First day of the period.
+    pub period_start: NaiveDate,
+    /// Last day of the period.
+    pub period_end: NaiveDate,
+    /// Budget of the period.
+    pub budget_amount: Option<i64>,
+    /// Spent in the period, where reported.
+    pub spent_amount: Option<i64>,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// Writes a project's budget and spending of a period: creates the row
+/// (`version` none) or changes it (`version` the stored one; CONFLICT when
+/// stale or when a row exists and no version is given). Amounts are
+/// bounded like a project's budget; at least one of them is given.
+pub async fn set_finance<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: i32,
+    version: Option<i32>,
+    input: &FinanceFields,
+) -> ServiceResult<Outcome> {
+    editable_project(db, &actor.viewer, project_id, &["input", "projectId"]).await?;
+    let mut errors = Vec::new();
+    check_date(
+        Some(input.period_start),
+        &["input", "periodStart"],
+        &mut errors,
+    );
+    check_date(Some(input.period_end), &["input", "periodEnd"], &mut errors);
+    check_order(
+        Some(input.period_start),
+        Some(input.period_end),
+        &["input", "periodEnd"],
+        &mut errors,
+    );
+    if input.budget_amount.is_none() && input.spent_amount.is_none() {
+        errors.push(UserError::new(
+            &["input", "budgetAmount"],
+            UserErrorCode::Required,
+            "give the period's budget, its spending, or both",
+        ));
+    }
+    let mut currency = None;
+    for (amount, field) in [
+        (input.budget_amount, "budgetAmount"),
+        (input.spent_amount, "spentAmount"),
+    ] {
+        currency = super::setup::check_budget(
+            amount,
+            Some(&input.currency),
+            (&["input", field], &["input", "currency"]),
+            &mut errors,
+        );
+    }
+    errors.dedup();
+    check(errors)?;
+    let currency = currency.unwrap_or_default();
+    let existing = period_finance::Entity::find()
+        .filter(period_finance::Column::ProjectId.eq(project_id))
+        .filter(period_finance::Column::PeriodStart.eq(input.period_start))
+        .filter(period_finance::Column::PeriodEnd.eq(input.period_end))
+        .one(db)
+        .await?;
+    let now = Utc::now();
+    let (id, before) = match (existing, version) {
+        (None, None) => {
+            let created = period_finance::ActiveModel {
+                id: NotSet,
+                project_id: Set(project_id),
+                period_start: Set(input.period_start),
+                period_end: Set(input.period_end),
+                budget_amount: Set(input.budget_amount),
+                spent_amount: Set(input.spent_amount),
+                currency: Set(currency),
+                updated_by: Set(actor.user_id()),
+                updated_at: Set(now),
+                version: Set(1),
+            }
+            .insert(db)
+            .await?;
+            (created.id, None)
+        }
+        (None, Some(_)) => {
+            return Err(UserError::new(
+                &["version"],
+                UserErrorCode::NotFound,
+                "no money of this period yet: leave the version out to write the first",
+            )
+            .into());
+        }
+        (Some(_), None) => return Err(conflict(&["version"], "period's money")),
+        (Some(before), Some(v)) => {
+            if !compare_and_set::<period_finance::Entity, _>(
+                db,
+                period_finance::ActiveModel {
+                    budget_amount: Set(input.budget_amount),
+                    spent_amount: Set(input.spent_amount),
+                    currency: Set(currency),
+                    updated_by: Set(actor.user_id()),
+                    updated_at: Set(now),
+                    version: Set(v + 1),
+                    ..Default::default()
+                },
+                (period_finance::Column::Id, before.id),
+                (period_finance::Column::Version, v),
+            )
+            .await?
+            {
+                return Err(conflict(&["version"], "period's money"));
+            }
+            (before.id, Some(before))
+        }
+    };
+    let after = period_finance::Entity::find_by_id(id).one(db).await?;
+    audit_in_project(
+        db,
+        actor,
+        "finance.set",
+        ("period_finance", Some(id)),
+        Some(project_id),
+        before.as_ref().and_then(snapshot),
+        after.as_ref().and_then(snapshot),
+    )
+    .await?;
+    Ok(Outcome::changed(id))
 }

@@ -588,6 +588,13 @@ export const UPDATES = graphql(`
 				textAz
 				textEn
 			}
+			finances {
+				version
+				periodStart
+				periodEnd
+				budget { amount currency }
+				spent { amount currency }
+			}
 		}
 	}
 `);
@@ -606,6 +613,16 @@ export const SET_PERIOD_NARRATIVE = graphql(`
 	mutation ManageSetPeriodNarrative($idempotencyKey: String!, $version: Int, $input: PeriodNarrativeInput!) {
 		result: setPeriodNarrative(idempotencyKey: $idempotencyKey, version: $version, input: $input) {
 			narrative { id version }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
+
+export const SET_PERIOD_FINANCE = graphql(`
+	mutation ManageSetPeriodFinance($idempotencyKey: String!, $version: Int, $input: PeriodFinanceInput!) {
+		result: setPeriodFinance(idempotencyKey: $idempotencyKey, version: $version, input: $input) {
+			finance { version }
 			userErrors { field code message }
 			replayed
 		}

@@ -40,7 +40,8 @@ export const OPS = {
 	// An update is new each time; a narrative's CONFLICT (another hand wrote
 	// the period meanwhile) is answered as a refusal naming `version`.
 	postProgrammeUpdate: spec(D.POST_PROGRAMME_UPDATE, 'update', false),
-	setPeriodNarrative: spec(D.SET_PERIOD_NARRATIVE, 'narrative', false)
+	setPeriodNarrative: spec(D.SET_PERIOD_NARRATIVE, 'narrative', false),
+	setPeriodFinance: spec(D.SET_PERIOD_FINANCE, 'finance', false)
 } satisfies Record<string, OpSpec>;
 
 export type OpName = keyof typeof OPS;

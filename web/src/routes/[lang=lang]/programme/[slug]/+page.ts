@@ -42,6 +42,18 @@ export const _ProgrammeQuery = graphql(
 					amount
 					currency
 				}
+				finances {
+					periodStart
+					periodEnd
+					budget {
+						amount
+						currency
+					}
+					spent {
+						amount
+						currency
+					}
+				}
 				updates(first: 10) {
 					id
 					postedOn

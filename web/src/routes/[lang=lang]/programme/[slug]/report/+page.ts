@@ -28,6 +28,18 @@ export const _ReportQuery = graphql(
 					amount
 					currency
 				}
+				finances {
+					periodStart
+					periodEnd
+					budget {
+						amount
+						currency
+					}
+					spent {
+						amount
+						currency
+					}
+				}
 				narratives {
 					id
 					periodStart
