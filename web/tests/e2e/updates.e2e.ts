@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiUrl, DESKTOP, guardedContext, launchBrowser, PHONE, plain, screenshot, siteUrl } from './harness';
-import { MANAGER, SLUG, uiLogin } from './manage-helpers';
+import { apiLogin, gql, MANAGER, projectId, SLUG, uiLogin } from './manage-helpers';
 
 const PHOTO = join(import.meta.dirname, 'fixtures', 'field-photo-with-gps.jpg');
 const TEXT_AZ = 'Horadizdə ikinci suvarma kanalı yenidən su daşıyır; 40 ailənin bağına su çatır.';
@@ -112,6 +112,15 @@ describe('issue 23: dated updates and period narratives', { timeout: 180_000 }, 
 		await page.waitForSelector('[data-testid=narrative-form] .notice.ok', { timeout: 30_000 });
 		await screenshot(page, 'narrative-manage-en-phone');
 		await g.context.close();
+		// The period's money, through the API (the form sends the same mutation).
+		const token = await apiLogin(apiUrl(), MANAGER);
+		const money = await gql(
+			apiUrl(),
+			'mutation($p:ID!){ setPeriodFinance(idempotencyKey:"e2e-money", input:{projectId:$p, periodStart:"2021-01-01", periodEnd:"2021-12-31", budgetAmount:400000, spentAmount:310500, currency:"USD"}){ userErrors { code } } }',
+			{ p: await projectId(apiUrl()) },
+			token
+		);
+		expect(money.setPeriodFinance.userErrors).toEqual([]);
 
 		for (const lang of ['az', 'en'] as const) {
 			for (const viewport of [PHONE, DESKTOP]) {
@@ -122,6 +131,11 @@ describe('issue 23: dated updates and period narratives', { timeout: 180_000 }, 
 				await n.waitFor({ timeout: 20_000 });
 				expect(plain(await n.locator('h3').textContent())).toContain(lang === 'az' ? '01.01.2021' : '1 Jan 2021');
 				if (lang === 'az') expect(plain(await n.locator('[data-testid=other-lang]').textContent())).toBe('(ingiliscə)');
+				// Money beside progress: the period's budget and spending with the share spent.
+				const fin = plain(await p.locator('[data-testid=finances]').textContent());
+				expect(fin).toContain('400');
+				expect(fin).toContain('310');
+				expect(fin).toContain('78');
 				expect(await overflow(p), `${lang} ${viewport.width}: report`).toBeLessThanOrEqual(0);
 				await screenshot(p, `report-narrative-${lang}-${viewport === PHONE ? 'phone' : 'desktop'}`);
 				expect(pub.outside).toEqual([]);
