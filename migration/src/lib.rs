@@ -22,6 +22,7 @@ mod m20261207_000040_programme_setup;
 mod m20261207_000201_change_feed_and_webhooks;
 mod m20261208_000190_attendance_rollup;
 mod m20261208_000220_reporting_quality;
+mod m20261208_000230_updates_and_narratives;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000201_change_feed_and_webhooks::Migration),
             Box::new(m20261208_000190_attendance_rollup::Migration),
             Box::new(m20261208_000220_reporting_quality::Migration),
+            Box::new(m20261208_000230_updates_and_narratives::Migration),
         ]
     }
 }

@@ -230,8 +230,12 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         validation_rule,
         rule_result,
         figure_comment,
+        programme_update,
+        programme_update_file,
+        period_narrative,
+        period_finance,
     );
-    assert_eq!(tables.len(), 43);
+    assert_eq!(tables.len(), 47);
     tables
 }
 
@@ -290,6 +294,8 @@ fn expected_type(backend: DbBackend, ty: &ColumnType) -> Option<String> {
         ColumnType::TimestampWithTimeZone => "timestamp with time zone".to_owned(),
         ColumnType::Json if sqlite => "json_text".to_owned(),
         ColumnType::Json => "json".to_owned(),
+        ColumnType::Blob if sqlite => "blob".to_owned(),
+        ColumnType::Blob => "bytea".to_owned(),
         _ => return None,
     };
     Some(name)

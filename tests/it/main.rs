@@ -28,6 +28,7 @@ mod nodes_and_visibility;
 mod packaging;
 mod pagination;
 mod programme_setup;
+mod programme_updates;
 mod read_demo_data;
 mod read_replica;
 mod reporting_quality;

@@ -82,7 +82,8 @@ async fn two_organisations(app: &TestApp) -> Vec<String> {
     .await
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+/// The first column of the first row of `sql`, as a number (e.g. a `COUNT(*)`).
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
     let db = &app.db.conn;
     let row = db

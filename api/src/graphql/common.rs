@@ -283,12 +283,15 @@ pub async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> ApiResult<
         NodeType::Team => one(ctx, TeamById(id)).await?.map(|m| Node::Team(Team(m))),
         NodeType::Plan => one(ctx, PlanById(id)).await?.map(|m| Node::Plan(Plan(m))),
         // Reports, users and API keys are reached through `reports`, `me` and
-        // admin fields; obligations and rules through their project.
+        // admin fields; obligations, rules, updates and narratives through
+        // their project.
         NodeType::Report
         | NodeType::User
         | NodeType::ApiKey
         | NodeType::ReportingObligation
-        | NodeType::ValidationRule => None,
+        | NodeType::ValidationRule
+        | NodeType::ProgrammeUpdate
+        | NodeType::PeriodNarrative => None,
     })
 }
 

@@ -38,10 +38,14 @@ pub enum NodeType {
     ReportingObligation,
     /// A validation rule.
     ValidationRule,
+    /// A dated update of a programme.
+    ProgrammeUpdate,
+    /// A period narrative.
+    PeriodNarrative,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 15] = [
+    const ALL: [NodeType; 17] = [
         NodeType::Project,
         NodeType::Centre,
         NodeType::Event,
@@ -57,6 +61,8 @@ impl NodeType {
         NodeType::ApiKey,
         NodeType::ReportingObligation,
         NodeType::ValidationRule,
+        NodeType::ProgrammeUpdate,
+        NodeType::PeriodNarrative,
     ];
 
     /// The GraphQL type name.
@@ -77,6 +83,8 @@ impl NodeType {
             NodeType::ApiKey => "ApiKey",
             NodeType::ReportingObligation => "ReportingObligation",
             NodeType::ValidationRule => "ValidationRule",
+            NodeType::ProgrammeUpdate => "ProgrammeUpdate",
+            NodeType::PeriodNarrative => "PeriodNarrative",
         }
     }
 }

@@ -14,6 +14,9 @@
 //! - A list holds at most `API_MAX_LIST_ITEMS` items; a request at most
 //!   `API_MAX_INPUT_VALUES` values.
 //!
+//! - A file's bytes (`contentBase64`) are bounded by the body limit and the
+//!   resolver's file size check instead of the text limit.
+//!
 //! Every refusal is `BAD_USER_INPUT` with the limit in its message.
 
 use async_graphql::Variables;
@@ -28,6 +31,11 @@ pub fn forbidden_char(text: &str) -> Option<char> {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
     })
 }
+
+/// The input field that carries a file's bytes as base64 (an update's
+/// photos): exempt from the text length limit, bounded by the body limit and
+/// by `services::updates::files::MAX_FILE_BYTES`.
+pub const FILE_CONTENT_KEY: &str = "contentBase64";
 
 struct Walk<'l> {
     limits: &'l Limits,
@@ -54,6 +62,10 @@ impl Walk<'_> {
         }
         let (max, limit) = if key == Some("search") {
             (self.limits.max_search_chars, "search_chars")
+        } else if key == Some(FILE_CONTENT_KEY) {
+            // A file's bytes (base64): bounded by the request body limit and
+            // by the file size the resolver checks before decoding.
+            return Ok(());
         } else {
             (self.limits.max_text_chars, "text_chars")
         };

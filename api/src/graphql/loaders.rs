@@ -244,3 +244,94 @@ linked!(/// Areas a centre serves beyond its own.
     AreasServedByCentre => centre_area_served(CentreId -> AreaId) => area, public, order name_en);
 linked!(/// Areas an event took place in.
     AreasOfEvent => event_area(EventId -> AreaId) => area, public, order name_en);
+
+many_by!(/// Dated updates of a project (archived ones for administrators only).
+    UpdatesByProject => programme_update.project_id(ProjectId), |v| v.owned_and_live(programme_update::Column::ProjectId, programme_update::Column::ArchivedAt), order PostedOn);
+many_by!(/// Period narratives of a project.
+    NarrativesByProject => period_narrative.project_id(ProjectId), |v| owned(v, period_narrative::Column::ProjectId), order PeriodStart);
+
+/// What a stored file of an update is, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileMeta {
+    /// Its id.
+    pub id: i32,
+    /// The update.
+    pub update_id: i32,
+    /// `photo` or `document`.
+    pub kind: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its safe file name.
+    pub file_name: String,
+    /// Pixel width of a photo.
+    pub width: Option<i32>,
+    /// Pixel height of a photo.
+    pub height: Option<i32>,
+    /// Stored size in bytes.
+    pub byte_size: i32,
+}
+
+/// Files of an update, in their order (the update was loaded within scope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FilesByUpdate(pub i32);
+
+impl Loader<FilesByUpdate> for Loaders {
+    type Value = Vec<FileMeta>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[FilesByUpdate],
+    ) -> Result<HashMap<FilesByUpdate, Self::Value>, AppError> {
+        use programme_update_file::Column as C;
+        use sea_orm::QuerySelect;
+        type Row = (
+            i32,
+            i32,
+            String,
+            String,
+            String,
+            Option<i32>,
+            Option<i32>,
+            i32,
+        );
+        let rows: Vec<Row> = programme_update_file::Entity::find()
+            .select_only()
+            .columns([
+                C::Id,
+                C::UpdateId,
+                C::Kind,
+                C::MediaType,
+                C::FileName,
+                C::Width,
+                C::Height,
+                C::ByteSize,
+            ])
+            .filter(C::UpdateId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(C::UpdateId)
+            .order_by_asc(C::Position)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<FilesByUpdate, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (id, update_id, kind, media_type, file_name, width, height, byte_size) in rows {
+            out.entry(FilesByUpdate(update_id))
+                .or_default()
+                .push(FileMeta {
+                    id,
+                    update_id,
+                    kind,
+                    media_type,
+                    file_name,
+                    width,
+                    height,
+                    byte_size,
+                });
+        }
+        Ok(out)
+    }
+}
+
+many_by!(/// Budget and spending per period of a project.
+    FinancesByProject => period_finance.project_id(ProjectId), |v| owned(v, period_finance::Column::ProjectId), order PeriodStart);

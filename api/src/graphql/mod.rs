@@ -19,6 +19,7 @@ pub mod quality;
 pub mod reference;
 pub mod setup;
 pub mod stats;
+pub mod updates;
 pub mod works;
 
 use async_graphql::dataloader::DataLoader;

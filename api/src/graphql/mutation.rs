@@ -30,6 +30,8 @@ pub struct MutationRoot(
     super::setup::mutation::SetupMutation,
     super::changes::WebhookMutation,
     super::quality::QualityMutation,
+    super::updates::UpdateMutation,
+    super::updates::FinanceMutation,
 );
 
 /// The request's database connection.

@@ -61,6 +61,9 @@ pub fn node_type_name(entity_type: &str) -> Option<&'static str> {
         "team" => "Team",
         "plan" => "Plan",
         "report" => "Report",
+        "programme_update" => "ProgrammeUpdate",
+        "period_narrative" => "PeriodNarrative",
+        "period_finance" => "PeriodFinance",
         _ => return None,
     })
 }

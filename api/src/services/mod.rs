@@ -19,6 +19,7 @@ pub mod quality;
 pub mod import;
 pub mod reports;
 pub mod setup;
+pub mod updates;
 pub mod webhooks;
 
 use chrono::{NaiveDate, Utc};

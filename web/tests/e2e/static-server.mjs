@@ -21,7 +21,7 @@ const TYPES = {
 	'.ttf': 'font/ttf',
 	'.woff2': 'font/woff2'
 };
-const API_PATHS = [/^\/graphql/, /^\/export\//, /^\/schema\.graphql$/, /^\/health$/];
+const API_PATHS = [/^\/graphql/, /^\/export\//, /^\/feeds\//, /^\/files\//, /^\/schema\.graphql$/, /^\/health$/];
 const CSP =
 	"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 	"font-src 'self'; connect-src 'self' CONNECT; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors FA";

@@ -227,6 +227,46 @@ impl Project {
             .map(Team)
             .collect())
     }
+    /// Dated updates from the field, newest first (archived ones for administrators only).
+    async fn updates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, newest first (1 to 100, default 20).")] first: Option<i32>,
+    ) -> ApiResult<Vec<crate::graphql::updates::ProgrammeUpdate>> {
+        let first = first.unwrap_or(20);
+        if !(1..=100).contains(&first) {
+            return Err(AppError::bad_input("`first` runs from 1 to 100"));
+        }
+        let mut rows = many(ctx, UpdatesByProject(self.0.id)).await?;
+        rows.sort_by(|a, b| b.posted_on.cmp(&a.posted_on).then(b.id.cmp(&a.id)));
+        Ok(rows
+            .into_iter()
+            .take(first as usize)
+            .map(crate::graphql::updates::ProgrammeUpdate)
+            .collect())
+    }
+    /// What the project's managers wrote about each reporting period, oldest period first.
+    async fn narratives(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::updates::PeriodNarrative>> {
+        Ok(many(ctx, NarrativesByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(crate::graphql::updates::PeriodNarrative)
+            .collect())
+    }
+    /// Budget and, where reported, spending per period, oldest period first.
+    async fn finances(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<crate::graphql::updates::PeriodFinance>> {
+        Ok(many(ctx, FinancesByProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(crate::graphql::updates::PeriodFinance)
+            .collect())
+    }
     /// Plans (and goals of them) the project serves.
     async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<PlanLink>> {
         Ok(many(ctx, PlanLinksByProject(self.0.id))

@@ -20,7 +20,7 @@ use quick_xml::escape::escape;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use entities::codes::ParticipantRole;
-use entities::{change, project, project_participant};
+use entities::{change, programme_update, project, project_participant};
 
 use super::{ExportError, Meter};
 use crate::access::Viewer;
@@ -65,12 +65,14 @@ pub async fn programme(
     let rows = crate::queries::changes::of_projects(db, &Viewer::Anonymous, &[p.id], ENTRIES)
         .await
         .map_err(ExportError::from_db)?;
+    let updates = live_updates(db, &rows).await?;
     let body = document(
         &format!("tag:progress-hub,2026:feed:programme:{}", p.slug),
         title,
         &format!("/{lang}/programme/{}/", p.slug),
         &rows,
         std::slice::from_ref(&p),
+        &updates,
         lang,
     );
     Ok(meter.answer(ATOM, &format!("{slug}.atom"), body.into_bytes()))
@@ -133,12 +135,14 @@ pub async fn portal(
     } else {
         format!("{name}: programme news")
     };
+    let updates = live_updates(db, &rows).await?;
     let body = document(
         &format!("tag:progress-hub,2026:feed:portal:{org}"),
         &title,
         &format!("/{lang}/"),
         &rows,
         &projects,
+        &updates,
         lang,
     );
     Ok(meter.answer(ATOM, &format!("{name}.atom"), body.into_bytes()))
@@ -163,10 +167,39 @@ pub fn kind_title(kind: &str, lang: &str) -> String {
         "work.status" => ("Works progress", "İşlərin gedişi"),
         "centre.milestone" => ("Centre milestone", "Mərkəzin mərhələsi"),
         "project.visibility" => ("Programme status", "Proqramın statusu"),
+        "update.post" => ("Update from the field", "Sahədən yenilik"),
+        "update.edit" => ("Update revised", "Yenilik düzəldildi"),
+        "narrative.set" => ("Period narrative", "Dövrün təsviri"),
         _ => ("Change", "Dəyişiklik"),
     };
     let text = if lang == "az" { az } else { en };
     text.to_string()
+}
+
+/// The updates the feed's rows name that are still live (not archived),
+/// by id: their text goes into the entries (an update is prose, never a
+/// figure, so the feed may carry it).
+async fn live_updates(
+    db: &sea_orm::DatabaseConnection,
+    rows: &[change::Model],
+) -> Result<HashMap<i32, programme_update::Model>, ExportError> {
+    let ids: Vec<i32> = rows
+        .iter()
+        .filter(|c| c.entity_type == "programme_update")
+        .filter_map(|c| c.entity_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(programme_update::Entity::find()
+        .filter(programme_update::Column::Id.is_in(ids))
+        .filter(programme_update::Column::ArchivedAt.is_null())
+        .all(db)
+        .await
+        .map_err(ExportError::from_db)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
 }
 
 fn document(
@@ -175,6 +208,7 @@ fn document(
     link: &str,
     rows: &[change::Model],
     projects: &[project::Model],
+    updates: &HashMap<i32, programme_update::Model>,
     lang: &str,
 ) -> String {
     let updated = rows
@@ -199,8 +233,30 @@ fn document(
             &p.title_en
         };
         let what = kind_title(&c.kind, lang);
+        let mut content = String::new();
+        if c.entity_type == "programme_update" {
+            // Only posts and edits of live updates: an archived one leaves the feed.
+            let Some(u) = c
+                .entity_id
+                .and_then(|id| updates.get(&id))
+                .filter(|_| matches!(c.kind.as_str(), "update.post" | "update.edit"))
+            else {
+                continue;
+            };
+            let (first, second) = if lang == "az" {
+                (&u.text_az, &u.text_en)
+            } else {
+                (&u.text_en, &u.text_az)
+            };
+            let text = if first.is_empty() { second } else { first };
+            content = format!(
+                "    <content type=\"text\">{}: {}</content>\n",
+                u.posted_on.format("%Y-%m-%d"),
+                escape(text.as_str())
+            );
+        }
         out.push_str(&format!(
-            "  <entry>\n    <id>tag:progress-hub,2026:change:{}</id>\n    <title>{}: {}</title>\n    <link rel=\"alternate\" href=\"/{lang}/programme/{}/\"/>\n    <updated>{}</updated>\n    <category term=\"{}\"/>\n    <summary>{} ({}, data version {})</summary>\n  </entry>\n",
+            "  <entry>\n    <id>tag:progress-hub,2026:change:{}</id>\n    <title>{}: {}</title>\n    <link rel=\"alternate\" href=\"/{lang}/programme/{}/\"/>\n    <updated>{}</updated>\n    <category term=\"{}\"/>\n    <summary>{} ({}, data version {})</summary>\n{}  </entry>\n",
             c.position.unwrap_or_default(),
             escape(&what),
             escape(project_title.as_str()),
@@ -209,7 +265,8 @@ fn document(
             escape(&c.kind),
             escape(&what),
             escape(&c.entity_type),
-            c.audit_id
+            c.audit_id,
+            content
         ));
     }
     out.push_str("</feed>\n");

@@ -31,6 +31,7 @@ pub mod atom;
 pub mod csv;
 mod csv_specs;
 pub mod datapackage;
+pub mod files;
 pub mod iati;
 
 use std::collections::HashMap;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export/iati/{file}", get(iati_project))
         .route("/feeds/programme/{file}", get(atom::programme))
         .route("/feeds/portal/{file}", get(atom::portal))
+        .route("/files/updates/{id}/{name}", get(files::update_file))
 }
 
 /// A failed export: a status and a plain-text reason, or an answer made

@@ -1032,6 +1032,10 @@ async fn counts_run(
             period_end: end,
             sensitivity: None,
             counts: cells.into_iter().map(|(_, c)| c).collect(),
+            // A spreadsheet row cannot confirm a warning: a row breaking a
+            // warning rule is refused with the rule's message, to be fixed
+            // or entered by hand with a reason.
+            confirm_reason: None,
         };
         let a = group_actor(actor, tag, &lines);
         if let Err(errors) = in_savepoint(txn, async |sp| {

@@ -30,7 +30,7 @@ use crate::search::{fold, search_key};
 
 /// What the three kinds of project-owned places share: a project, and an
 /// archive flag. One function loads any of them for an edit.
-async fn owned<C, E>(
+pub(crate) async fn owned<C, E>(
     db: &C,
     actor: &Actor,
     id: i32,

@@ -567,3 +567,69 @@ export const REPLAY_WEBHOOK = graphql(`
 		}
 	}
 `);
+
+/** A programme's dated updates and period narratives, as its manager edits them. */
+export const UPDATES = graphql(`
+	query ManageUpdates($slug: String!, $lang: Lang) {
+		project(slug: $slug) {
+			id
+			slug
+			title(lang: $lang)
+			updates(first: 50) {
+				id
+				version
+				postedOn
+				text(lang: $lang)
+				textLanguage(lang: $lang)
+				textAz
+				textEn
+				attachments { kind fileName }
+			}
+			narratives {
+				id
+				version
+				periodStart
+				periodEnd
+				textAz
+				textEn
+			}
+			finances {
+				version
+				periodStart
+				periodEnd
+				budget { amount currency }
+				spent { amount currency }
+			}
+		}
+	}
+`);
+
+export const POST_PROGRAMME_UPDATE = graphql(`
+	mutation ManagePostProgrammeUpdate($idempotencyKey: String!, $input: ProgrammeUpdateInput!) {
+		result: postProgrammeUpdate(idempotencyKey: $idempotencyKey, input: $input) {
+			update { id version }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
+
+export const SET_PERIOD_NARRATIVE = graphql(`
+	mutation ManageSetPeriodNarrative($idempotencyKey: String!, $version: Int, $input: PeriodNarrativeInput!) {
+		result: setPeriodNarrative(idempotencyKey: $idempotencyKey, version: $version, input: $input) {
+			narrative { id version }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
+
+export const SET_PERIOD_FINANCE = graphql(`
+	mutation ManageSetPeriodFinance($idempotencyKey: String!, $version: Int, $input: PeriodFinanceInput!) {
+		result: setPeriodFinance(idempotencyKey: $idempotencyKey, version: $version, input: $input) {
+			finance { version }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);

@@ -36,7 +36,12 @@ export const OPS = {
 	approveReport: spec(D.APPROVE_REPORT, 'report', true),
 	reopenReport: spec(D.REOPEN_REPORT, 'report', true),
 	createOrganisation: spec(D.CREATE_ORGANISATION, 'organisation', false),
-	updateOrganisation: spec(D.UPDATE_ORGANISATION, 'organisation', true)
+	updateOrganisation: spec(D.UPDATE_ORGANISATION, 'organisation', true),
+	// An update is new each time; a narrative's CONFLICT (another hand wrote
+	// the period meanwhile) is answered as a refusal naming `version`.
+	postProgrammeUpdate: spec(D.POST_PROGRAMME_UPDATE, 'update', false),
+	setPeriodNarrative: spec(D.SET_PERIOD_NARRATIVE, 'narrative', false),
+	setPeriodFinance: spec(D.SET_PERIOD_FINANCE, 'finance', false)
 } satisfies Record<string, OpSpec>;
 
 export type OpName = keyof typeof OPS;

@@ -42,6 +42,31 @@ export const _ProgrammeQuery = graphql(
 					amount
 					currency
 				}
+				finances {
+					periodStart
+					periodEnd
+					budget {
+						amount
+						currency
+					}
+					spent {
+						amount
+						currency
+					}
+				}
+				updates(first: 10) {
+					id
+					postedOn
+					text(lang: $lang)
+					textLanguage(lang: $lang)
+					attachments {
+						kind
+						fileName
+						width
+						height
+						path
+					}
+				}
 				participants {
 					...ParticipantFields
 					note(lang: $lang)

@@ -28,6 +28,25 @@ export const _ReportQuery = graphql(
 					amount
 					currency
 				}
+				finances {
+					periodStart
+					periodEnd
+					budget {
+						amount
+						currency
+					}
+					spent {
+						amount
+						currency
+					}
+				}
+				narratives {
+					id
+					periodStart
+					periodEnd
+					text(lang: $lang)
+					textLanguage(lang: $lang)
+				}
 				participants {
 					...ParticipantFields
 				}
