@@ -31,6 +31,7 @@ mod read_demo_data;
 mod read_replica;
 mod schema_file;
 mod search_and_filters;
+mod seed_dump;
 mod seed_idempotency;
 mod seed_synthetic;
 mod smoke;
