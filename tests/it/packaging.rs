@@ -495,7 +495,10 @@ fn no_code_reads_the_environment_outside_the_declared_settings() {
         })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(readers.is_empty(), "these read the environment: {readers:?}");
+    assert!(
+        readers.is_empty(),
+        "these read the environment: {readers:?}"
+    );
 }
 
 /// Every setting has a description and names its value by its variable, so
@@ -506,7 +509,8 @@ fn every_setting_is_described_in_help_and_a_bad_value_names_its_variable() {
     for arg in command.get_arguments() {
         if let Some(env) = arg.get_env() {
             assert!(
-                arg.get_help().is_some_and(|h| !h.to_string().trim().is_empty()),
+                arg.get_help()
+                    .is_some_and(|h| !h.to_string().trim().is_empty()),
                 "{env:?} has no description"
             );
         }
