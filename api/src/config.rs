@@ -124,6 +124,9 @@ pub struct Config {
     /// `WEBHOOK_*`: the delivery worker and where webhooks may go
     /// (see [`crate::webhooks::Settings`]).
     pub webhooks: crate::webhooks::Settings,
+    /// `DISCLOSURE_KEY_SECRET`: the secret of the record keys the demo
+    /// loader derives (default: none, a random secret per load).
+    pub disclosure_key_secret: Option<String>,
 }
 
 /// The organisation that publishes this deployment's IATI files.
@@ -146,6 +149,19 @@ pub struct IatiPublisher {
 impl IatiPublisher {
     /// The default publisher name.
     pub const DEFAULT_NAME: &'static str = "Programme progress hub";
+    /// The publisher identifier of the embedded demo (`npm --prefix web
+    /// start`, or `api serve` with no `DATABASE_URL`) when none is set: under
+    /// `XM-EXAMPLE`, which no registration agency issues, so the demo's
+    /// files never claim a real organisation's identifiers.
+    pub const DEMO_PREFIX: &'static str = "XM-EXAMPLE-PROGRESS-HUB-DEMO";
+
+    /// The demo's publisher ([`Self::DEMO_PREFIX`]).
+    pub fn demo() -> Self {
+        Self {
+            prefix: Some(Self::DEMO_PREFIX.to_string()),
+            name: "Programme progress hub (demo)".to_string(),
+        }
+    }
 
     /// Whether `prefix` has the shape of an IATI organisation identifier:
     /// a registration agency code and an identifier joined by `-`, of
@@ -164,118 +180,86 @@ impl IatiPublisher {
 }
 
 impl Config {
-    /// Reads the configuration from the environment; every unset variable
-    /// takes its default from [`Config::for_database`], the one place
-    /// defaults are written.
+    /// Reads the configuration from the environment alone (no command-line
+    /// flags): what `api` does when run with no options.
     pub fn from_env() -> anyhow::Result<Self> {
-        let url = std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|v| !v.trim().is_empty());
+        Self::from_settings(Settings::from_env()?)
+    }
+
+    /// The configuration from parsed [`Settings`] (flags and environment),
+    /// checked: unsafe or inconsistent settings are refused with a message
+    /// naming the variables.
+    pub fn from_settings(s: Settings) -> anyhow::Result<Self> {
+        let url = s.database_url.filter(|v| !v.trim().is_empty());
         let embedded_default = url.is_none();
         let d =
             Self::for_database(url.unwrap_or_else(|| format!("sqlite://{DEFAULT_SQLITE_PATH}")));
+        let mut bind = s.bind;
+        if let Some(port) = s.port {
+            bind.set_port(port);
+        }
+        let text = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let mut iati = IatiPublisher {
+            prefix: text(s.iati_publisher_prefix),
+            name: text(Some(s.iati_publisher_name)).unwrap_or(d.iati.name.clone()),
+        };
+        // The demo's own publisher, so the demo's IATI export works from the
+        // README's start command; a real deployment sets its own prefix.
+        if embedded_default && iati.prefix.is_none() {
+            iati = IatiPublisher::demo();
+        }
         Self {
-            webhooks: crate::webhooks::Settings::from_env()?,
+            webhooks: crate::webhooks::Settings::from_args(&s.webhook)?,
             embedded_default,
-            bind: env_parse("API_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
-            max_body_bytes: env_parse("API_MAX_BODY_BYTES", d.max_body_bytes)?,
-            limits: Limits::from_env(&d.limits)?,
-            rate: RateLimits {
-                enabled: env_parse("RATE_LIMIT_ENABLED", d.rate.enabled)?,
-                window_secs: env_parse("RATE_LIMIT_WINDOW_SECS", d.rate.window_secs)?,
-                anonymous: env_parse("RATE_LIMIT_ANONYMOUS", d.rate.anonymous)?,
-                user: env_parse("RATE_LIMIT_USER", d.rate.user)?,
-                api_key_standard: env_parse("RATE_LIMIT_API_KEY", d.rate.api_key_standard)?,
-                api_key_high: env_parse("RATE_LIMIT_API_KEY_HIGH", d.rate.api_key_high)?,
-            },
-            redis_url: std::env::var("REDIS_URL")
-                .ok()
-                .filter(|v| !v.trim().is_empty()),
-            redis_prefix: std::env::var("REDIS_PREFIX")
-                .ok()
+            bind,
+            max_body_bytes: s.max_body_bytes,
+            limits: s.limits,
+            rate: s.rate,
+            redis_url: text(s.redis_url),
+            redis_prefix: Some(s.redis_prefix)
                 .filter(|v| !v.is_empty())
                 .unwrap_or(d.redis_prefix.clone()),
-            persisted_queries: env_parse("API_PERSISTED_QUERIES", d.persisted_queries)?,
-            persisted_queries_file: std::env::var_os("API_PERSISTED_QUERIES_FILE")
-                .filter(|v| !v.is_empty())
-                .map(std::path::PathBuf::from),
-            apq_ttl_secs: env_parse("API_APQ_TTL_SECS", d.apq_ttl_secs)?,
-            apq_registrations_per_hour: env_parse(
-                "API_APQ_REGISTRATIONS_PER_HOUR",
-                d.apq_registrations_per_hour,
-            )?,
-            apq_memory_entries: env_parse("API_APQ_MEMORY_ENTRIES", d.apq_memory_entries)?,
-            metrics_token: std::env::var("METRICS_TOKEN")
-                .ok()
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty()),
-            cache_max_age_secs: env_parse("API_CACHE_MAX_AGE_SECS", d.cache_max_age_secs)?,
-            hsts: env_parse("API_HSTS", d.hsts)?,
-            trust_forwarded_for: env_parse("API_TRUST_FORWARDED_FOR", d.trust_forwarded_for)?,
-            cors_origins: std::env::var("API_CORS_ORIGINS")
+            persisted_queries: s.persisted_queries,
+            persisted_queries_file: s
+                .persisted_queries_file
+                .filter(|v| !v.as_os_str().is_empty()),
+            apq_ttl_secs: s.apq_ttl_secs,
+            apq_registrations_per_hour: s.apq_registrations_per_hour,
+            apq_memory_entries: s.apq_memory_entries,
+            metrics_token: text(s.metrics_token),
+            cache_max_age_secs: s.cache_max_age_secs,
+            hsts: s.hsts,
+            trust_forwarded_for: s.trust_forwarded_for,
+            cors_origins: s
+                .cors_origins
                 .unwrap_or_default()
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(String::from)
                 .collect(),
-            request_timeout_secs: env_parse("API_REQUEST_TIMEOUT_SECS", d.request_timeout_secs)?,
-            header_read_timeout_secs: env_parse(
-                "API_HEADER_READ_TIMEOUT_SECS",
-                d.header_read_timeout_secs,
-            )?,
-            idle_timeout_secs: env_parse("API_IDLE_TIMEOUT_SECS", d.idle_timeout_secs)?,
-            max_connections: env_parse("DATABASE_MAX_CONNECTIONS", d.max_connections)?,
-            db_acquire_timeout_secs: env_parse(
-                "DATABASE_ACQUIRE_TIMEOUT_SECS",
-                d.db_acquire_timeout_secs,
-            )?,
+            request_timeout_secs: s.request_timeout_secs,
+            header_read_timeout_secs: s.header_read_timeout_secs,
+            idle_timeout_secs: s.idle_timeout_secs,
+            max_connections: s.max_connections,
+            db_acquire_timeout_secs: s.db_acquire_timeout_secs,
             thresholds: Thresholds {
-                ordinary: env_parse("SUPPRESS_ORDINARY", d.thresholds.ordinary)?,
-                sensitive: env_parse("SUPPRESS_SENSITIVE", d.thresholds.sensitive)?,
+                ordinary: s.suppress_ordinary,
+                sensitive: s.suppress_sensitive,
             },
-            production: match std::env::var("APP_ENV").unwrap_or_default().trim() {
-                "" | "development" | "dev" | "test" => false,
-                "production" | "prod" => true,
-                other => {
-                    anyhow::bail!("APP_ENV={other:?} is not valid: use development or production")
-                }
-            },
-            jwt_secret: std::env::var("JWT_SECRET").unwrap_or_default(),
-            jwt_ttl_secs: env_parse("JWT_TTL_SECS", d.jwt_ttl_secs)?,
-            login_attempts_per_minute: env_parse(
-                "LOGIN_ATTEMPTS_PER_MINUTE",
-                d.login_attempts_per_minute,
-            )?,
-            login_attempts_per_ip_per_minute: env_parse(
-                "LOGIN_ATTEMPTS_PER_IP_PER_MINUTE",
-                d.login_attempts_per_ip_per_minute,
-            )?,
-            web_dir: std::env::var_os("WEB_DIR")
-                .filter(|v| !v.is_empty())
-                .map(std::path::PathBuf::from),
-            database_read_url: std::env::var("DATABASE_READ_URL")
-                .ok()
-                .filter(|v| !v.trim().is_empty()),
-            read_primary_secs: env_parse("DATABASE_READ_PRIMARY_SECS", d.read_primary_secs)?,
-            dataloader_delay_ms: env_parse("API_DATALOADER_DELAY_MS", d.dataloader_delay_ms)?,
-            slow_statement_ms: env_parse("API_SLOW_STATEMENT_MS", d.slow_statement_ms)?,
-            iati: IatiPublisher {
-                prefix: std::env::var("IATI_PUBLISHER_PREFIX")
-                    .ok()
-                    .map(|v| v.trim().to_string())
-                    .filter(|v| !v.is_empty()),
-                name: std::env::var("IATI_PUBLISHER_NAME")
-                    .ok()
-                    .map(|v| v.trim().to_string())
-                    .filter(|v| !v.is_empty())
-                    .unwrap_or(d.iati.name.clone()),
-            },
-            dataloaders: match std::env::var("API_DATALOADERS").unwrap_or_default().trim() {
-                "" | "on" => true,
-                "off" => false,
-                other => anyhow::bail!("API_DATALOADERS={other:?} is not valid: use on or off"),
-            },
+            production: s.app_env == AppEnv::Production,
+            jwt_secret: s.jwt_secret.unwrap_or_default(),
+            jwt_ttl_secs: s.jwt_ttl_secs,
+            login_attempts_per_minute: s.login_attempts_per_minute,
+            login_attempts_per_ip_per_minute: s.login_attempts_per_ip_per_minute,
+            web_dir: s.web_dir.filter(|v| !v.as_os_str().is_empty()),
+            database_read_url: text(s.database_read_url),
+            read_primary_secs: s.read_primary_secs,
+            dataloader_delay_ms: s.dataloader_delay_ms,
+            slow_statement_ms: s.slow_statement_ms,
+            iati,
+            dataloaders: s.dataloaders,
+            disclosure_key_secret: s.disclosure_key_secret.filter(|v| !v.is_empty()),
             ..d
         }
         .validated()
@@ -326,7 +310,14 @@ impl Config {
                 name: IatiPublisher::DEFAULT_NAME.to_string(),
             },
             webhooks: crate::webhooks::Settings::default(),
+            disclosure_key_secret: None,
         }
+    }
+
+    /// The record keys of loaded data: under `DISCLOSURE_KEY_SECRET`, else
+    /// under a random secret.
+    pub fn record_keys(&self) -> crate::disclosure::keys::RecordKeys {
+        crate::disclosure::keys::RecordKeys::from_secret(self.disclosure_key_secret.as_deref())
     }
 
     /// The secret that signs tokens: the configured one, or in development a
@@ -448,20 +439,288 @@ impl Config {
     }
 }
 
-fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
-where
-    T::Err: std::fmt::Display,
-{
-    match std::env::var(name) {
-        Ok(raw) if !raw.trim().is_empty() => raw
-            .trim()
-            .parse()
-            .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
-        _ => Ok(default),
+pub use limits::Limits;
+
+/// The defaults, for the `default_value_t` of [`Settings`]: written once, in
+/// [`Config::for_database`].
+fn d() -> Config {
+    Config::for_database(String::new())
+}
+
+/// Every setting of the service, declared once: each is a flag of every
+/// `api` command and is read from its environment variable (`api --help`
+/// lists them with their defaults; `.env.sample` is checked against this
+/// list). An empty variable counts as unset.
+#[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Settings (flag or environment variable)")]
+pub struct Settings {
+    /// Database URL: postgres://… or sqlite://PATH (default: the embedded
+    /// demo database sqlite://data/progress-hub.db, migrated and loaded with
+    /// the demo data on first start).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Connection pool size (SQLite uses 5).
+    #[arg(long = "database-max-connections", env = "DATABASE_MAX_CONNECTIONS", default_value_t = d().max_connections, value_parser = trimmed::<u32>)]
+    pub max_connections: u32,
+    /// Seconds a request waits for a database connection before it answers
+    /// 503 SERVICE_UNAVAILABLE (at least 1, below API_REQUEST_TIMEOUT_SECS).
+    #[arg(long = "database-acquire-timeout-secs", env = "DATABASE_ACQUIRE_TIMEOUT_SECS", default_value_t = d().db_acquire_timeout_secs, value_parser = trimmed::<u64>)]
+    pub db_acquire_timeout_secs: u64,
+    /// A PostgreSQL streaming replica of DATABASE_URL that serves requests
+    /// which write nothing (default: none, all on the primary).
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+    /// After a write, seconds the writer's own reads stay on the primary.
+    #[arg(long = "database-read-primary-secs", env = "DATABASE_READ_PRIMARY_SECS", default_value_t = d().read_primary_secs, value_parser = trimmed::<u64>)]
+    pub read_primary_secs: u64,
+    /// Log every SQL statement that takes this many milliseconds or more
+    /// (0: none; parameters are never logged).
+    #[arg(long, env = "API_SLOW_STATEMENT_MS", default_value_t = d().slow_statement_ms, value_parser = trimmed::<u64>)]
+    pub slow_statement_ms: u64,
+    /// Address `api serve` listens on.
+    #[arg(long, env = "API_BIND", default_value = "127.0.0.1:8080", value_parser = trimmed::<SocketAddr>)]
+    pub bind: SocketAddr,
+    /// Port on the --bind address (overrides its port).
+    #[arg(long, env = "PORT", value_parser = trimmed::<u16>)]
+    pub port: Option<u16>,
+    /// Largest accepted request body, in bytes (at least 1024).
+    #[arg(long, env = "API_MAX_BODY_BYTES", default_value_t = d().max_body_bytes, value_parser = trimmed::<usize>)]
+    pub max_body_bytes: usize,
+    #[command(flatten)]
+    pub limits: Limits,
+    /// Whole-request time limit, in seconds.
+    #[arg(long, env = "API_REQUEST_TIMEOUT_SECS", default_value_t = d().request_timeout_secs, value_parser = trimmed::<u64>)]
+    pub request_timeout_secs: u64,
+    /// Seconds a client has to send a request's head (also the wait between
+    /// keep-alive requests).
+    #[arg(long, env = "API_HEADER_READ_TIMEOUT_SECS", default_value_t = d().header_read_timeout_secs, value_parser = trimmed::<u64>)]
+    pub header_read_timeout_secs: u64,
+    /// A connection with no bytes either way for this many seconds is closed.
+    #[arg(long, env = "API_IDLE_TIMEOUT_SECS", default_value_t = d().idle_timeout_secs, value_parser = trimmed::<u64>)]
+    pub idle_timeout_secs: u64,
+    #[command(flatten)]
+    pub rate: RateLimits,
+    /// Redis, where rate-limit budgets, log-in counts and registered
+    /// persisted queries are shared between replicas (default: none, each
+    /// process counts in its own memory).
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key.
+    #[arg(long, env = "REDIS_PREFIX", default_value_t = d().redis_prefix)]
+    pub redis_prefix: String,
+    /// Take the client's address from the last X-Forwarded-For entry (behind
+    /// a proxy that appends it).
+    #[arg(long, env = "API_TRUST_FORWARDED_FOR", default_value_t = d().trust_forwarded_for, action = ArgAction::Set, value_parser = boolean)]
+    pub trust_forwarded_for: bool,
+    /// Persisted queries: apq (any client may register a document by its
+    /// SHA-256), allowlist (only the manifest's documents) or off.
+    #[arg(long, env = "API_PERSISTED_QUERIES", default_value_t = d().persisted_queries, value_parser = trimmed::<PersistedQueries>)]
+    pub persisted_queries: PersistedQueries,
+    /// A persisted-query manifest (Apollo's {"operations":[{"id","body"}]} or
+    /// a {"sha256": "document"} map) loaded at start; needed by allowlist.
+    #[arg(long, env = "API_PERSISTED_QUERIES_FILE")]
+    pub persisted_queries_file: Option<std::path::PathBuf>,
+    /// With REDIS_URL, seconds a registered persisted query stays in Redis
+    /// after its last use.
+    #[arg(long, env = "API_APQ_TTL_SECS", default_value_t = d().apq_ttl_secs, value_parser = trimmed::<u64>)]
+    pub apq_ttl_secs: u64,
+    /// New persisted queries one client may register an hour.
+    #[arg(long, env = "API_APQ_REGISTRATIONS_PER_HOUR", default_value_t = d().apq_registrations_per_hour, value_parser = trimmed::<u64>)]
+    pub apq_registrations_per_hour: u64,
+    /// Registered persisted queries each process keeps in memory (least
+    /// recently used dropped first).
+    #[arg(long, env = "API_APQ_MEMORY_ENTRIES", default_value_t = d().apq_memory_entries, value_parser = trimmed::<usize>)]
+    pub apq_memory_entries: usize,
+    /// max-age of public persisted reads over GET, in seconds.
+    #[arg(long, env = "API_CACHE_MAX_AGE_SECS", default_value_t = d().cache_max_age_secs, value_parser = trimmed::<u64>)]
+    pub cache_max_age_secs: u64,
+    /// Send Strict-Transport-Security (behind TLS).
+    #[arg(long, env = "API_HSTS", default_value_t = d().hsts, action = ArgAction::Set, value_parser = boolean)]
+    pub hsts: bool,
+    /// Exact origins allowed to call the API, comma-separated (default none).
+    #[arg(long, env = "API_CORS_ORIGINS")]
+    pub cors_origins: Option<String>,
+    /// Smallest publishable count for ordinary populations (at least 2).
+    #[arg(long, env = "SUPPRESS_ORDINARY", default_value_t = d().thresholds.ordinary, value_parser = trimmed::<i64>)]
+    pub suppress_ordinary: i64,
+    /// Smallest publishable count for sensitive populations (at least
+    /// SUPPRESS_ORDINARY).
+    #[arg(long, env = "SUPPRESS_SENSITIVE", default_value_t = d().thresholds.sensitive, value_parser = trimmed::<i64>)]
+    pub suppress_sensitive: i64,
+    /// Secret of the record keys the demo loader derives (HMAC-SHA256;
+    /// default: a random secret per load).
+    #[arg(long, env = "DISCLOSURE_KEY_SECRET", hide_env_values = true)]
+    pub disclosure_key_secret: Option<String>,
+    /// development or production; production refuses to start without a
+    /// strong JWT_SECRET.
+    #[arg(long, env = "APP_ENV", default_value_t = AppEnv::Development, value_parser = trimmed::<AppEnv>)]
+    pub app_env: AppEnv,
+    /// Key that signs access tokens (at least 32 bytes; in development a
+    /// missing one is replaced by a random one per start).
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Lifetime of access tokens, in seconds (5 to 86400; at least 60 in production).
+    #[arg(long, env = "JWT_TTL_SECS", default_value_t = d().jwt_ttl_secs, value_parser = trimmed::<i64>)]
+    pub jwt_ttl_secs: i64,
+    /// Failed log-ins allowed per client address and e-mail a minute (three
+    /// times that an hour).
+    #[arg(long, env = "LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = d().login_attempts_per_minute, value_parser = trimmed::<u32>)]
+    pub login_attempts_per_minute: u32,
+    /// Log-in attempts allowed per client address a minute, whatever the e-mail.
+    #[arg(long, env = "LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", default_value_t = d().login_attempts_per_ip_per_minute, value_parser = trimmed::<u32>)]
+    pub login_attempts_per_ip_per_minute: u32,
+    /// The built web site (web/build), served at / for every path the API
+    /// does not own (default: none, the API only).
+    #[arg(long, env = "WEB_DIR")]
+    pub web_dir: Option<std::path::PathBuf>,
+    /// GET /metrics needs `Authorization: Bearer <token>` (16+ printable
+    /// characters; default: none, open).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Which log lines are written (tracing's filter syntax).
+    #[arg(
+        long = "log",
+        env = "RUST_LOG",
+        default_value = "info,sqlx=warn,sea_orm=warn"
+    )]
+    pub log_filter: String,
+    /// Log lines as text or json.
+    #[arg(long, env = "LOG_FORMAT", default_value_t = LogFormat::Text, value_parser = trimmed::<LogFormat>)]
+    pub log_format: LogFormat,
+    /// on batches related rows per request (DataLoaders); off loads each by
+    /// itself (for the benchmark that measures what batching saves).
+    #[arg(long, env = "API_DATALOADERS", default_value = "on", action = ArgAction::Set, value_parser = boolean)]
+    pub dataloaders: bool,
+    /// Milliseconds a DataLoader waits for sibling fields before it runs its batch.
+    #[arg(long, env = "API_DATALOADER_DELAY_MS", default_value_t = d().dataloader_delay_ms, value_parser = trimmed::<u64>)]
+    pub dataloader_delay_ms: u64,
+    /// The IATI organisation identifier the deployment's publisher owns
+    /// (e.g. XM-DAC-00000): the reporting-org of the IATI files. Unset, only
+    /// programmes with a registered identifier are published; the embedded
+    /// demo uses XM-EXAMPLE-PROGRESS-HUB-DEMO. Never another organisation's.
+    #[arg(long, env = "IATI_PUBLISHER_PREFIX")]
+    pub iati_publisher_prefix: Option<String>,
+    /// The publisher's name in reporting-org.
+    #[arg(long, env = "IATI_PUBLISHER_NAME", default_value_t = d().iati.name)]
+    pub iati_publisher_name: String,
+    #[command(flatten)]
+    pub webhook: crate::webhooks::WebhookArgs,
+}
+
+impl Settings {
+    /// The settings from the environment alone.
+    pub fn from_env() -> anyhow::Result<Self> {
+        use clap::FromArgMatches as _;
+        let command = with_env_names(<Settings as clap::Args>::augment_args(
+            clap::Command::new("api").no_binary_name(true),
+        ));
+        let matches = command
+            .try_get_matches_from(std::iter::empty::<String>())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(Self::from_arg_matches(&matches)?)
     }
 }
 
-pub use limits::Limits;
+/// Prepares a command that holds [`Settings`] for parsing: a variable set to
+/// an empty (or blank) value counts as unset, and each value is named by
+/// its variable, so an error reads `invalid value 'x' for
+/// '--max-depth <API_MAX_DEPTH>'`.
+pub fn with_env_names(command: clap::Command) -> clap::Command {
+    command.mut_args(|arg| {
+        let Some(name) = arg.get_env().map(|n| n.to_os_string()) else {
+            return arg;
+        };
+        let blank = std::env::var_os(&name)
+            .is_some_and(|v| v.to_str().is_some_and(|v| v.trim().is_empty()));
+        let arg = match name.to_str() {
+            Some(n) if arg.get_action().takes_values() => arg.value_name(n.to_string()),
+            _ => arg,
+        };
+        if blank {
+            // Rebinding reads the variable again; dropping it leaves the default.
+            arg.env(clap::builder::Resettable::Reset)
+        } else {
+            arg
+        }
+    })
+}
+
+use clap::ArgAction;
+
+/// A value parser that ignores surrounding spaces.
+pub(crate) fn trimmed<T: std::str::FromStr>(raw: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    raw.trim().parse().map_err(|e: T::Err| e.to_string())
+}
+
+/// A yes/no setting: true, false, on, off, yes, no, 1 or 0.
+pub(crate) fn boolean(raw: &str) -> Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" | "1" => Ok(true),
+        "false" | "off" | "no" | "0" => Ok(false),
+        _ => Err("use true or false (on/off, yes/no, 1/0)".into()),
+    }
+}
+
+/// `APP_ENV`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    /// Development (the default; `dev` and `test` too).
+    Development,
+    /// Production (`prod` too).
+    Production,
+}
+
+impl std::fmt::Display for AppEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Development => "development",
+            Self::Production => "production",
+        })
+    }
+}
+
+impl std::str::FromStr for AppEnv {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "development" | "dev" | "test" => Ok(Self::Development),
+            "production" | "prod" => Ok(Self::Production),
+            _ => Err("use development or production".into()),
+        }
+    }
+}
+
+/// `LOG_FORMAT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+impl std::fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Text => "text",
+            Self::Json => "json",
+        })
+    }
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            _ => Err("use text or json".into()),
+        }
+    }
+}
 
 /// How persisted queries are served (`API_PERSISTED_QUERIES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -473,6 +732,16 @@ pub enum PersistedQueries {
     AllowList,
     /// Hashes are not understood; every request sends its document.
     Off,
+}
+
+impl std::fmt::Display for PersistedQueries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Apq => "apq",
+            Self::AllowList => "allowlist",
+            Self::Off => "off",
+        })
+    }
 }
 
 impl std::str::FromStr for PersistedQueries {
@@ -488,22 +757,25 @@ impl std::str::FromStr for PersistedQueries {
 }
 
 /// Budgets of cost points per client and window (`RATE_LIMIT_*`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct RateLimits {
-    /// `RATE_LIMIT_ENABLED` (default true).
+    /// Whether the budgets are enforced.
+    #[arg(long = "rate-limit-enabled", env = "RATE_LIMIT_ENABLED", default_value_t = RateLimits::default().enabled, action = clap::ArgAction::Set, value_parser = boolean)]
     pub enabled: bool,
-    /// `RATE_LIMIT_WINDOW_SECS`: length of a budget window (default 60).
+    /// Length of a budget window.
+    #[arg(long = "rate-limit-window-secs", env = "RATE_LIMIT_WINDOW_SECS", default_value_t = RateLimits::default().window_secs, value_parser = trimmed::<u64>)]
     pub window_secs: u64,
-    /// `RATE_LIMIT_ANONYMOUS`: points per window for each anonymous client
-    /// address (default 300000).
+    /// Points per window for each anonymous client address.
+    #[arg(long = "rate-limit-anonymous", env = "RATE_LIMIT_ANONYMOUS", default_value_t = RateLimits::default().anonymous, value_parser = trimmed::<u64>)]
     pub anonymous: u64,
-    /// `RATE_LIMIT_USER`: points per window for each logged-in user (default 500000).
+    /// Points per window for each logged-in user.
+    #[arg(long = "rate-limit-user", env = "RATE_LIMIT_USER", default_value_t = RateLimits::default().user, value_parser = trimmed::<u64>)]
     pub user: u64,
-    /// `RATE_LIMIT_API_KEY`: points per window for an API key of rate tier
-    /// `standard` (default 500000).
+    /// Points per window for an API key of rate tier `standard`.
+    #[arg(long = "rate-limit-api-key", env = "RATE_LIMIT_API_KEY", default_value_t = RateLimits::default().api_key_standard, value_parser = trimmed::<u64>)]
     pub api_key_standard: u64,
-    /// `RATE_LIMIT_API_KEY_HIGH`: points per window for an API key of rate
-    /// tier `high` (default 2000000).
+    /// Points per window for an API key of rate tier `high`.
+    #[arg(long = "rate-limit-api-key-high", env = "RATE_LIMIT_API_KEY_HIGH", default_value_t = RateLimits::default().api_key_high, value_parser = trimmed::<u64>)]
     pub api_key_high: u64,
 }
 
@@ -523,57 +795,73 @@ impl Default for RateLimits {
 /// The limits of one GraphQL document, in their own module so that the
 /// configuration names no GraphQL type.
 pub mod limits {
-    use super::env_parse;
 
-    /// The limits of one document; each has a variable, read by [`Limits::from_env`].
-    #[derive(Debug, Clone)]
+    /// The limits of one document; each is a flag and a variable
+    /// (`API_MAX_*`, `API_INTROSPECTION`).
+    #[derive(Debug, Clone, clap::Args)]
     pub struct Limits {
-        /// `API_MAX_DOCUMENT_BYTES`: longest document text (default 32768).
+        /// Longest document text.
+        #[arg(long, env = "API_MAX_DOCUMENT_BYTES", default_value_t = Limits::default().max_document_bytes, value_parser = super::trimmed::<usize>)]
         pub max_document_bytes: usize,
-        /// `API_MAX_TOKENS`: most lexical tokens in a document (default 3000; the
-        /// parser takes about a microsecond a token, so this bounds its time).
+        /// Most lexical tokens in a document (the parser takes about a microsecond a token, so
+        /// this bounds its time).
+        #[arg(long, env = "API_MAX_TOKENS", default_value_t = Limits::default().max_tokens, value_parser = super::trimmed::<usize>)]
         pub max_tokens: usize,
-        /// `API_MAX_NESTING`: deepest nesting of `{`, `[` and `(` in the text
-        /// (default 32, at most 256: the parser recurses once per level).
+        /// Deepest nesting of `{`, `[` and `(` in the text (at most 256: the
+        /// parser recurses once per level).
+        #[arg(long, env = "API_MAX_NESTING", default_value_t = Limits::default().max_nesting, value_parser = super::trimmed::<usize>)]
         pub max_nesting: usize,
-        /// `API_MAX_DEPTH`: deepest field selection, standard introspection
-        /// exempt (default 12).
+        /// Deepest field selection, standard introspection exempt.
+        #[arg(long, env = "API_MAX_DEPTH", default_value_t = Limits::default().max_depth, value_parser = super::trimmed::<usize>)]
         pub max_depth: usize,
-        /// `API_MAX_FIELDS`: most field selections, fragments expanded,
-        /// aliases and `__typename` included (default 2000).
+        /// Most field selections, fragments expanded, aliases and `__typename` included.
+        #[arg(long, env = "API_MAX_FIELDS", default_value_t = Limits::default().max_fields, value_parser = super::trimmed::<u64>)]
         pub max_fields: u64,
-        /// `API_MAX_ALIASES`: most aliases, fragments expanded (default 500).
+        /// Most aliases, fragments expanded.
+        #[arg(long, env = "API_MAX_ALIASES", default_value_t = Limits::default().max_aliases, value_parser = super::trimmed::<u64>)]
         pub max_aliases: u64,
-        /// `API_MAX_TYPENAME`: most `__typename` selections, fragments expanded (default 1000).
+        /// Most `__typename` selections, fragments expanded.
+        #[arg(long, env = "API_MAX_TYPENAME", default_value_t = Limits::default().max_typename, value_parser = super::trimmed::<u64>)]
         pub max_typename: u64,
-        /// `API_MAX_DIRECTIVES_PER_FIELD`: most directives on one selection (default 4).
+        /// Most directives on one selection.
+        #[arg(long, env = "API_MAX_DIRECTIVES_PER_FIELD", default_value_t = Limits::default().max_directives_per_field, value_parser = super::trimmed::<usize>)]
         pub max_directives_per_field: usize,
-        /// `API_MAX_DIRECTIVES`: most directives in a document, fragments expanded (default 200).
+        /// Most directives in a document, fragments expanded.
+        #[arg(long, env = "API_MAX_DIRECTIVES", default_value_t = Limits::default().max_directives, value_parser = super::trimmed::<u64>)]
         pub max_directives: u64,
-        /// `API_MAX_DEFINITIONS`: most operations and fragments in a document (default 100).
+        /// Most operations and fragments in a document.
+        #[arg(long, env = "API_MAX_DEFINITIONS", default_value_t = Limits::default().max_definitions, value_parser = super::trimmed::<usize>)]
         pub max_definitions: usize,
-        /// `API_MAX_COST`: highest price of one request (default 20000).
+        /// Highest price of one request.
+        #[arg(long, env = "API_MAX_COST", default_value_t = Limits::default().max_cost, value_parser = super::trimmed::<u64>)]
         pub max_cost: u64,
-        /// `API_MAX_ERRORS`: most errors sent in one response; the rest are
-        /// replaced by one `TOO_MANY_ERRORS` (default 50).
+        /// Most errors sent in one response; the rest are replaced by one `TOO_MANY_ERRORS`.
+        #[arg(long, env = "API_MAX_ERRORS", default_value_t = Limits::default().max_errors, value_parser = super::trimmed::<usize>)]
         pub max_errors: usize,
-        /// `API_MAX_FILTER_BRANCHES`: most `and`/`or` branches in one request (default 50).
+        /// Most `and`/`or` branches in one request.
+        #[arg(long, env = "API_MAX_FILTER_BRANCHES", default_value_t = Limits::default().max_filter_branches, value_parser = super::trimmed::<usize>)]
         pub max_filter_branches: usize,
-        /// `API_MAX_FILTER_NESTING`: deepest nesting of `and`/`or` (default 4).
+        /// Deepest nesting of `and`/`or`.
+        #[arg(long, env = "API_MAX_FILTER_NESTING", default_value_t = Limits::default().max_filter_nesting, value_parser = super::trimmed::<usize>)]
         pub max_filter_nesting: usize,
-        /// `API_MAX_SEARCH_CHARS`: longest `search` text (default 200).
+        /// Longest `search` text.
+        #[arg(long, env = "API_MAX_SEARCH_CHARS", default_value_t = Limits::default().max_search_chars, value_parser = super::trimmed::<usize>)]
         pub max_search_chars: usize,
-        /// `API_MAX_TEXT_CHARS`: longest text of any other input (default 20000).
+        /// Longest text of any other input.
+        #[arg(long, env = "API_MAX_TEXT_CHARS", default_value_t = Limits::default().max_text_chars, value_parser = super::trimmed::<usize>)]
         pub max_text_chars: usize,
-        /// `API_MAX_LIST_ITEMS`: most items in one list input (default 500).
+        /// Most items in one list input.
+        #[arg(long, env = "API_MAX_LIST_ITEMS", default_value_t = Limits::default().max_list_items, value_parser = super::trimmed::<usize>)]
         pub max_list_items: usize,
-        /// `API_MAX_INPUT_VALUES`: most input values in one request (default 5000).
+        /// Most input values in one request.
+        #[arg(long, env = "API_MAX_INPUT_VALUES", default_value_t = Limits::default().max_input_values, value_parser = super::trimmed::<usize>)]
         pub max_input_values: usize,
-        /// `API_MAX_BATCH`: most operations in one batch (default 10).
+        /// Most operations in one batch.
+        #[arg(long, env = "API_MAX_BATCH", default_value_t = Limits::default().max_batch, value_parser = super::trimmed::<usize>)]
         pub max_batch: usize,
-        /// `API_INTROSPECTION`: whether `__schema` and `__type` are answered
-        /// (default true; switch it off in production if you like: the
-        /// schema stays at `/schema.graphql`).
+        /// Whether `__schema` and `__type` are answered (switch it off in production if you
+        /// like: the schema stays at `/schema.graphql`).
+        #[arg(long, env = "API_INTROSPECTION", default_value_t = Limits::default().introspection, action = clap::ArgAction::Set, value_parser = super::boolean)]
         pub introspection: bool,
     }
 
@@ -601,37 +889,6 @@ pub mod limits {
                 max_batch: 10,
                 introspection: true,
             }
-        }
-    }
-
-    impl Limits {
-        /// The limits from the environment, `d` for every unset variable.
-        pub fn from_env(d: &Self) -> anyhow::Result<Self> {
-            Ok(Self {
-                max_document_bytes: env_parse("API_MAX_DOCUMENT_BYTES", d.max_document_bytes)?,
-                max_tokens: env_parse("API_MAX_TOKENS", d.max_tokens)?,
-                max_nesting: env_parse("API_MAX_NESTING", d.max_nesting)?,
-                max_depth: env_parse("API_MAX_DEPTH", d.max_depth)?,
-                max_fields: env_parse("API_MAX_FIELDS", d.max_fields)?,
-                max_aliases: env_parse("API_MAX_ALIASES", d.max_aliases)?,
-                max_typename: env_parse("API_MAX_TYPENAME", d.max_typename)?,
-                max_directives_per_field: env_parse(
-                    "API_MAX_DIRECTIVES_PER_FIELD",
-                    d.max_directives_per_field,
-                )?,
-                max_directives: env_parse("API_MAX_DIRECTIVES", d.max_directives)?,
-                max_definitions: env_parse("API_MAX_DEFINITIONS", d.max_definitions)?,
-                max_cost: env_parse("API_MAX_COST", d.max_cost)?,
-                max_errors: env_parse("API_MAX_ERRORS", d.max_errors)?,
-                max_filter_branches: env_parse("API_MAX_FILTER_BRANCHES", d.max_filter_branches)?,
-                max_filter_nesting: env_parse("API_MAX_FILTER_NESTING", d.max_filter_nesting)?,
-                max_search_chars: env_parse("API_MAX_SEARCH_CHARS", d.max_search_chars)?,
-                max_text_chars: env_parse("API_MAX_TEXT_CHARS", d.max_text_chars)?,
-                max_list_items: env_parse("API_MAX_LIST_ITEMS", d.max_list_items)?,
-                max_input_values: env_parse("API_MAX_INPUT_VALUES", d.max_input_values)?,
-                max_batch: env_parse("API_MAX_BATCH", d.max_batch)?,
-                introspection: env_parse("API_INTROSPECTION", d.introspection)?,
-            })
         }
     }
 }

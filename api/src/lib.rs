@@ -8,6 +8,7 @@ pub mod access;
 pub mod auth;
 pub mod build_info;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod data_version;
 pub mod db;
@@ -81,7 +82,8 @@ pub async fn prepare(config: &Config, migrate: bool) -> anyhow::Result<db::Db> {
     }
     if config.embedded_default && !seed::demo_is_loaded(&database.conn).await? {
         tracing::info!("first start on the embedded database: loading the demo dataset");
-        let report = seed::seed_demo(&database.conn, &|_, _, _| {}).await?;
+        let report =
+            seed::seed_demo_with_keys(&database.conn, config.record_keys(), &|_, _, _| {}).await?;
         tracing::info!(inserted = report.inserted, "demo dataset loaded");
         if !config.production {
             seed::create_demo_accounts(&database.conn).await?;

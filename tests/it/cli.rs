@@ -117,3 +117,86 @@ fn api_migrate_and_seed_demo_twice_on_sqlite_inserts_nothing_the_second_time() {
     assert!(out.status.success());
     assert_eq!(inserted(&stdout(&out)), 0);
 }
+
+/// The README's start command runs `api serve` with no `DATABASE_URL` (the
+/// embedded demo): it publishes IATI under the demo's own publisher
+/// identifier, so the demo's IATI export works; a deployment with its own
+/// database publishes nothing until it configures its own prefix.
+#[test]
+fn the_embedded_demo_publishes_iati_under_its_own_demo_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = crate::support::free_port();
+    let mut child = Command::new(api_binary())
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("IATI_PUBLISHER_PREFIX")
+        .env_remove("IATI_PUBLISHER_NAME")
+        .env("RUST_LOG", "warn")
+        .env("WEBHOOK_WORKER", "off")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start api serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (status, body) = rt.block_on(async {
+        let client = reqwest::Client::new();
+        crate::support::wait_healthy(&client, &base).await;
+        let r = client
+            .get(format!("{base}/export/iati.xml"))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200, "{body}");
+    let prefix = api::config::IatiPublisher::DEMO_PREFIX;
+    assert!(
+        body.contains(&format!("<reporting-org ref=\"{prefix}\"")),
+        "{body}"
+    );
+    // Every public demo programme is in the file or left out with its reason.
+    assert_eq!(
+        body.matches("<iati-activity ").count() + body.matches(": left out, ").count(),
+        5,
+        "{body}"
+    );
+    assert!(body.matches("<iati-activity ").count() >= 3, "{body}");
+
+    // With a database of its own, no prefix is made up.
+    let settings = api::config::Settings {
+        database_url: Some("sqlite::memory:".into()),
+        iati_publisher_prefix: None,
+        ..demo_settings()
+    };
+    assert_eq!(
+        api::Config::from_settings(settings).unwrap().iati.prefix,
+        None
+    );
+    // A configured prefix wins over the demo's, even on the embedded demo.
+    let settings = api::config::Settings {
+        database_url: None,
+        iati_publisher_prefix: Some("XM-OWN-1".into()),
+        ..demo_settings()
+    };
+    assert_eq!(
+        api::Config::from_settings(settings).unwrap().iati.prefix,
+        Some("XM-OWN-1".into())
+    );
+}
+
+/// The settings of a bare `api schema`, whatever this process's environment.
+fn demo_settings() -> api::config::Settings {
+    use clap::FromArgMatches as _;
+    let matches = api::command::command()
+        .try_get_matches_from(["api", "schema"])
+        .unwrap();
+    let mut settings = api::command::Cli::from_arg_matches(&matches)
+        .unwrap()
+        .settings;
+    settings.database_url = None;
+    settings
+}

@@ -34,6 +34,7 @@ mod read_replica;
 mod reporting_quality;
 mod schema_file;
 mod search_and_filters;
+mod seed_dump;
 mod seed_idempotency;
 mod seed_synthetic;
 mod smoke;

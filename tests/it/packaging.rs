@@ -418,56 +418,29 @@ fn the_request_log_gives_latency_as_a_number_of_milliseconds() {
     assert_eq!(line["fields"]["status"], 200);
 }
 
-/// The names of the environment variables the code reads: the quoted name
-/// after `env_parse(`, `env_var(`, `env_secs(`, `env::var(`, `env::var_os(`, a clap `env = ` or a
-/// `SECRET_VARIABLE: &str = ` constant.
-fn variables_read_by(source: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for marker in [
-        "env_parse(",
-        "env_var(",
-        "env_secs(",
-        "env::var(",
-        "env::var_os(",
-        "env = ",
-        "_VARIABLE: &str = ",
-    ] {
-        for (at, _) in source.match_indices(marker) {
-            let rest = source[at + marker.len()..].trim_start();
-            if let Some(name) = rest.strip_prefix('"').and_then(|r| r.split('"').next())
-                && !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
-            {
-                out.push(name.to_string());
+/// The environment variables of every setting, from the command line's own
+/// declarations (clap's `env`), root and subcommands alike.
+fn declared_variables() -> Vec<String> {
+    fn walk(command: &clap::Command, out: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            if let Some(name) = arg.get_env() {
+                out.push(name.to_string_lossy().into_owned());
             }
         }
+        for sub in command.get_subcommands() {
+            walk(sub, out);
+        }
     }
+    let mut out = Vec::new();
+    walk(&api::command::command(), &mut out);
+    out.sort();
+    out.dedup();
     out
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
-fn env_sample_lists_exactly_the_variables_the_api_reads() {
-    let mut files = Vec::new();
-    rust_files(&repo().join("api/src"), &mut files);
-    let mut read: Vec<String> = files
-        .iter()
-        .flat_map(|f| variables_read_by(&std::fs::read_to_string(f).unwrap()))
-        // The log filter is read by tracing-subscriber, not by our code.
-        .chain(["RUST_LOG".to_string()])
-        .collect();
-    read.sort();
-    read.dedup();
+fn env_sample_lists_exactly_the_declared_settings() {
+    let read = declared_variables();
     let sample = read_file_lines(".env.sample");
     let mut listed: Vec<String> = sample
         .iter()
@@ -481,7 +454,7 @@ fn env_sample_lists_exactly_the_variables_the_api_reads() {
     let stale: Vec<&String> = listed.iter().filter(|v| !read.contains(v)).collect();
     assert!(
         missing.is_empty() && stale.is_empty(),
-        ".env.sample lacks {missing:?} and lists {stale:?}, which nothing reads"
+        ".env.sample lacks {missing:?} and lists {stale:?}, which no setting declares"
     );
     assert!(read.len() > 60, "{} variables found: {read:?}", read.len());
     // The README's configuration table names every one too.
@@ -494,6 +467,89 @@ fn env_sample_lists_exactly_the_variables_the_api_reads() {
             "the README does not name {v}"
         );
     }
+}
+
+/// Settings are declared once, in `config::Settings`: no other code reads
+/// the environment (a variable read elsewhere would be missing from `--help`
+/// and from the check above).
+#[test]
+fn no_code_reads_the_environment_outside_the_declared_settings() {
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(&repo().join("api/src"), &mut files);
+    let readers: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("config.rs"))
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.contains("env::var") || text.contains("EnvFilter::try_from_default_env")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        readers.is_empty(),
+        "these read the environment: {readers:?}"
+    );
+}
+
+/// Every setting has a description and names its value by its variable, so
+/// `api --help` documents it; an invalid value is refused with its name.
+#[test]
+fn every_setting_is_described_in_help_and_a_bad_value_names_its_variable() {
+    let command = api::command::command();
+    for arg in command.get_arguments() {
+        if let Some(env) = arg.get_env() {
+            assert!(
+                arg.get_help()
+                    .is_some_and(|h| !h.to_string().trim().is_empty()),
+                "{env:?} has no description"
+            );
+        }
+    }
+    let help = command.clone().render_long_help().to_string();
+    for v in declared_variables() {
+        assert!(help.contains(&v), "api --help does not list {v}");
+    }
+    let err = api::command::command()
+        .try_get_matches_from(["api", "--max-depth", "deep", "schema"])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("API_MAX_DEPTH"), "{err}");
+    let out = Command::new(crate::support::api_binary())
+        .args(["schema"])
+        .env("API_MAX_DEPTH", "deep")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("'--max-depth <API_MAX_DEPTH>'"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A blank variable counts as unset (compose files write `NAME=`), and a
+    // cross-setting rule names both variables.
+    let out = Command::new(crate::support::api_binary())
+        .args(["migrate", "--status"])
+        .env("API_MAX_DEPTH", " ")
+        .env("SUPPRESS_ORDINARY", "7")
+        .env("SUPPRESS_SENSITIVE", "6")
+        .env("DATABASE_URL", "sqlite::memory:")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("SUPPRESS_SENSITIVE at least SUPPRESS_ORDINARY"),
+        "{stderr}"
+    );
 }
 
 fn read_file_lines(path: &str) -> Vec<String> {

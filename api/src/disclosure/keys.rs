@@ -20,9 +20,6 @@ use sha2::Sha256;
 
 use super::KEY_MODULUS;
 
-/// The environment variable that fixes the secret of bulk loads.
-pub const SECRET_VARIABLE: &str = "DISCLOSURE_KEY_SECRET";
-
 /// Makes record keys for rows loaded in bulk.
 #[derive(Clone)]
 pub struct RecordKeys {
@@ -50,11 +47,11 @@ impl RecordKeys {
         Self::with_secret(secret)
     }
 
-    /// Keys under [`SECRET_VARIABLE`] when it is set and not empty, else
-    /// under a random secret.
-    pub fn from_env() -> Self {
-        match std::env::var(SECRET_VARIABLE) {
-            Ok(s) if !s.is_empty() => Self::with_secret(s.as_bytes()),
+    /// Keys under `secret` when it is given and not empty, else under a
+    /// random secret (`DISCLOSURE_KEY_SECRET`, read by [`crate::config::Settings`]).
+    pub fn from_secret(secret: Option<&str>) -> Self {
+        match secret {
+            Some(s) if !s.is_empty() => Self::with_secret(s.as_bytes()),
             _ => Self::random(),
         }
     }

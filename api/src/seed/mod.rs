@@ -34,18 +34,13 @@ pub struct SeedReport {
 
 /// Loads the demo dataset. `progress` is called with the name of each step
 /// and the number of steps, for a progress bar. Record keys are made under
-/// `DISCLOSURE_KEY_SECRET`, else under a random secret
-/// ([`crate::disclosure::keys::RecordKeys::from_env`]).
+/// a random secret ([`seed_demo_with_keys`] takes the configured one,
+/// `DISCLOSURE_KEY_SECRET`).
 pub async fn seed_demo(
     db: &sea_orm::DatabaseConnection,
     progress: &(dyn Fn(usize, usize, &str) + Send + Sync),
 ) -> anyhow::Result<SeedReport> {
-    seed_demo_with_keys(
-        db,
-        crate::disclosure::keys::RecordKeys::from_env(),
-        progress,
-    )
-    .await
+    seed_demo_with_keys(db, crate::disclosure::keys::RecordKeys::random(), progress).await
 }
 
 /// [`seed_demo`] with the record keys given.

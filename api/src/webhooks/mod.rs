@@ -56,61 +56,74 @@ impl Default for Settings {
     }
 }
 
+/// The `WEBHOOK_*` settings as flags and variables (see [`Settings`]).
+#[derive(clap::Args, Debug, Clone)]
+pub struct WebhookArgs {
+    /// on runs the webhook delivery worker and the change sequencer in this
+    /// process; off leaves them to other replicas.
+    #[arg(long, env = "WEBHOOK_WORKER", default_value = "on", action = clap::ArgAction::Set, value_parser = crate::config::boolean)]
+    pub webhook_worker: bool,
+    /// Allow webhook endpoints on private, loopback and link-local addresses
+    /// (tests and closed networks only).
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE", default_value_t = Settings::default().allow_private, action = clap::ArgAction::Set, value_parser = crate::config::boolean)]
+    pub webhook_allow_private: bool,
+    /// Seconds between delivery attempts, comma-separated (1 to 50 waits);
+    /// after the last, the message fails and the subscription is disabled.
+    #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE_SECS", default_value_t = RetrySchedule(Settings::default().retry_schedule), value_parser = crate::config::trimmed::<RetrySchedule>)]
+    pub webhook_retry_schedule_secs: RetrySchedule,
+    /// Seconds for one delivery attempt, connection included (at least 1).
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECS", default_value_t = Settings::default().timeout.as_secs(), value_parser = crate::config::trimmed::<u64>)]
+    pub webhook_timeout_secs: u64,
+    /// Seconds a worker holds a message it is sending (more than
+    /// WEBHOOK_TIMEOUT_SECS); a replica that dies mid-send lets it go after this.
+    #[arg(long, env = "WEBHOOK_LEASE_SECS", default_value_t = Settings::default().lease.as_secs(), value_parser = crate::config::trimmed::<u64>)]
+    pub webhook_lease_secs: u64,
+    /// Milliseconds between looks for due messages and new changes (at least 10).
+    #[arg(long, env = "WEBHOOK_POLL_MS", default_value_t = Settings::default().poll.as_millis() as u64, value_parser = crate::config::trimmed::<u64>)]
+    pub webhook_poll_ms: u64,
+    /// Messages claimed and sent at once (1 to 200).
+    #[arg(long, env = "WEBHOOK_BATCH", default_value_t = Settings::default().batch, value_parser = crate::config::trimmed::<u64>)]
+    pub webhook_batch: u64,
+}
+
+/// Waits between attempts (`WEBHOOK_RETRY_SCHEDULE_SECS`): seconds, comma-separated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetrySchedule(pub Vec<Duration>);
+
+impl std::fmt::Display for RetrySchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs: Vec<String> = self.0.iter().map(|d| d.as_secs().to_string()).collect();
+        f.write_str(&secs.join(","))
+    }
+}
+
+impl std::str::FromStr for RetrySchedule {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let waits = s
+            .split(',')
+            .map(|p| p.trim().parse::<u64>().map(Duration::from_secs))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| "seconds, comma-separated".to_string())?;
+        if waits.is_empty() || waits.len() > 50 {
+            return Err("1 to 50 waits".into());
+        }
+        Ok(Self(waits))
+    }
+}
+
 impl Settings {
-    /// Reads `WEBHOOK_*`; unset variables keep their defaults.
-    pub fn from_env() -> anyhow::Result<Self> {
-        let mut s = Self::default();
-        let env_var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let flag = |v: String| {
-            matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "1" | "true" | "on" | "yes"
-            )
+    /// The settings from their flags and variables, checked.
+    pub fn from_args(a: &WebhookArgs) -> anyhow::Result<Self> {
+        let s = Self {
+            worker: a.webhook_worker,
+            allow_private: a.webhook_allow_private,
+            retry_schedule: a.webhook_retry_schedule_secs.0.clone(),
+            timeout: Duration::from_secs(a.webhook_timeout_secs),
+            lease: Duration::from_secs(a.webhook_lease_secs),
+            poll: Duration::from_millis(a.webhook_poll_ms),
+            batch: a.webhook_batch,
         };
-        if let Some(v) = env_var("WEBHOOK_WORKER") {
-            s.worker = flag(v);
-        }
-        if let Some(v) = env_var("WEBHOOK_ALLOW_PRIVATE") {
-            s.allow_private = flag(v);
-        }
-        if let Some(v) = env_var("WEBHOOK_RETRY_SCHEDULE_SECS") {
-            s.retry_schedule = v
-                .split(',')
-                .map(|p| p.trim().parse::<u64>().map(Duration::from_secs))
-                .collect::<Result<_, _>>()
-                .map_err(|_| {
-                    anyhow::anyhow!("WEBHOOK_RETRY_SCHEDULE_SECS: seconds, comma-separated")
-                })?;
-            anyhow::ensure!(
-                !s.retry_schedule.is_empty() && s.retry_schedule.len() <= 50,
-                "WEBHOOK_RETRY_SCHEDULE_SECS: 1 to 50 waits"
-            );
-        }
-        let env_secs = |name: &str, default: Duration| -> anyhow::Result<Duration> {
-            match env_var(name) {
-                Some(v) => {
-                    Ok(Duration::from_secs(v.trim().parse::<u64>().map_err(
-                        |_| anyhow::anyhow!("{name}: a whole number of seconds"),
-                    )?))
-                }
-                None => Ok(default),
-            }
-        };
-        s.timeout = env_secs("WEBHOOK_TIMEOUT_SECS", s.timeout)?;
-        s.lease = env_secs("WEBHOOK_LEASE_SECS", s.lease)?;
-        if let Some(v) = env_var("WEBHOOK_POLL_MS") {
-            s.poll = Duration::from_millis(
-                v.trim()
-                    .parse::<u64>()
-                    .map_err(|_| anyhow::anyhow!("WEBHOOK_POLL_MS: milliseconds"))?,
-            );
-        }
-        if let Some(v) = env_var("WEBHOOK_BATCH") {
-            s.batch = v
-                .trim()
-                .parse::<u64>()
-                .map_err(|_| anyhow::anyhow!("WEBHOOK_BATCH: a number"))?;
-        }
         anyhow::ensure!(
             s.timeout >= Duration::from_secs(1) && s.lease > s.timeout,
             "WEBHOOK_LEASE_SECS must be more than WEBHOOK_TIMEOUT_SECS (at least 1)"
