@@ -25,7 +25,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let (id, big) = match manager.get_database_backend() {
             DatabaseBackend::Postgres => ("SERIAL PRIMARY KEY", "BIGINT"),
-            _ => ("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"),
+            _ => ("INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT", "INTEGER"),
         };
         let db = manager.get_connection();
         db.execute_unprepared(&format!(
@@ -36,11 +36,11 @@ impl MigrationTrait for Migration {
                month VARCHAR NULL, \
                quarter VARCHAR NULL, \
                year VARCHAR NULL, \
-               kind VARCHAR NOT NULL, \
-               sex VARCHAR NOT NULL, \
-               age_band VARCHAR NOT NULL, \
-               disability VARCHAR NOT NULL, \
-               category VARCHAR NOT NULL, \
+               kind VARCHAR(40) NOT NULL, \
+               sex VARCHAR(40) NOT NULL, \
+               age_band VARCHAR(40) NOT NULL, \
+               disability VARCHAR(40) NOT NULL, \
+               category VARCHAR(40) NOT NULL, \
                total {big} NOT NULL, \
                unknown {big} NOT NULL, \
                rounded {big} NOT NULL, \
