@@ -171,7 +171,7 @@ describe('issue 23: phones, approvals, donor reports', { timeout: 120_000 }, () 
 			expect(plain(await figures.locator('[data-testid=period-service]').textContent())).toContain('321');
 			// The figures and the decision are on screen together.
 			expect(await figures.isVisible()).toBe(true);
-			expect(await queued.locator('button[type=submit]').isVisible()).toBe(true);
+			expect(await queued.locator('[data-testid^=decide-] button[type=submit]').isVisible()).toBe(true);
 			expect(await overflow(page), `${lang} ${viewport.width}: reports`).toBeLessThanOrEqual(0);
 			await screenshot(page, `manage-approval-${lang}-${viewport.width}`);
 			if (i === 0) {
@@ -186,7 +186,7 @@ describe('issue 23: phones, approvals, donor reports', { timeout: 120_000 }, () 
 			}
 			if (i === combos.length - 1) {
 				// The last one approves it, from the phone.
-				await queued.locator('button[type=submit]').click();
+				await queued.locator('[data-testid^=decide-] button[type=submit]').click();
 				await page.locator('[data-testid=report-APPROVED]', { hasText: '1 Jan 2018' }).waitFor({ timeout: 20_000 });
 			}
 			expect(g.outside).toEqual([]);
