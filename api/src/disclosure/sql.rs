@@ -85,7 +85,12 @@ impl Facts {
 /// `project IN (the viewer's raw projects)`, or false: the rows a viewer
 /// sees raw. Ids are integers written as numbers, nothing a client typed.
 pub fn raw_clause(facts: Facts, raw: impl IntoIterator<Item = i32>) -> String {
-    raw_clause_on(facts.columns().project, raw)
+    raw_clause_on(project_column(facts), raw)
+}
+
+/// The project column of a fact table's rows (`e.project_id`, `sc.project_id`).
+pub fn project_column(facts: Facts) -> &'static str {
+    facts.columns().project
 }
 
 /// [`raw_clause`] over another project column (a summary table's).

@@ -291,19 +291,15 @@ pub(crate) fn facts(kind: Kind) -> Facts {
 /// visible project raw (an admin), so the planner folds the rule away,
 /// else `project IN (…)`. Queries only ever read visible projects' rows.
 fn raw_sql(kind: Kind, access: &Access) -> String {
-    if access.all_raw(access.visible.iter().copied()) {
-        "1 = 1".to_string()
-    } else {
-        dsql::raw_clause(facts(kind), access.raw.iter().copied())
-    }
+    raw_sql_on(dsql::project_column(facts(kind)), access)
 }
 
-/// [`raw_sql`] over the rollup's programme column.
-fn raw_sql_rollup(access: &Access) -> String {
+/// [`raw_sql`] over a given programme column (the rollup's `ed.project_id`).
+fn raw_sql_on(project: &str, access: &Access) -> String {
     if access.all_raw(access.visible.iter().copied()) {
         "1 = 1".to_string()
     } else {
-        dsql::raw_clause_on("ed.project_id", access.raw.iter().copied())
+        dsql::raw_clause_on(project, access.raw.iter().copied())
     }
 }
 
@@ -418,7 +414,10 @@ fn rollup_query(
     let kind = Kind::Participants;
     let mut q = Sql::new(backend);
     let exprs = select_dims(&mut q, kind, dims, None, Source::Rollup);
-    q.push(&dsql::summary_measures(&raw_sql_rollup(access)));
+    q.push(&dsql::summary_measures(&raw_sql_on(
+        "ed.project_id",
+        access,
+    )));
     q.push(" FROM attendance_rollup ed");
     q.push(&Joins::of(dims, select).sql_from(kind, Source::Rollup));
     q.push(" WHERE ed.cells > 0 AND ");
