@@ -64,12 +64,12 @@ async fn manager_created_with_the_cli_records_a_training_counted_in_the_project(
     // Counted in the project's figures: exactly for the manager, and for the
     // public as its two cells each rounded to a multiple of 5 (12 to 10 or
     // 15, 8 to 5 or 10).
-    let q = "query($s: String!) { project(slug: $s) { events { title(lang: EN) attendance { total { value protection } } } } }";
+    let q = "query($s: String!) { project(slug: $s) { events { nodes { title(lang: EN) attendance { total { value protection } } } } } }";
     for (resp, manager) in [
         (as_user(&app, &token, q, json!({ "s": UNDP })).await, true),
         (app.graphql(q, json!({ "s": UNDP })).await, false),
     ] {
-        let events = resp["data"]["project"]["events"]
+        let events = resp["data"]["project"]["events"]["nodes"]
             .as_array()
             .unwrap()
             .clone();
@@ -570,7 +570,7 @@ async fn managers_only_touch_their_own_projects_and_nothing_leaks_across_organis
     let undp = login(&app, "undp@undp.example").await;
     let ministry_token = login(&app, "ministry@gov.example").await;
 
-    let probe = "{ projects(first: 50) { edges { node { slug centres { name(lang: EN) } } } }
+    let probe = "{ projects(first: 50) { edges { node { slug centres { nodes { name(lang: EN) } } } } }
                   centres(first: 100) { edges { node { name(lang: EN) } } }
                   organisations(first: 50, filter: { search: \"MLSPP\" }) { edges { node { participations { project { slug } } } } } }";
     let seen_by = |resp: &Value| resp.to_string();

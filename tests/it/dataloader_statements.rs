@@ -11,20 +11,20 @@ use tests::{Engine, TestApp, engine_tests, nodes};
 /// attendance, whose suppression reads each event's project).
 const NESTED: &str = "{ projects(first: 100) { totalCount edges { node {
     slug
-    centres { name events { title attendance { total { value suppressed } cells { sex count suppressed } } } }
-    events { title attendance { total { value suppressed } } }
+    centres(first: 5) { nodes { name events(first: 5) { nodes { title attendance { total { value suppressed } cells { sex count suppressed } } } } } }
+    events(first: 5) { nodes { title attendance { total { value suppressed } } } }
     participants { role organisation { name acronym } }
     areas { name parent { name } }
-    infrastructureWorks { title area { name } }
+    infrastructureWorks(first: 5) { nodes { title area { name } } }
 } } } }";
 
 /// The relation paths of [`NESTED`], one query each.
 const PATHS: [&str; 5] = [
-    "{ projects(first: 100) { edges { node { slug centres { name events { title attendance { total { value } } } } } } } }",
-    "{ projects(first: 100) { edges { node { slug events { title attendance { total { value } } } } } } }",
+    "{ projects(first: 100) { edges { node { slug centres(first: 5) { nodes { name events(first: 5) { nodes { title attendance { total { value } } } } } } } } } }",
+    "{ projects(first: 100) { edges { node { slug events(first: 5) { nodes { title attendance { total { value } } } } } } } }",
     "{ projects(first: 100) { edges { node { slug participants { role organisation { name } } } } } }",
     "{ projects(first: 100) { edges { node { slug areas { name parent { name } } } } } }",
-    "{ projects(first: 100) { edges { node { slug infrastructureWorks { title area { name } } } } } }",
+    "{ projects(first: 100) { edges { node { slug infrastructureWorks(first: 5) { nodes { title area { name } } } } } } }",
 ];
 
 /// Runs a query and returns (statements it ran, its data).
@@ -49,18 +49,18 @@ fn shape(data: &Value) -> [usize; 6] {
     let len = |v: &Value| v.as_array().map_or(0, Vec::len);
     [
         projects.len(),
-        count(&|p| len(&p["centres"])),
+        count(&|p| len(&p["centres"]["nodes"])),
         count(&|p| {
-            p["centres"]
+            p["centres"]["nodes"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|c| len(&c["events"]))
+                .map(|c| len(&c["events"]["nodes"]))
                 .sum()
         }),
         count(&|p| len(&p["participants"])),
         count(&|p| len(&p["areas"])),
-        count(&|p| len(&p["infrastructureWorks"])),
+        count(&|p| len(&p["infrastructureWorks"]["nodes"])),
     ]
 }
 

@@ -303,7 +303,8 @@ async fn a_document_registered_on_one_replica_runs_by_hash_on_another_through_re
     // … and only documents that pass every limit are stored: one over
     // API_MAX_DOCUMENT_BYTES, or too deep, is refused and unknown elsewhere.
     let big = format!("{{ {} }}", "__typename ".repeat(300));
-    let deep = "{ projects { edges { node { centres { project { slug } } } } } }".to_string();
+    let deep =
+        "{ projects { edges { node { centres { nodes { project { slug } } } } } } }".to_string();
     for (query, code) in [(big, "QUERY_TOO_LARGE"), (deep, "QUERY_TOO_DEEP")] {
         let body: Value = register(&a, query.clone())
             .await

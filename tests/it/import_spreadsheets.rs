@@ -162,9 +162,9 @@ async fn a_dry_run_stores_nothing_and_the_confirmation_stores_the_preview_once(e
     );
 
     // The public sees the imported event's figures with their protection.
-    let q = "query($s: String!) { project(slug: $s) { events { title(lang: EN) attendance { total { value protection } } } } }";
+    let q = "query($s: String!) { project(slug: $s) { events { nodes { title(lang: EN) attendance { total { value protection } } } } } }";
     let public = app.graphql(q, json!({ "s": UNDP })).await;
-    let ours: Vec<&Value> = public["data"]["project"]["events"]
+    let ours: Vec<&Value> = public["data"]["project"]["events"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -176,7 +176,7 @@ async fn a_dry_run_stores_nothing_and_the_confirmation_stores_the_preview_once(e
         "{public}"
     );
     let raw = as_user(&app, &token, q, json!({ "s": UNDP })).await;
-    let mine: Vec<&Value> = raw["data"]["project"]["events"]
+    let mine: Vec<&Value> = raw["data"]["project"]["events"]["nodes"]
         .as_array()
         .unwrap()
         .iter()

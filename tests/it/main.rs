@@ -24,6 +24,7 @@ mod hardening_rate;
 mod http_surface;
 mod import_spreadsheets;
 mod mutation_inputs;
+mod nested_connections;
 mod nodes_and_visibility;
 mod packaging;
 mod pagination;

@@ -34,9 +34,9 @@ async fn node_round_trips_for_every_node_type(engine: Engine) {
         .data(
             "query($slug: String!) {
                project(slug: $slug) { id slug
-                 centres { id name(lang: EN) }
-                 events { id title(lang: EN) }
-                 infrastructureWorks { id title(lang: EN) }
+                 centres { nodes { id name(lang: EN) } }
+                 events { nodes { id title(lang: EN) } }
+                 infrastructureWorks { nodes { id title(lang: EN) } }
                  indicators { id code }
                  teams { id name(lang: EN) }
                  participants { organisation { id name(lang: EN) } }
@@ -50,9 +50,13 @@ async fn node_round_trips_for_every_node_type(engine: Engine) {
     let p = &data["project"];
     let cases: Vec<(&str, &Value, &str)> = vec![
         ("Project", p, "slug"),
-        ("Centre", &p["centres"][0], "name"),
-        ("Event", &p["events"][0], "title"),
-        ("InfrastructureWork", &p["infrastructureWorks"][0], "title"),
+        ("Centre", &p["centres"]["nodes"][0], "name"),
+        ("Event", &p["events"]["nodes"][0], "title"),
+        (
+            "InfrastructureWork",
+            &p["infrastructureWorks"]["nodes"][0],
+            "title",
+        ),
         ("Indicator", &p["indicators"][0], "code"),
         ("Team", &p["teams"][0], "name"),
         (
@@ -215,7 +219,7 @@ async fn non_public_project_and_its_rows_are_invisible_to_anonymous_readers(engi
         .data(
             "query($o: ID!, $a: ID!) {
                org: node(id: $o) { ... on Organisation { participations { role project { slug } } } }
-               area: node(id: $a) { ... on Area { projects { slug } centres { name(lang: EN) } } } }",
+               area: node(id: $a) { ... on Area { projects { nodes { slug } } centres { nodes { name(lang: EN) } } } } }",
             json!({ "o": undp["id"], "a": fuzuli }),
         )
         .await;
@@ -228,8 +232,8 @@ async fn non_public_project_and_its_rows_are_invisible_to_anonymous_readers(engi
         participations.iter().all(|p| p["project"]["slug"] == UNDP),
         "{participations:#?}"
     );
-    assert_eq!(data["area"]["projects"], json!([{ "slug": UNDP }]));
-    let centres = strings(data["area"]["centres"].as_array().unwrap(), "name");
+    assert_eq!(data["area"]["projects"]["nodes"], json!([{ "slug": UNDP }]));
+    let centres = strings(data["area"]["centres"]["nodes"].as_array().unwrap(), "name");
     assert_eq!(centres, ["Füzuli Community Resource Centre"]);
 }
 
@@ -240,7 +244,7 @@ async fn nodes_answers_each_id_as_node_does_in_order_and_at_most_a_hundred(engin
     let data = app
         .data(
             "query($slug: String!) { project(slug: $slug) { id
-               centres { id } events { id } indicators { id } } }",
+               centres { nodes { id } } events { nodes { id } } indicators { id } } }",
             json!({ "slug": UNDP }),
         )
         .await;
@@ -250,9 +254,9 @@ async fn nodes_answers_each_id_as_node_does_in_order_and_at_most_a_hundred(engin
     let hidden_id = api::graphql::ids::encode(api::graphql::ids::NodeType::Project, hidden).0;
     let missing = api::graphql::ids::encode(api::graphql::ids::NodeType::Event, 99_999_999).0;
     let ids: Vec<String> = [
-        &p["events"][0]["id"],
+        &p["events"]["nodes"][0]["id"],
         &p["id"],
-        &p["centres"][0]["id"],
+        &p["centres"]["nodes"][0]["id"],
         &p["indicators"][0]["id"],
     ]
     .iter()

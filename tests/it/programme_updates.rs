@@ -44,7 +44,7 @@ const NARRATE: &str = "mutation($k: String!, $v: Int, $input: PeriodNarrativeInp
 }";
 
 const PUBLIC_UPDATES: &str = "query($s: String!) { project(slug: $s) {
-  updates { postedOn text(lang: EN) textLanguage(lang: EN) attachments { kind path fileName } }
+  updates { nodes { postedOn text(lang: EN) textLanguage(lang: EN) attachments { kind path fileName } } }
   narratives { periodStart text(lang: AZ) textLanguage(lang: AZ) } } }";
 
 fn update_input(project: &str, files: Value) -> Value {
@@ -118,7 +118,7 @@ async fn a_managers_update_with_a_photo_reaches_the_public_without_its_gps_posit
 
     // The public reads it on the programme, and fetches the photo: no EXIF.
     let public = app.graphql(PUBLIC_UPDATES, json!({ "s": UNDP })).await;
-    let listed = &public["data"]["project"]["updates"][0];
+    let listed = &public["data"]["project"]["updates"]["nodes"][0];
     assert_eq!(
         listed["text"],
         "The second irrigation canal in Horadiz carries water again."
@@ -320,7 +320,11 @@ async fn edits_conflict_when_stale_and_archived_updates_leave_public_surfaces(en
         "{resp}"
     );
     let public = app.graphql(PUBLIC_UPDATES, json!({ "s": UNDP })).await;
-    assert_eq!(public["data"]["project"]["updates"], json!([]), "{public}");
+    assert_eq!(
+        public["data"]["project"]["updates"]["nodes"],
+        json!([]),
+        "{public}"
+    );
     assert_eq!(app.get(&path).await.status(), 404);
     api::services::changes::sequence(&app.db.conn)
         .await

@@ -203,12 +203,6 @@ many_by!(/// Participants (organisation roles) of a project.
 many_by!(/// Projects an organisation takes part in (visible projects only).
     ParticipationsByOrganisation => project_participant.organisation_id(OrganisationId),
     |v| owned(v, project_participant::Column::ProjectId), order Id);
-many_by!(/// Centres of a project.
-    CentresByProject => centre.project_id(ProjectId), |v| v.owned_and_live(centre::Column::ProjectId, centre::Column::ArchivedAt), order NameEn);
-many_by!(/// Events of a project.
-    EventsByProject => event.project_id(ProjectId), |v| owned(v, event::Column::ProjectId), order Id);
-many_by!(/// Infrastructure works of a project.
-    WorksByProject => infrastructure_work.project_id(ProjectId), |v| v.owned_and_live(infrastructure_work::Column::ProjectId, infrastructure_work::Column::ArchivedAt), order Id);
 many_by!(/// Indicators of a project.
     IndicatorsByProject => indicator.project_id(ProjectId), |v| v.owned_and_live(indicator::Column::ProjectId, indicator::Column::ArchivedAt), order Code);
 many_by!(/// Teams of a project.
@@ -217,8 +211,6 @@ many_by!(/// Plans and goals a project serves.
     PlanLinksByProject => project_plan_link.project_id(ProjectId), public, order Id);
 many_by!(/// Service counts of a project.
     ServiceCountsByProject => service_count.project_id(ProjectId), |v| owned(v, service_count::Column::ProjectId), order Id);
-many_by!(/// Events held at a centre.
-    EventsByCentre => event.centre_id(CentreId), |v| owned(v, event::Column::ProjectId), order Id);
 many_by!(/// Milestones of a centre.
     MilestonesByCentre => centre_milestone.centre_id(CentreId), public, order Id);
 many_by!(/// Attendance cells of an event.
@@ -227,8 +219,6 @@ many_by!(/// Status history of a work.
     StatusHistoryByWork => work_status_change.work_id(WorkId), public, order Id);
 many_by!(/// Child areas.
     AreaChildren => area.parent_id(ParentId), public, order NameEn);
-many_by!(/// Centres located in an area.
-    CentresInArea => centre.area_id(AreaId), |v| v.owned_and_live(centre::Column::ProjectId, centre::Column::ArchivedAt), order NameEn);
 many_by!(/// Values of an indicator.
     ValuesByIndicator => indicator_value.indicator_id(IndicatorId), public, order Id);
 many_by!(/// Roles of a team.
@@ -238,15 +228,11 @@ many_by!(/// Goals of a plan.
 
 linked!(/// Areas a project works in.
     AreasOfProject => project_area(ProjectId -> AreaId) => area, public, order name_en);
-linked!(/// Projects working in an area (visible projects only).
-    ProjectsOfArea => project_area(AreaId -> ProjectId) => project, |v| v.project_scope(), order title_en);
 linked!(/// Areas a centre serves beyond its own.
     AreasServedByCentre => centre_area_served(CentreId -> AreaId) => area, public, order name_en);
 linked!(/// Areas an event took place in.
     AreasOfEvent => event_area(EventId -> AreaId) => area, public, order name_en);
 
-many_by!(/// Dated updates of a project (archived ones for administrators only).
-    UpdatesByProject => programme_update.project_id(ProjectId), |v| v.owned_and_live(programme_update::Column::ProjectId, programme_update::Column::ArchivedAt), order PostedOn);
 many_by!(/// Period narratives of a project.
     NarrativesByProject => period_narrative.project_id(ProjectId), |v| owned(v, period_narrative::Column::ProjectId), order PeriodStart);
 

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod nested;
 pub mod pagination;
 pub(crate) mod prelude;
 pub mod projects;

@@ -23,7 +23,7 @@ pub const MAX_PAGE: u64 = 100;
 pub const DEFAULT_PAGE: u64 = 20;
 
 /// Sort direction.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Direction {
     /// Ascending.
     #[default]
@@ -109,6 +109,7 @@ pub struct PageInfo {
 }
 
 /// A page as [`paginate`] returns it, before it takes its GraphQL shape.
+#[derive(Clone)]
 pub struct Page<T> {
     /// Rows with their cursors.
     pub edges: Vec<(String, T)>,
@@ -132,6 +133,7 @@ macro_rules! connection {
 
         #[doc = concat!("A page of `", $name, "` rows with the total that matches the filter.")]
         #[derive(SimpleObject)]
+        #[graphql(complex)]
         pub struct $connection {
             /// The rows of this page with their cursors.
             pub edges: Vec<$edge>,
@@ -139,6 +141,14 @@ macro_rules! connection {
             pub page_info: PageInfo,
             /// Number of rows matching the filter, over all pages.
             pub total_count: i64,
+        }
+
+        #[async_graphql::ComplexObject]
+        impl $connection {
+            /// The rows of this page without their cursors: the same rows as `edges`, in the same order.
+            async fn nodes(&self) -> Vec<$node> {
+                self.edges.iter().map(|e| e.node.clone()).collect()
+            }
         }
 
         impl From<Page<$node>> for $connection {
@@ -183,9 +193,15 @@ connection!(
     "Organisation"
 );
 connection!(AreaConnection, AreaEdge, super::reference::Area, "Area");
+connection!(
+    ProgrammeUpdateConnection,
+    ProgrammeUpdateEdge,
+    super::updates::ProgrammeUpdate,
+    "ProgrammeUpdate"
+);
 
 /// A sort key requested by a client: field and direction.
-#[derive(InputObject, Debug, Clone, Copy)]
+#[derive(InputObject, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[graphql(concrete(name = "ProjectOrder", params(super::projects::ProjectOrderField)))]
 #[graphql(concrete(name = "CentreOrder", params(super::centres::CentreOrderField)))]
 #[graphql(concrete(name = "EventOrder", params(super::events::EventOrderField)))]
@@ -228,7 +244,7 @@ fn signature<M>(keys: &[SortKey<M>]) -> String {
         .join(",")
 }
 
-fn encode_cursor<M>(keys: &[SortKey<M>], row: &M, id: i32) -> String {
+pub(crate) fn encode_cursor<M>(keys: &[SortKey<M>], row: &M, id: i32) -> String {
     let mut values: Vec<Json> = keys.iter().map(|k| (k.read)(row)).collect();
     values.push(Json::from(id));
     let data = CursorData {
@@ -238,7 +254,7 @@ fn encode_cursor<M>(keys: &[SortKey<M>], row: &M, id: i32) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&data).expect("cursor serialises"))
 }
 
-fn decode_cursor<M>(keys: &[SortKey<M>], raw: &str) -> ApiResult<(Vec<Value>, i32)> {
+pub(crate) fn decode_cursor<M>(keys: &[SortKey<M>], raw: &str) -> ApiResult<(Vec<Value>, i32)> {
     let invalid = || AppError::bad_input(format!("cursor {raw:?} is not valid for this ordering"));
     let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
@@ -273,7 +289,7 @@ fn decode_cursor<M>(keys: &[SortKey<M>], raw: &str) -> ApiResult<(Vec<Value>, i3
 
 /// Condition "row is strictly after (or before) the cursor tuple" in the
 /// canonical order (sort keys, then id ascending).
-fn beyond<M, C: ColumnTrait>(
+pub(crate) fn beyond<M, C: ColumnTrait>(
     keys: &[SortKey<M>],
     id_col: C,
     values: &[Value],

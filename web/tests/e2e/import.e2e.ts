@@ -77,8 +77,8 @@ it('a manager imports a filled template, fixes a refused row, confirms, and re-i
 	expect(await page.textContent('[data-testid=import-totals]')).toMatch(/0 new, 0 changed, 2 unchanged/);
 
 	// The public sees the event, its total protected (not the raw 23 unless exact is safe).
-	const pub = await gql(api.url, 'query($s:String!){ project(slug:$s){ events { title(lang: EN) attendance { total { value protection } } } } }', { s: SLUG });
-	const ours = (pub.project.events as any[]).filter((e) => e.title === title);
+	const pub = await gql(api.url, 'query($s:String!){ project(slug:$s){ events(first: 100) { nodes { title(lang: EN) attendance { total { value protection } } } } } }', { s: SLUG });
+	const ours = (pub.project.events.nodes as any[]).filter((e) => e.title === title);
 	expect(ours).toHaveLength(1);
 	expect(['EXACT', 'PERTURBED', 'WITHHELD']).toContain(ours[0].attendance.total.protection);
 

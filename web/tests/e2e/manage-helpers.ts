@@ -38,11 +38,11 @@ export async function projectId(api: string): Promise<string> {
 export async function eventsTitled(api: string, adminToken: string, title: string) {
 	const d = await gql(
 		api,
-		`query($s:String!){ project(slug:$s){ events { id version titleEn: title(lang: EN) capacity attendance { total { value } cells { sex ageBand disability category count } } } } }`,
+		`query($s:String!){ project(slug:$s){ events(first: 100) { nodes { id version titleEn: title(lang: EN) capacity attendance { total { value } cells { sex ageBand disability category count } } } } } }`,
 		{ s: SLUG },
 		adminToken
 	);
-	return (d.project.events as any[]).filter((e) => e.titleEn.includes(title));
+	return (d.project.events.nodes as any[]).filter((e) => e.titleEn.includes(title));
 }
 
 export async function audit(api: string, adminToken: string, entityType: string, entityId?: string) {

@@ -27,6 +27,7 @@ impl AccountQuery {
     }
 
     /// Period reports of the projects the caller may see, newest period first.
+    /// Bounded: one per programme and reporting period the caller may see (a programme files at most 12 a year); narrow with `projectId` and `status`.
     async fn reports(
         &self,
         ctx: &Context<'_>,
@@ -50,6 +51,7 @@ impl AccountQuery {
 
     /// User accounts, by email (admins only). `search` matches words of the
     /// email or display name (case- and accent-insensitive).
+    /// Bounded: the accounts of one deployment (administrators only).
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -69,6 +71,7 @@ impl AccountQuery {
     }
 
     /// API keys, newest first (admins only); revoked keys only with `includeRevoked`.
+    /// Bounded: the keys an administrator issued (revoked ones only when asked for).
     async fn api_keys(
         &self,
         ctx: &Context<'_>,
@@ -84,6 +87,7 @@ impl AccountQuery {
     /// made the change (`actorId`), the `action`, and the time (`from`
     /// inclusive, `to` exclusive).
     #[allow(clippy::too_many_arguments)]
+    /// Bounded: at most `first` entries (1 to 100); page with `before`.
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

@@ -48,6 +48,7 @@ impl User {
         })
     }
     /// Projects a manager may edit.
+    /// Bounded: the programmes one account manages (assigned by an administrator).
     async fn projects(&self, ctx: &Context<'_>) -> ApiResult<Vec<Project>> {
         let projects = load(ctx, ProjectsOfUser(self.0.id)).await?;
         Ok(projects
@@ -146,6 +147,7 @@ impl Report {
             .map(Project))
     }
     /// Completeness and timeliness of the period's reports (per kind of figures and district).
+    /// Bounded: the periods one report covers, per kind of figures and district.
     async fn coverage(
         &self,
         ctx: &Context<'_>,
@@ -160,6 +162,7 @@ impl Report {
     }
     /// Rules the period's entries broke, with the managers' reasons (for
     /// those who edit or review the project).
+    /// Bounded: the rules one report's entries broke.
     async fn rule_results(
         &self,
         ctx: &Context<'_>,
@@ -174,6 +177,7 @@ impl Report {
     }
     /// The period's figures that stand out from their unit's own history
     /// (for those who edit or review the project; never public).
+    /// Bounded: the figures of one report's periods.
     async fn outliers(
         &self,
         ctx: &Context<'_>,
@@ -189,6 +193,7 @@ impl Report {
         .await
     }
     /// Reviewers' comments on the report's figures.
+    /// Bounded: the reviewers' comments on one report.
     async fn figure_comments(
         &self,
         ctx: &Context<'_>,

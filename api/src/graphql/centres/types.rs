@@ -9,7 +9,7 @@ use crate::graphql::prelude::*;
 pub struct Centre(pub centre::Model);
 
 /// Fields a centre list can be sorted on.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CentreOrderField {
     /// Name in the request's language.
     Name,
@@ -40,6 +40,7 @@ impl Centre {
         self.0.archived_at
     }
     /// Sources cited for this record, each with the passage that states its fact.
+    /// Bounded: the passages quoted for this record (set up by hand).
     async fn citations(
         &self,
         ctx: &Context<'_>,
@@ -136,6 +137,7 @@ impl Centre {
             .map(Area))
     }
     /// Areas it serves beyond its own.
+    /// Bounded: the few areas one centre serves.
     async fn areas_served(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
         Ok(many(ctx, AreasServedByCentre(self.0.id))
             .await?
@@ -155,16 +157,35 @@ impl Centre {
     async fn project(&self, ctx: &Context<'_>) -> ApiResult<Option<Project>> {
         Ok(one(ctx, ProjectById(self.0.project_id)).await?.map(Project))
     }
-    /// Events held at the centre. Not paged: it grows with the centre's
-    /// activity; page with `events(filter: { centre: … })`.
-    async fn events(&self, ctx: &Context<'_>) -> ApiResult<Vec<Event>> {
-        Ok(many(ctx, EventsByCentre(self.0.id))
-            .await?
-            .into_iter()
-            .map(Event)
-            .collect())
+    /// Events held at the centre, a page at a time.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
+        order_by: Option<Vec<OrderBy<EventOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when not given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<EventConnection> {
+        crate::graphql::nested::connection::<crate::graphql::nested::CentreEvents, _, _>(
+            ctx,
+            self.0.id,
+            crate::graphql::nested::pairs(order_by),
+            first,
+            after,
+            Event,
+        )
+        .await
     }
     /// Milestones reached (rooms allocated, equipped, staffed, operational).
+    /// Bounded: one per milestone a centre reaches (rooms allocated, equipped, staffed, operational).
     async fn milestones(&self, ctx: &Context<'_>) -> ApiResult<Vec<CentreMilestone>> {
         Ok(many(ctx, MilestonesByCentre(self.0.id))
             .await?
@@ -250,6 +271,7 @@ impl Team {
         opt_text(ctx, lang, &self.0.functions_az, &self.0.functions_en)
     }
     /// Roles in the team and, where known, how many hold each.
+    /// Bounded: one per role of the team.
     async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<TeamRole>> {
         Ok(many(ctx, RolesByTeam(self.0.id))
             .await?

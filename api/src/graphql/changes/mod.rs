@@ -194,6 +194,7 @@ impl WebhookSubscription {
     }
     /// Its messages, newest first (the delivery log): at most `first` (1–100),
     /// before the message with `before` (a `sequence`), optionally in one state.
+    /// Bounded: at most `first` messages (1 to 100); page with `before`.
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -268,6 +269,7 @@ impl WebhookMessage {
         self.0.delivered_at
     }
     /// Every attempt, oldest first (at most 100).
+    /// Bounded: one per delivery attempt, and the retry schedule stops after about 15.
     async fn log(&self, ctx: &Context<'_>) -> ApiResult<Vec<WebhookAttempt>> {
         Ok(hooks::attempts(db(ctx), self.0.id)
             .await?
@@ -353,6 +355,7 @@ impl ChangeQuery {
     }
 
     /// Webhook subscriptions, newest first (admins; others get an empty list).
+    /// Bounded: the subscriptions an administrator created.
     async fn webhook_subscriptions(
         &self,
         ctx: &Context<'_>,

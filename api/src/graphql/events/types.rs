@@ -9,7 +9,7 @@ use crate::graphql::prelude::*;
 pub struct Event(pub event::Model);
 
 /// Fields an event list can be sorted on.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventOrderField {
     /// Start date (unknown first).
     StartDate,
@@ -107,6 +107,7 @@ impl Event {
             .map(Centre))
     }
     /// Areas it took place in.
+    /// Bounded: the few areas one event took place in.
     async fn areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
         Ok(many(ctx, AreasOfEvent(self.0.id))
             .await?
@@ -154,6 +155,7 @@ impl Event {
 #[derive(SimpleObject, Clone)]
 pub struct Attendance {
     /// Counts per cell of sex × age band × disability × category.
+    /// Bounded: one per combination of sex, age band, disability and category (at most a few dozen).
     pub cells: Vec<AttendanceCell>,
     /// Sum of the cells.
     pub total: Count,

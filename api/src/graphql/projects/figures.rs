@@ -39,6 +39,7 @@ impl Indicator {
         text_lang(ctx, lang, &self.0.title_az, &self.0.title_en)
     }
     /// Targets per period, whole and broken down, oldest first.
+    /// Bounded: one per target period and breakdown set up for the indicator.
     async fn targets(
         &self,
         ctx: &Context<'_>,
@@ -50,6 +51,7 @@ impl Indicator {
         self.0.archived_at
     }
     /// Sources cited for this record, each with the passage that states its fact.
+    /// Bounded: the passages quoted for this record (set up by hand).
     async fn citations(
         &self,
         ctx: &Context<'_>,
@@ -104,6 +106,7 @@ impl Indicator {
         self.0.sensitivity
     }
     /// Entered values, whole and disaggregated, as published (small values suppressed).
+    /// Bounded by the indicator's own reporting: one row per period and breakdown value entered (a monthly indicator by sex adds 36 a year). Not paged because the protection of small counts decides over all of them at once.
     async fn values(&self, ctx: &Context<'_>) -> ApiResult<Vec<IndicatorValue>> {
         let rows = many(ctx, ValuesByIndicator(self.0.id)).await?;
         let scope = scope(ctx);

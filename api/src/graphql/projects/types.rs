@@ -9,7 +9,7 @@ use crate::graphql::prelude::*;
 pub struct Project(pub project::Model);
 
 /// Fields a project list can be sorted on.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectOrderField {
     /// Title in the request's language.
     Title,
@@ -76,6 +76,7 @@ impl Project {
         self.0.is_public
     }
     /// Manager accounts assigned to the project (administrators only; empty for everyone else).
+    /// Bounded: the accounts assigned to manage the programme.
     async fn managers(
         &self,
         ctx: &Context<'_>,
@@ -102,6 +103,7 @@ impl Project {
         self.0.archived_at
     }
     /// Sources cited for this record, each with the passage that states its fact.
+    /// Bounded: the passages quoted for this record (set up by hand).
     async fn citations(
         &self,
         ctx: &Context<'_>,
@@ -160,6 +162,7 @@ impl Project {
             .map(SourceDocument))
     }
     /// Organisations taking part, with their roles.
+    /// Bounded: the organisations taking part in the programme (set up by hand).
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
         Ok(many(ctx, ParticipantsByProject(self.0.id))
             .await?
@@ -176,6 +179,7 @@ impl Project {
         Ok(many(ctx, CategoriesByProject(self.0.id)).await?)
     }
     /// Areas the project works in.
+    /// Bounded: the districts and settlements the programme works in (set up by hand).
     async fn areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
         Ok(many(ctx, AreasOfProject(self.0.id))
             .await?
@@ -183,35 +187,89 @@ impl Project {
             .map(Area)
             .collect())
     }
-    /// Centres the project runs or supports. Not paged (a programme runs few
-    /// centres); page through many with `centres(filter: { project: … })`.
-    async fn centres(&self, ctx: &Context<'_>) -> ApiResult<Vec<Centre>> {
-        Ok(many(ctx, CentresByProject(self.0.id))
-            .await?
-            .into_iter()
-            .map(Centre)
-            .collect())
+    /// Centres the project runs or supports, a page at a time (archived ones only for those who edit the project).
+    async fn centres(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
+        order_by: Option<Vec<OrderBy<CentreOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when not given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<CentreConnection> {
+        crate::graphql::nested::connection::<crate::graphql::nested::ProjectCentres, _, _>(
+            ctx,
+            self.0.id,
+            crate::graphql::nested::pairs(order_by),
+            first,
+            after,
+            Centre,
+        )
+        .await
     }
-    /// Trainings, courses, meetings and other events. Not paged: every event
-    /// of the project in one list, which grows with the programme (priced as
-    /// a list by the cost model); page with `events(filter: { project: … })`.
-    async fn events(&self, ctx: &Context<'_>) -> ApiResult<Vec<Event>> {
-        Ok(many(ctx, EventsByProject(self.0.id))
-            .await?
-            .into_iter()
-            .map(Event)
-            .collect())
+    /// Trainings, courses, meetings and other events of the project, a page at a time.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
+        order_by: Option<Vec<OrderBy<EventOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when not given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<EventConnection> {
+        crate::graphql::nested::connection::<crate::graphql::nested::ProjectEvents, _, _>(
+            ctx,
+            self.0.id,
+            crate::graphql::nested::pairs(order_by),
+            first,
+            after,
+            Event,
+        )
+        .await
     }
-    /// Infrastructure works. Not paged; page through many with
-    /// `infrastructureWorks(filter: { project: … })`.
-    async fn infrastructure_works(&self, ctx: &Context<'_>) -> ApiResult<Vec<InfrastructureWork>> {
-        Ok(many(ctx, WorksByProject(self.0.id))
-            .await?
-            .into_iter()
-            .map(InfrastructureWork)
-            .collect())
+    /// Infrastructure works of the project, a page at a time.
+    async fn infrastructure_works(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
+        order_by: Option<Vec<OrderBy<WorkOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when not given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<InfrastructureWorkConnection> {
+        crate::graphql::nested::connection::<crate::graphql::nested::ProjectWorks, _, _>(
+            ctx,
+            self.0.id,
+            crate::graphql::nested::pairs(order_by),
+            first,
+            after,
+            InfrastructureWork,
+        )
+        .await
     }
     /// Indicators with baselines and targets.
+    /// Bounded: the programme's indicators (set up by hand).
     async fn indicators(&self, ctx: &Context<'_>) -> ApiResult<Vec<Indicator>> {
         Ok(many(ctx, IndicatorsByProject(self.0.id))
             .await?
@@ -220,6 +278,7 @@ impl Project {
             .collect())
     }
     /// Mobile teams and volunteer teams.
+    /// Bounded: the programme's teams (set up by hand).
     async fn teams(&self, ctx: &Context<'_>) -> ApiResult<Vec<Team>> {
         Ok(many(ctx, TeamsByProject(self.0.id))
             .await?
@@ -227,25 +286,31 @@ impl Project {
             .map(Team)
             .collect())
     }
-    /// Dated updates from the field, newest first (archived ones for administrators only).
+    /// Dated updates from the field, newest first, a page at a time (archived ones for administrators only).
     async fn updates(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many, newest first (1 to 100, default 20).")] first: Option<i32>,
-    ) -> ApiResult<Vec<crate::graphql::updates::ProgrammeUpdate>> {
-        let first = first.unwrap_or(20);
-        if !(1..=100).contains(&first) {
-            return Err(AppError::bad_input("`first` runs from 1 to 100"));
-        }
-        let mut rows = many(ctx, UpdatesByProject(self.0.id)).await?;
-        rows.sort_by(|a, b| b.posted_on.cmp(&a.posted_on).then(b.id.cmp(&a.id)));
-        Ok(rows
-            .into_iter()
-            .take(first as usize)
-            .map(crate::graphql::updates::ProgrammeUpdate)
-            .collect())
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when not given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<crate::graphql::pagination::ProgrammeUpdateConnection> {
+        crate::graphql::nested::connection::<crate::graphql::nested::ProjectUpdates, _, _>(
+            ctx,
+            self.0.id,
+            Vec::new(),
+            first,
+            after,
+            crate::graphql::updates::ProgrammeUpdate,
+        )
+        .await
     }
     /// What the project's managers wrote about each reporting period, oldest period first.
+    /// Bounded: one per reporting period of the programme (at most 12 a year).
     async fn narratives(
         &self,
         ctx: &Context<'_>,
@@ -257,6 +322,7 @@ impl Project {
             .collect())
     }
     /// Budget and, where reported, spending per period, oldest period first.
+    /// Bounded: one per reporting period of the programme (at most 12 a year).
     async fn finances(
         &self,
         ctx: &Context<'_>,
@@ -268,6 +334,7 @@ impl Project {
             .collect())
     }
     /// Plans (and goals of them) the project serves.
+    /// Bounded: the plans the programme serves (set up by hand).
     async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<PlanLink>> {
         Ok(many(ctx, PlanLinksByProject(self.0.id))
             .await?
@@ -278,6 +345,7 @@ impl Project {
     /// Counts of people or appeals served, as reported and published (small counts
     /// suppressed; an illustrative breakdown appears as the figure it adds up to —
     /// see `serviceStats` for breakdowns).
+    /// Bounded by the programme's own reporting: one row per reported period and breakdown cell (monthly counts by three support types, two channels and three stages add 216 a year). Not paged because the protection of small counts decides over all of them at once; `serviceStats` groups and filters them.
     async fn service_counts(&self, ctx: &Context<'_>) -> ApiResult<Vec<ServiceCount>> {
         // Published through the same suppression as `serviceStats` (one decision
         // for every grouping of the data); the cells of an illustrative
@@ -293,6 +361,7 @@ impl Project {
     }
     /// Which units owe which periodic reports, and when (archived ones only
     /// for those who edit the project).
+    /// Bounded: the programme's obligations (set up by hand).
     async fn reporting_obligations(
         &self,
         ctx: &Context<'_>,
@@ -302,6 +371,7 @@ impl Project {
     /// Completeness and timeliness of the periodic reports per period, kind
     /// of figures and district: how many of the reports owed arrived, and how
     /// many by their due day. Periods that have not started are left out.
+    /// Bounded: periods of at most 60 months (the range is capped), per kind of figures and district.
     async fn reporting_completeness(
         &self,
         ctx: &Context<'_>,
@@ -316,6 +386,7 @@ impl Project {
     }
     /// The project's validation rules (only for those who edit the project;
     /// empty for anyone else). The browser evaluates them offline.
+    /// Bounded: the programme's rules (set up by hand).
     async fn validation_rules(
         &self,
         ctx: &Context<'_>,
@@ -324,6 +395,7 @@ impl Project {
     }
     /// Rules the project's entries broke, as stored with each entry (only for
     /// those who edit the project).
+    /// Bounded: the results of at most 60 months (the range is capped).
     async fn rule_results(
         &self,
         ctx: &Context<'_>,
@@ -336,6 +408,7 @@ impl Project {
     }
     /// Figures that stand out from their unit's own history (modified
     /// z-score above 3.5; only for those who edit the project, never public).
+    /// Bounded: the figures of at most 60 months (the range is capped).
     async fn outliers(
         &self,
         ctx: &Context<'_>,
@@ -446,6 +519,7 @@ impl Plan {
             .map(Organisation))
     }
     /// Goals, by number.
+    /// Bounded: the goals of one plan (set up by hand).
     async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Vec<Goal>> {
         Ok(many(ctx, GoalsByPlan(self.0.id))
             .await?

@@ -25,6 +25,7 @@ impl QualityQuery {
     /// Reports owed by the projects the caller edits (administrators: every
     /// project) that have not arrived: overdue ones first, then those due,
     /// over the last twelve months. Empty for anyone who edits no project.
+    /// Bounded: the obligations of the caller's projects over twelve months.
     async fn due_reports(&self, ctx: &Context<'_>) -> ApiResult<Vec<DueReport>> {
         let viewer = &scope(ctx).viewer;
         let Some(user) = viewer.user() else {

@@ -234,6 +234,7 @@ impl PeriodCompleteness {
         (&self.0.total).into()
     }
     /// Per district or city.
+    /// Bounded: one per district of the programme.
     async fn districts(&self) -> Vec<DistrictCompleteness> {
         self.0
             .districts

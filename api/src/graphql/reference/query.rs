@@ -286,6 +286,7 @@ impl ReferenceQuery {
     /// Objects by global ID, in the order asked, at most 100 (the IDs of a
     /// page); each is null when there is none the caller may see, exactly
     /// as `node` answers it. The IDs are loaded together, in batches.
+    /// Bounded: one per id asked for (at most 100).
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -315,6 +316,7 @@ impl ReferenceQuery {
     }
 
     /// The published texts the data cites.
+    /// Bounded: the source texts the deployment cites (set up by hand).
     async fn source_documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<SourceDocument>> {
         use sea_orm::QueryOrder;
         Ok(source_document::Entity::find()

@@ -9,7 +9,7 @@ use crate::graphql::prelude::*;
 pub struct Organisation(pub organisation::Model);
 
 /// Fields an organisation list can be sorted on.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrganisationOrderField {
     /// Name in the request's language.
     Name,
@@ -66,6 +66,7 @@ impl Organisation {
     }
     /// Projects it takes part in, with its role. Not paged; page through many
     /// with `projects(filter: { organisation: … })`.
+    /// Bounded: one per programme the organisation takes part in; page the programmes with `projects(filter: { organisation: … })`.
     async fn participations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
         Ok(many(ctx, ParticipationsByOrganisation(self.0.id))
             .await?
@@ -80,7 +81,7 @@ impl Organisation {
 pub struct Area(pub area::Model);
 
 /// Fields an area list can be sorted on.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AreaOrderField {
     /// Name in the request's language.
     Name,
@@ -129,6 +130,7 @@ impl Area {
         Ok(opt(ctx, self.0.parent_id.map(AreaById)).await?.map(Area))
     }
     /// Areas directly inside this one.
+    /// Bounded: the settlements of one district or the districts of the country (reference data, a few hundred at most).
     async fn children(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
         Ok(many(ctx, AreaChildren(self.0.id))
             .await?
@@ -136,25 +138,60 @@ impl Area {
             .map(Area)
             .collect())
     }
-    /// Projects that work in this area. Not paged; page through many with
-    /// `projects(filter: { area: … })`.
-    async fn projects(&self, ctx: &Context<'_>) -> ApiResult<Vec<Project>> {
-        Ok(many(ctx, ProjectsOfArea(self.0.id))
-            .await?
-            .into_iter()
-            .map(Project)
-            .collect())
+    /// Projects that work in this area, a page at a time (visible projects only).
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
+        order_by: Option<Vec<OrderBy<ProjectOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when not given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<ProjectConnection> {
+        crate::graphql::nested::connection::<crate::graphql::nested::AreaProjects, _, _>(
+            ctx,
+            self.0.id,
+            crate::graphql::nested::pairs(order_by),
+            first,
+            after,
+            Project,
+        )
+        .await
     }
-    /// Centres located in this area (sensitive locations are not listed to
-    /// public readers). Not paged; page with `centres(filter: { area: … })`.
-    async fn centres(&self, ctx: &Context<'_>) -> ApiResult<Vec<Centre>> {
-        let show_hidden = scope(ctx).viewer.sees_sensitive_locations();
-        Ok(many(ctx, CentresInArea(self.0.id))
-            .await?
-            .into_iter()
-            .filter(|c| show_hidden || !c.sensitive_location)
-            .map(Centre)
-            .collect())
+    /// Centres located in this area, a page at a time (sensitive locations are not listed to
+    /// public readers).
+    async fn centres(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Sort order: fields in priority order, each ascending or descending; ties are broken by id, so pages never overlap."
+        )]
+        order_by: Option<Vec<OrderBy<CentreOrderField>>>,
+        #[graphql(
+            desc = "Page size from the start (or after `after`): 0 to 100, 20 when not given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the row to start after: `pageInfo.endCursor` or an edge's `cursor` from an earlier page."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<CentreConnection> {
+        crate::graphql::nested::connection::<crate::graphql::nested::AreaCentres, _, _>(
+            ctx,
+            self.0.id,
+            crate::graphql::nested::pairs(order_by),
+            first,
+            after,
+            Centre,
+        )
+        .await
     }
 }
 

@@ -76,7 +76,7 @@ impl SetupQuery {
     }
 
     /// Uploaded boundaries of the areas of one level, for drawing a
-    /// choropleth (bounded: one per area of the level).
+    /// choropleth. Bounded: one per area of the level.
     async fn area_boundaries(
         &self,
         ctx: &Context<'_>,

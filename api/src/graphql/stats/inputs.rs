@@ -191,6 +191,7 @@ pub struct DimensionValue {
 #[derive(SimpleObject, Debug, Clone)]
 pub struct StatsRow {
     /// Values of the grouped dimensions, in the order asked.
+    /// Bounded: one per dimension grouped by (at most three).
     pub dimensions: Vec<DimensionValue>,
     /// The sum; null when suppressed.
     pub value: Option<i64>,
@@ -227,8 +228,11 @@ pub struct StatsTable {
     /// The dimensions grouped by.
     pub group_by: Vec<StatsDimension>,
     /// Rows in order of their dimension codes.
+    /// Bounded: one per combination of the grouped values that has data (at most three
+    /// dimensions); narrow with `filter` (periods, areas, programmes).
     pub rows: Vec<StatsRow>,
     /// One total per unit.
+    /// Bounded: one per unit counted.
     pub totals: Vec<StatsTotal>,
     /// True when small-cell suppression applied to this reader.
     pub suppression_applied: bool,
@@ -265,6 +269,7 @@ pub struct FacilityDimensionValue {
 #[derive(SimpleObject, Debug, Clone)]
 pub struct FacilityCount {
     /// Values of the grouped dimensions, in the order asked.
+    /// Bounded: one per dimension grouped by.
     pub dimensions: Vec<FacilityDimensionValue>,
     /// How many.
     pub count: i64,
@@ -334,5 +339,6 @@ pub struct IndicatorPeriod {
     /// True when the value is illustrative.
     pub illustrative: bool,
     /// Breakdowns, where allowed (suppressed ones come back null).
+    /// Bounded: one per breakdown value entered for the period.
     pub disaggregations: Vec<IndicatorDisaggregation>,
 }

@@ -92,6 +92,7 @@ impl IndicatorProgress {
         self.0.illustrative
     }
     /// Values per period, oldest first (periods of unknown date first).
+    /// Bounded: one per reporting period of the indicator (at most 12 a year).
     async fn periods(&self) -> Vec<IndicatorPeriod> {
         self.0
             .periods
@@ -116,6 +117,7 @@ impl IndicatorProgress {
             .collect()
     }
     /// The source documents behind the indicator and its figures.
+    /// Bounded: the source texts this indicator's figures cite.
     async fn sources(&self, ctx: &Context<'_>) -> ApiResult<Vec<SourceDocument>> {
         sources(ctx, &self.0.source_ids).await
     }
@@ -173,6 +175,7 @@ impl ProjectOverview {
         facility_counts(ctx, what, query, self.lang).await
     }
 
+    /// Bounded: one per unit counted.
     async fn totals(&self, ctx: &Context<'_>, kind: Kind) -> ApiResult<Vec<StatsTotal>> {
         let question = Question {
             kind,
@@ -214,6 +217,7 @@ impl ProjectOverview {
         self.project.actual_end
     }
     /// Planned against done: every indicator with its target and actual.
+    /// Bounded: the programme's indicators (set up by hand).
     async fn indicators(&self, ctx: &Context<'_>) -> ApiResult<Vec<IndicatorProgress>> {
         Ok(self
             .progress(ctx)
@@ -224,22 +228,27 @@ impl ProjectOverview {
             .collect())
     }
     /// Centres by status.
+    /// Bounded: one per centre status.
     async fn centres_by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<FacilityCount>> {
         self.by_status(ctx, Facility::Centres).await
     }
     /// Infrastructure works by status.
+    /// Bounded: one per work status.
     async fn works_by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<FacilityCount>> {
         self.by_status(ctx, Facility::Works).await
     }
     /// Participants of the project's events, in all (as published).
+    /// Bounded: one per unit counted.
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<StatsTotal>> {
         self.totals(ctx, Kind::Participants).await
     }
     /// People or appeals served, per unit (as published).
+    /// Bounded: one per unit counted.
     async fn services(&self, ctx: &Context<'_>) -> ApiResult<Vec<StatsTotal>> {
         self.totals(ctx, Kind::Services).await
     }
     /// Where: the areas the project works in, and those of its (public) centres and works.
+    /// Bounded: the areas the programme works in.
     async fn areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Area>> {
         let hide = scope(ctx).viewer.hides_sensitive_locations();
         let areas = area::Entity::find()
@@ -259,6 +268,7 @@ impl ProjectOverview {
             .max())
     }
     /// Every source document behind the project and its figures.
+    /// Bounded: the source texts the programme's figures cite.
     async fn sources(&self, ctx: &Context<'_>) -> ApiResult<Vec<SourceDocument>> {
         let mut ids: BTreeSet<i32> = self.project.source_document_id.into_iter().collect();
         for p in self.progress(ctx).await? {

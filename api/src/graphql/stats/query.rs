@@ -61,6 +61,7 @@ impl StatsQuery {
     }
 
     /// Centres counted by status, kind, project or district.
+    /// Bounded: one row per value of the grouping asked for (kinds, statuses, districts).
     async fn centre_stats(
         &self,
         ctx: &Context<'_>,
@@ -91,6 +92,7 @@ impl StatsQuery {
     }
 
     /// Infrastructure works counted by status, kind, project or district.
+    /// Bounded: one row per value of the grouping asked for (kinds, statuses, districts).
     async fn work_stats(
         &self,
         ctx: &Context<'_>,
@@ -162,6 +164,7 @@ impl StatsQuery {
     /// The overviews of several projects (at most 100 slugs), in the order
     /// asked; slugs of projects the caller cannot see are left out. Priced
     /// per slug, like as many `projectOverview` fields.
+    /// Bounded: one per slug asked for (at most 100).
     async fn project_overviews(
         &self,
         ctx: &Context<'_>,

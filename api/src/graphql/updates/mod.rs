@@ -24,6 +24,7 @@ use crate::services::{UserError, UserErrorCode};
 
 /// A dated update a programme's manager posted: what happened, in a few
 /// lines, with photos (resized, without location metadata) or documents.
+#[derive(Clone)]
 pub struct ProgrammeUpdate(pub programme_update::Model);
 
 /// A dated update a programme's manager posted: what happened, in a few
@@ -69,6 +70,7 @@ impl ProgrammeUpdate {
         &self.0.text_en
     }
     /// Photos and documents, in their order.
+    /// Bounded: at most 4 files per update.
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<UpdateAttachment>> {
         Ok(many(ctx, FilesByUpdate(self.0.id))
             .await?

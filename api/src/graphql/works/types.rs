@@ -9,7 +9,7 @@ use crate::graphql::prelude::*;
 pub struct InfrastructureWork(pub infrastructure_work::Model);
 
 /// Fields a list of works can be sorted on.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkOrderField {
     /// Title in the request's language.
     Title,
@@ -31,6 +31,7 @@ impl InfrastructureWork {
         self.0.archived_at
     }
     /// Sources cited for this record, each with the passage that states its fact.
+    /// Bounded: the passages quoted for this record (set up by hand).
     async fn citations(
         &self,
         ctx: &Context<'_>,
@@ -93,6 +94,7 @@ impl InfrastructureWork {
         Ok(one(ctx, ProjectById(self.0.project_id)).await?.map(Project))
     }
     /// Dated status changes, oldest first.
+    /// Bounded: one per status a work passes through.
     async fn status_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<WorkStatusChange>> {
         Ok(many(ctx, StatusHistoryByWork(self.0.id))
             .await?

@@ -386,9 +386,9 @@ export const PROJECT = graphql(
 				plannedEnd
 				actualStart
 				actualEnd
-				events { ...ManageEventFields }
-				centres { ...ManageCentreFields }
-				infrastructureWorks { ...ManageWorkFields }
+				events(orderBy: [{ field: START_DATE, direction: DESC }], first: 100) { totalCount nodes { ...ManageEventFields } }
+				centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes { ...ManageCentreFields } }
+				infrastructureWorks(first: 100) { totalCount nodes { ...ManageWorkFields } }
 				serviceCounts { ...ManageServiceCountFields }
 				validationRules { id severity definition message(lang: $lang) archived }
 			}
@@ -422,7 +422,7 @@ export const REPORTS_REVIEW = graphql(
 				figureComments { figure body createdAt author { email } }
 				project {
 					id
-					events { id startDate status attendance { total { value } } }
+					events(orderBy: [{ field: START_DATE, direction: DESC }], first: 100) { totalCount nodes { id startDate status attendance { total { value } } } }
 					serviceCounts { periodStart periodEnd supportType stage unit value }
 				}
 			}
@@ -575,7 +575,7 @@ export const UPDATES = graphql(`
 			id
 			slug
 			title(lang: $lang)
-			updates(first: 50) {
+			updates(first: 50) { totalCount nodes {
 				id
 				version
 				postedOn
@@ -584,7 +584,7 @@ export const UPDATES = graphql(`
 				textAz
 				textEn
 				attachments { kind fileName }
-			}
+			} }
 			narratives {
 				id
 				version

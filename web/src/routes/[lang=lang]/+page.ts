@@ -10,7 +10,7 @@ import type { PageLoad } from './$types';
 
 export const _HomeQuery = graphql(
 	`
-		query Home($lang: Lang!) {
+		query Home($lang: Lang!, $centresAfter: String, $worksAfter: String) {
 			projects(first: 100) {
 				totalCount
 				edges {
@@ -29,26 +29,6 @@ export const _HomeQuery = graphql(
 						}
 						areas {
 							...AreaFields
-						}
-						centres {
-							id
-							status
-							openedOn
-							milestones {
-								status
-								reachedOn
-							}
-							area {
-								...AreaFields
-							}
-						}
-						infrastructureWorks {
-							id
-							status
-							completedOn
-							area {
-								...AreaFields
-							}
 						}
 						serviceCounts {
 							periodEnd
@@ -74,6 +54,48 @@ export const _HomeQuery = graphql(
 					protection
 					withheldBelow
 					illustrative
+				}
+			}
+			centres(first: 100, after: $centresAfter) {
+				pageInfo {
+					hasNextPage
+					endCursor
+				}
+				edges {
+					node {
+						id
+						status
+						openedOn
+						milestones {
+							status
+							reachedOn
+						}
+						area {
+							...AreaFields
+						}
+						project {
+							id
+						}
+					}
+				}
+			}
+			infrastructureWorks(first: 100, after: $worksAfter) {
+				pageInfo {
+					hasNextPage
+					endCursor
+				}
+				edges {
+					node {
+						id
+						status
+						completedOn
+						area {
+							...AreaFields
+						}
+						project {
+							id
+						}
+					}
 				}
 			}
 			trainings: events(first: 100, filter: { kind: [TRAINING], status: [HELD] }) {
@@ -145,7 +167,37 @@ export const load: PageLoad = async ({ fetch, params }) => {
 	return {
 		result: await loadWith(fetch, async (options) => {
 			const home = await query(_HomeQuery, { lang }, options);
-			const projects = home.projects.edges.map((e) => e.node).filter((p) => inPortal(readFragment(ParticipantFields, p.participants)));
+			// Centres and works are read a page at a time at the root (a nested
+			// page per programme would price the query past the API's limit) and
+			// put back under their programmes.
+			const centres = home.centres.edges.map((e) => e.node);
+			const works = home.infrastructureWorks.edges.map((e) => e.node);
+			let more = { centres: home.centres.pageInfo, works: home.infrastructureWorks.pageInfo };
+			for (let i = 0; i < 50 && (more.centres.hasNextPage || more.works.hasNextPage); i++) {
+				const next = await query(
+					_HomeQuery,
+					{
+						lang,
+						centresAfter: more.centres.hasNextPage ? more.centres.endCursor : null,
+						worksAfter: more.works.hasNextPage ? more.works.endCursor : null
+					},
+					options
+				);
+				if (more.centres.hasNextPage) centres.push(...next.centres.edges.map((e) => e.node));
+				if (more.works.hasNextPage) works.push(...next.infrastructureWorks.edges.map((e) => e.node));
+				more = {
+					centres: more.centres.hasNextPage ? next.centres.pageInfo : more.centres,
+					works: more.works.hasNextPage ? next.infrastructureWorks.pageInfo : more.works
+				};
+			}
+			const projects = home.projects.edges
+				.map((e) => e.node)
+				.filter((p) => inPortal(readFragment(ParticipantFields, p.participants)))
+				.map((p) => ({
+					...p,
+					centres: centres.filter((c) => c.project?.id === p.id),
+					infrastructureWorks: works.filter((w) => w.project?.id === p.id)
+				}));
 			const overviews: Record<string, HomeOverviewItem> = {};
 			if (projects.length > 0) {
 				const list = await query(_HomeOverviewsQuery, { slugs: projects.map((p) => p.slug), lang }, options);

@@ -24,7 +24,7 @@ export const QUALITY_SETUP = graphql(`
 	query ManageQualitySetup($slug: String!, $lang: Lang) {
 		project(slug: $slug) {
 			id
-			centres { id name(lang: $lang) }
+			centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes { id name(lang: $lang) } }
 			reportingObligations { id version unitKind centre { id name(lang: $lang) } figures frequency dueDays startsOn endsOn archived }
 			validationRules { id version kind severity definition message(lang: $lang) messageAz messageEn archived }
 		}

@@ -109,8 +109,8 @@ export const SETUP_PROJECT = graphql(
 				archivedAt
 				citations { ...SetupCitationFields }
 				indicators { ...SetupIndicatorFields }
-				centres { id version kind name(lang: $lang) status archivedAt citations { ...SetupCitationFields } }
-				infrastructureWorks { id version kind title(lang: $lang) status archivedAt citations { ...SetupCitationFields } }
+				centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes { id version kind name(lang: $lang) status archivedAt citations { ...SetupCitationFields } } }
+				infrastructureWorks(first: 100) { totalCount nodes { id version kind title(lang: $lang) status archivedAt citations { ...SetupCitationFields } } }
 				teams { id kind name(lang: $lang) status }
 				areas { id name(lang: $lang) }
 			}

@@ -54,7 +54,7 @@ export const _ProgrammeQuery = graphql(
 						currency
 					}
 				}
-				updates(first: 10) {
+				updates(first: 10) { totalCount nodes {
 					id
 					postedOn
 					text(lang: $lang)
@@ -66,7 +66,7 @@ export const _ProgrammeQuery = graphql(
 						height
 						path
 					}
-				}
+				} }
 				participants {
 					...ParticipantFields
 					note(lang: $lang)
@@ -97,7 +97,7 @@ export const _ProgrammeQuery = graphql(
 						count
 					}
 				}
-				centres {
+				centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes {
 					id
 					kind
 					name(lang: $lang)
@@ -122,8 +122,8 @@ export const _ProgrammeQuery = graphql(
 					source {
 						id
 					}
-				}
-				events {
+				} }
+				events(orderBy: [{ field: START_DATE, direction: DESC }], first: 100) { totalCount nodes {
 					id
 					kind
 					title(lang: $lang)
@@ -163,8 +163,8 @@ export const _ProgrammeQuery = graphql(
 					source {
 						id
 					}
-				}
-				infrastructureWorks {
+				} }
+				infrastructureWorks(first: 100) { totalCount nodes {
 					id
 					kind
 					title(lang: $lang)
@@ -186,7 +186,7 @@ export const _ProgrammeQuery = graphql(
 					source {
 						id
 					}
-				}
+				} }
 				reportingCompleteness {
 					figures
 					periodStart

@@ -50,7 +50,7 @@ export const _ReportQuery = graphql(
 				participants {
 					...ParticipantFields
 				}
-				centres {
+				centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes {
 					id
 					name(lang: $lang)
 					milestones {
@@ -66,8 +66,8 @@ export const _ReportQuery = graphql(
 						reference
 						language
 					}
-				}
-				events {
+				} }
+				events(orderBy: [{ field: START_DATE, direction: DESC }], first: 100) { totalCount nodes {
 					id
 					kind
 					title(lang: $lang)
@@ -90,8 +90,8 @@ export const _ReportQuery = graphql(
 						reference
 						language
 					}
-				}
-				infrastructureWorks {
+				} }
+				infrastructureWorks(first: 100) { totalCount nodes {
 					id
 					title(lang: $lang)
 					statusHistory {
@@ -108,7 +108,7 @@ export const _ReportQuery = graphql(
 						reference
 						language
 					}
-				}
+				} }
 				serviceCounts {
 					periodStart
 					periodEnd

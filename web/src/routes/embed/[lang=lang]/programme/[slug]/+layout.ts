@@ -25,18 +25,18 @@ export const _EmbedQuery = graphql(
 				areas {
 					...AreaFields
 				}
-				centres {
+				centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes {
 					id
 					area {
 						...AreaFields
 					}
-				}
-				infrastructureWorks {
+				} }
+				infrastructureWorks(first: 100) { totalCount nodes {
 					id
 					area {
 						...AreaFields
 					}
-				}
+				} }
 			}
 			projectOverview(slug: $slug, lang: $lang) {
 				asOf
