@@ -719,9 +719,17 @@ mod tests {
         assert_eq!(large.cost, 1 + 1 + 100);
         let default = analyse_doc("{ projects { totalCount } }").unwrap();
         assert_eq!(default.cost, 1);
-        let nested = analyse_doc("{ projects { edges { node { centres { name } } } } }").unwrap();
-        // 1 + 1 + 20 (default page) × (node 1 + centres 1 + 5 × 0)
+        let nested =
+            analyse_doc("{ projects { edges { node { participants { role } } } } }").unwrap();
+        // 1 + 1 + 20 (default page) × (node 1 + participants 1 + 5 × 0)
         assert_eq!(nested.cost, 2 + 20 * 2);
+        // A nested connection is priced by its own page: 20 projects × (node 1
+        // + centres 1 + nodes 1 + 3 × (area 1)).
+        let paged = analyse_doc(
+            "{ projects { edges { node { centres(first: 3) { nodes { area { name } } } } } } }",
+        )
+        .unwrap();
+        assert_eq!(paged.cost, 2 + 20 * (3 + 3));
     }
 
     #[test]
