@@ -2,6 +2,15 @@
 //! attendance, infrastructure works with their status history, service
 //! counts and indicators — once the project, its centres and the reference
 //! rows have ids.
+//!
+//! Indicators are created by the set-up service; the facts stay rows the
+//! seed writes itself, because it decides what the services decide for a
+//! person at /manage: attendance and service counts carry record keys made
+//! under the seed's secret from the seed's own natural keys and an
+//! "illustrative" mark for made-up breakdowns; works carry the dated status
+//! history the texts give, recorded at a fixed instant so a reload writes
+//! the same rows (the work service records today's status instead); events
+//! name the categories the load declares only at its end.
 
 use entities::*;
 use sea_orm::{
@@ -291,35 +300,40 @@ impl Context<'_> {
         let project = self.project;
         for (i, source) in prog.file.indicator.iter().zip(&prog.indicators) {
             let source = self.source(*source);
-            let id = sd
-                .ensure(
+            let fields = crate::services::setup::indicators::IndicatorFields {
+                code: i.code.clone(),
+                title_az: i.title_az.clone(),
+                title_en: i.title_en.clone(),
+                unit: i.unit.0,
+                counting_rule: i.counting_rule.0,
+                aggregation: i.aggregation.0,
+                baseline: i.baseline,
+                baseline_date: day(i.baseline_date),
+                target: i.target,
+                target_date: day(i.target_date),
+                sensitivity: Some(i.sensitivity.0),
+                derived_from: i.derived_from.clone(),
+                source_document_id: source,
+                illustrative: i.illustrative,
+            };
+            let (id, _) = sd
+                .ensure_via::<indicator::Entity>(
                     all([
                         indicator::Column::ProjectId.eq(project),
                         indicator::Column::Code.eq(&i.code),
                     ]),
-                    indicator::ActiveModel {
-                        archived_at: Set(None),
-                        id: NotSet,
-                        project_id: Set(project),
-                        code: Set(i.code.clone()),
-                        title_az: Set(i.title_az.clone()),
-                        title_en: Set(i.title_en.clone()),
-                        unit: Set(i.unit.0),
-                        counting_rule: Set(i.counting_rule.0),
-                        aggregation: Set(i.aggregation.0),
-                        baseline: Set(i.baseline),
-                        baseline_date: Set(day(i.baseline_date)),
-                        target: Set(i.target),
-                        target_date: Set(day(i.target_date)),
-                        sensitivity: Set(i.sensitivity.0),
-                        derived_from: Set(i.derived_from.clone()),
-                        source_document_id: Set(source),
-                        version: Set(1),
-                        illustrative: Set(i.illustrative),
-                    },
                     |m| m.id,
+                    "indicator",
+                    1,
+                    async |db, actor| {
+                        crate::services::setup::indicators::create_indicator(
+                            db, actor, project, &fields,
+                        )
+                        .await
+                    },
                 )
                 .await?;
+            // Its values are facts, written as rows (see the module's doc).
             for v in &i.values {
                 use indicator_value::Column as Col;
                 sd.ensure(
