@@ -338,7 +338,7 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		expect(g.errors, g.errors.join('\n')).toEqual([]);
 	});
 
-	it('a manager on a 360 px phone edits a centre, a work and a source in both languages: field errors beside the field, a stale version shown and reloaded; a team is archived', async () => {
+	it('a manager on a 360 px phone edits a centre, a work and a source in both languages: field errors beside the field, a stale version shown and reloaded; a team archived; a mistaken centre deleted and a used one refused', async () => {
 		const project = (await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ id } }', { s: DEMO })).project.id;
 		const made = async (mutation: string, vars: Record<string, unknown>) => {
 			const d = await gql(apiUrl(), mutation, vars, admin);
@@ -386,6 +386,27 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		await phone.waitForFunction(() => /^Saved/.test(document.querySelector('[data-testid=centre-notice]')?.textContent ?? ''));
 		const c = (await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ ... on Centre { nameEn nameAz status hostBuildingEn noteEn version } } }', { id: centre.id }, admin)).node;
 		expect(c).toEqual({ nameEn: `Edited centre ${stamp}`, nameAz: `Redaktə olunmuş mərkəz ${stamp}`, status: 'OPERATIONAL', hostBuildingEn: 'Old school', noteEn: 'Kept note', version: centre.version + 1 });
+
+		// ---- English: deleting a centre others refer to is refused; the mistaken one goes ----
+		const used = (await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ centres { nameEn: name(lang: EN) milestones { status } } } }', { s: DEMO })).project.centres.find((x: any) => x.milestones.length > 0);
+		expect(used, 'a demo centre with milestones').toBeTruthy();
+		const usedRow = row('centre-list', used.nameEn).first();
+		await usedRow.getByRole('button', { name: /^Delete/ }).click();
+		await usedRow.locator('[data-testid=delete-confirm]').click();
+		await phone.waitForFunction(() => /refer to it/.test(document.querySelector('[data-testid=setup-notice]')?.textContent ?? ''));
+		await usedRow.waitFor();
+		const mistake = await made(
+			'mutation($k:String!,$p:ID!,$i:CentreInput!){ createCentre(idempotencyKey:$k, projectId:$p, input:$i){ centre { id version } userErrors { field code message } } }',
+			{ k: `e2e-${stamp}-dc`, p: project, i: { kind: 'HOTLINE', nameEn: `Mistaken centre ${stamp}` } }
+		);
+		await phone.reload();
+		const mistakeRow = row('centre-list', `Mistaken centre ${stamp}`);
+		await mistakeRow.getByRole('button', { name: /^Delete/ }).click();
+		await mistakeRow.locator('[data-testid=delete-confirm]').click();
+		await phone.waitForFunction(() => /^Deleted/.test(document.querySelector('[data-testid=setup-notice]')?.textContent ?? ''));
+		await mistakeRow.waitFor({ state: 'detached' });
+		expect((await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ id } }', { id: mistake.id }, admin)).node).toBeNull();
+		await noOverflow(phone);
 
 		// ---- English: the work, changed by someone else meanwhile ----
 		await row('work-list', `Edit road ${stamp}`).getByRole('button', { name: /^Edit/ }).click();

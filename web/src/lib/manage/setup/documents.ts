@@ -254,6 +254,12 @@ export const ARCHIVE_TEAM = graphql(`
 	}
 `);
 
+export const DELETE_RECORD = graphql(`
+	mutation SetupDeleteRecord($idempotencyKey: String!, $id: ID!, $version: Int) {
+		result: deleteRecord(idempotencyKey: $idempotencyKey, id: $id, version: $version) { deletedId userErrors { field code message } replayed }
+	}
+`);
+
 export const CREATE_TEAM = graphql(`
 	mutation SetupCreateTeam($idempotencyKey: String!, $projectId: ID!, $input: TeamInput!) {
 		result: createTeam(idempotencyKey: $idempotencyKey, projectId: $projectId, input: $input) { team { id } userErrors { field code message } replayed }
