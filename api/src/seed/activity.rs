@@ -9,8 +9,10 @@
 //! under the seed's secret from the seed's own natural keys and an
 //! "illustrative" mark for made-up breakdowns; works carry the dated status
 //! history the texts give, recorded at a fixed instant so a reload writes
-//! the same rows (the work service records today's status instead); events
-//! name the categories the load declares only at its end.
+//! the same rows; events name the categories the load declares only at its
+//! end. A work itself is created by the service, which writes the entry of
+//! its current status (undated, with the text's note); other stages the
+//! texts name are rows.
 
 use entities::*;
 use sea_orm::{
@@ -142,36 +144,49 @@ impl Context<'_> {
     ) -> anyhow::Result<()> {
         let project = self.project;
         for (w, refs) in prog.file.work.iter().zip(&prog.works) {
-            let id = sd
-                .ensure(
+            // The service writes the history's entry for the current status
+            // (the texts give it undated, with a note); any other stage the
+            // texts name is a fact written below.
+            let current = w.status_change.iter().find(|c| c.status.0 == w.status.0);
+            let fields = crate::services::setup::places::WorkFields {
+                kind: w.kind.0,
+                title_az: w.title_az.clone(),
+                title_en: w.title_en.clone(),
+                area_id: refs.area.map(|a| self.areas[a]),
+                quantity: w.quantity,
+                unit: w.unit.clone(),
+                status: w.status.0,
+                progress_percent: w.progress_percent,
+                completed_on: day(w.completed_on),
+                budget_amount: w.budget_amount,
+                budget_currency: w.budget_currency.clone(),
+                beneficiaries: w.beneficiaries,
+                source_document_id: self.source(refs.source),
+                first_status: current.map(|c| crate::services::setup::places::FirstStatus {
+                    changed_on: day(c.changed_on),
+                    note_az: c.note_az.clone(),
+                    note_en: c.note_en.clone(),
+                }),
+            };
+            let (id, created) = sd
+                .ensure_via::<infrastructure_work::Entity>(
                     all([
                         infrastructure_work::Column::ProjectId.eq(project),
                         infrastructure_work::Column::TitleEn.eq(&w.title_en),
                     ]),
-                    infrastructure_work::ActiveModel {
-                        archived_at: Set(None),
-                        id: NotSet,
-                        project_id: Set(project),
-                        kind: Set(w.kind.0),
-                        title_az: Set(w.title_az.clone()),
-                        title_en: Set(w.title_en.clone()),
-                        area_id: Set(refs.area.map(|a| self.areas[a])),
-                        quantity: Set(w.quantity),
-                        unit: Set(w.unit.clone()),
-                        status: Set(w.status.0),
-                        progress_percent: Set(w.progress_percent),
-                        completed_on: Set(day(w.completed_on)),
-                        budget_amount: Set(w.budget_amount),
-                        budget_currency: Set(w.budget_currency.clone()),
-                        beneficiaries: Set(w.beneficiaries),
-                        source_document_id: Set(self.source(refs.source)),
-                        search_key: Set(search_key([w.title_az.as_str(), &w.title_en])),
-                        version: Set(1),
-                    },
                     |m| m.id,
+                    "infrastructure work",
+                    1 + usize::from(current.is_some()),
+                    async |db, actor| {
+                        crate::services::setup::places::create_work(db, actor, project, &fields)
+                            .await
+                    },
                 )
                 .await?;
             for (change, source) in w.status_change.iter().zip(&refs.changes) {
+                if created && current.is_some_and(|c| std::ptr::eq(c, change)) {
+                    continue;
+                }
                 sd.ensure(
                     all([
                         work_status_change::Column::WorkId.eq(id),

@@ -7,22 +7,20 @@
 //!
 //! What a programme is (organisations, sources, projects with their
 //! organisations, areas, plans and categories, plans and goals, centres,
-//! teams, indicators) is created through the same set-up services as
-//! /manage uses (`services::setup`, `services::admin`), as the
-//! [`Actor::seed`] actor, so the demo proves the set-up path: its checks,
-//! defaults and derived columns (search keys, goal counts, version 1). The
-//! load is audited once, as `seed.demo` (see `services::audit_in_project`
-//! for why not per record).
+//! teams, infrastructure works, indicators) is created through the same
+//! set-up services as /manage uses (`services::setup`, `services::admin`),
+//! as the [`Actor::seed`] actor, so the demo proves the set-up path: its
+//! checks, defaults and derived columns (search keys, goal counts, version
+//! 1). The load is audited once, as `seed.demo` (see
+//! `services::audit_in_project` for why not per record).
 //!
 //! Left as rows, for reasons named where they are written: the reference
 //! geography (countries, regions, districts and cities come with the
-//! reference data; the services add only settlements and villages);
-//! infrastructure works, whose creation by the service records today's
-//! status where the texts give a dated history; the facts (events with
-//! attendance, service counts, status histories, milestones, indicator
-//! values), whose record keys, fixed recording instants and "illustrative"
-//! marks the seed decides itself; and the rows a reload restores under a
-//! record that is already there.
+//! reference data; the services add only settlements and villages); the
+//! facts (events with attendance, service counts, a work's earlier stages,
+//! centre milestones, indicator values), whose record keys, fixed recording
+//! instants and "illustrative" marks the seed decides itself; and the rows
+//! a reload restores under a record that is already there.
 
 mod activity;
 mod check;

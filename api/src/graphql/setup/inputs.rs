@@ -446,6 +446,7 @@ impl InfrastructureWorkInput {
             budget_currency: self.budget_currency.clone(),
             beneficiaries: self.beneficiaries,
             source_document_id,
+            first_status: None,
         })
     }
 }

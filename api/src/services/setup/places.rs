@@ -545,6 +545,21 @@ pub struct WorkFields {
     pub beneficiaries: Option<i32>,
     /// Source document.
     pub source_document_id: Option<i32>,
+    /// How the creation's entry in the status history reads (default: the
+    /// completion day, else today, and no note); ignored by an edit.
+    pub first_status: Option<FirstStatus>,
+}
+
+/// The creation's entry in a work's status history, when it is known
+/// otherwise than "today" (a dataset that states the status without a date).
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstStatus {
+    /// Day the status was reached (`None`: not known).
+    pub changed_on: Option<NaiveDate>,
+    /// Note in Azerbaijani.
+    pub note_az: Option<String>,
+    /// Note in English.
+    pub note_en: Option<String>,
 }
 
 async fn validate_work<C: ConnectionTrait>(
@@ -604,21 +619,41 @@ async fn validate_work<C: ConnectionTrait>(
     );
     check_area(db, input.area_id, &["input", "areaId"], errors).await?;
     check_source(db, input.source_document_id, errors).await?;
+    if let Some(first) = &input.first_status {
+        let field = |name| ["input", "firstStatus", name];
+        check_date(first.changed_on, &field("changedOn"), errors);
+        for (note, name) in [(&first.note_az, "noteAz"), (&first.note_en, "noteEn")] {
+            optional_text(note.as_deref(), &field(name), TEXT_MAX, errors);
+        }
+    }
     Ok((az, en, unit, currency))
 }
 
+/// Adds the work's current status to its history: on creation as `first`
+/// says, else dated by its completion day or today.
 async fn record_status<C: ConnectionTrait>(
     db: &C,
     work: &infrastructure_work::Model,
+    first: Option<&FirstStatus>,
 ) -> Result<(), DbErr> {
+    let changed_on = match first {
+        Some(f) => f.changed_on,
+        None => work.completed_on.or_else(|| Some(Utc::now().date_naive())),
+    };
+    let note = |n: Option<&Option<String>>| {
+        n.and_then(|t| t.as_deref())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
     work_status_change::ActiveModel {
         id: NotSet,
         work_id: Set(work.id),
         status: Set(work.status),
-        changed_on: Set(work.completed_on.or_else(|| Some(Utc::now().date_naive()))),
+        changed_on: Set(changed_on),
         progress_percent: Set(work.progress_percent),
-        note_az: Set(None),
-        note_en: Set(None),
+        note_az: Set(note(first.map(|f| &f.note_az))),
+        note_en: Set(note(first.map(|f| &f.note_en))),
         source_document_id: Set(work.source_document_id),
         recorded_at: Set(Utc::now()),
     }
@@ -660,7 +695,7 @@ pub async fn create_work<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    record_status(db, &created).await?;
+    record_status(db, &created, input.first_status.as_ref()).await?;
     audit(
         db,
         actor,
@@ -718,7 +753,7 @@ pub async fn update_work<C: ConnectionTrait>(
     if let Some(after) = &after
         && (after.status != before.status || after.progress_percent != before.progress_percent)
     {
-        record_status(db, after).await?;
+        record_status(db, after, None).await?;
     }
     audit(
         db,
