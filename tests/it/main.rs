@@ -38,6 +38,7 @@ mod search_and_filters;
 mod seed_dump;
 mod seed_idempotency;
 mod seed_synthetic;
+mod setup_deletion;
 mod smoke;
 mod stats_aggregates;
 mod stats_progress;

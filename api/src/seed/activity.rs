@@ -2,6 +2,17 @@
 //! attendance, infrastructure works with their status history, service
 //! counts and indicators — once the project, its centres and the reference
 //! rows have ids.
+//!
+//! Indicators are created by the set-up service; the facts stay rows the
+//! seed writes itself, because it decides what the services decide for a
+//! person at /manage: attendance and service counts carry record keys made
+//! under the seed's secret from the seed's own natural keys and an
+//! "illustrative" mark for made-up breakdowns; works carry the dated status
+//! history the texts give, recorded at a fixed instant so a reload writes
+//! the same rows; events name the categories the load declares only at its
+//! end. A work itself is created by the service, which writes the entry of
+//! its current status (undated, with the text's note); other stages the
+//! texts name are rows.
 
 use entities::*;
 use sea_orm::{
@@ -133,36 +144,49 @@ impl Context<'_> {
     ) -> anyhow::Result<()> {
         let project = self.project;
         for (w, refs) in prog.file.work.iter().zip(&prog.works) {
-            let id = sd
-                .ensure(
+            // The service writes the history's entry for the current status
+            // (the texts give it undated, with a note); any other stage the
+            // texts name is a fact written below.
+            let current = w.status_change.iter().find(|c| c.status.0 == w.status.0);
+            let fields = crate::services::setup::places::WorkFields {
+                kind: w.kind.0,
+                title_az: w.title_az.clone(),
+                title_en: w.title_en.clone(),
+                area_id: refs.area.map(|a| self.areas[a]),
+                quantity: w.quantity,
+                unit: w.unit.clone(),
+                status: w.status.0,
+                progress_percent: w.progress_percent,
+                completed_on: day(w.completed_on),
+                budget_amount: w.budget_amount,
+                budget_currency: w.budget_currency.clone(),
+                beneficiaries: w.beneficiaries,
+                source_document_id: self.source(refs.source),
+                first_status: current.map(|c| crate::services::setup::places::FirstStatus {
+                    changed_on: day(c.changed_on),
+                    note_az: c.note_az.clone(),
+                    note_en: c.note_en.clone(),
+                }),
+            };
+            let (id, created) = sd
+                .ensure_via::<infrastructure_work::Entity>(
                     all([
                         infrastructure_work::Column::ProjectId.eq(project),
                         infrastructure_work::Column::TitleEn.eq(&w.title_en),
                     ]),
-                    infrastructure_work::ActiveModel {
-                        archived_at: Set(None),
-                        id: NotSet,
-                        project_id: Set(project),
-                        kind: Set(w.kind.0),
-                        title_az: Set(w.title_az.clone()),
-                        title_en: Set(w.title_en.clone()),
-                        area_id: Set(refs.area.map(|a| self.areas[a])),
-                        quantity: Set(w.quantity),
-                        unit: Set(w.unit.clone()),
-                        status: Set(w.status.0),
-                        progress_percent: Set(w.progress_percent),
-                        completed_on: Set(day(w.completed_on)),
-                        budget_amount: Set(w.budget_amount),
-                        budget_currency: Set(w.budget_currency.clone()),
-                        beneficiaries: Set(w.beneficiaries),
-                        source_document_id: Set(self.source(refs.source)),
-                        search_key: Set(search_key([w.title_az.as_str(), &w.title_en])),
-                        version: Set(1),
-                    },
                     |m| m.id,
+                    "infrastructure work",
+                    1 + usize::from(current.is_some()),
+                    async |db, actor| {
+                        crate::services::setup::places::create_work(db, actor, project, &fields)
+                            .await
+                    },
                 )
                 .await?;
             for (change, source) in w.status_change.iter().zip(&refs.changes) {
+                if created && current.is_some_and(|c| std::ptr::eq(c, change)) {
+                    continue;
+                }
                 sd.ensure(
                     all([
                         work_status_change::Column::WorkId.eq(id),
@@ -291,35 +315,40 @@ impl Context<'_> {
         let project = self.project;
         for (i, source) in prog.file.indicator.iter().zip(&prog.indicators) {
             let source = self.source(*source);
-            let id = sd
-                .ensure(
+            let fields = crate::services::setup::indicators::IndicatorFields {
+                code: i.code.clone(),
+                title_az: i.title_az.clone(),
+                title_en: i.title_en.clone(),
+                unit: i.unit.0,
+                counting_rule: i.counting_rule.0,
+                aggregation: i.aggregation.0,
+                baseline: i.baseline,
+                baseline_date: day(i.baseline_date),
+                target: i.target,
+                target_date: day(i.target_date),
+                sensitivity: Some(i.sensitivity.0),
+                derived_from: i.derived_from.clone(),
+                source_document_id: source,
+                illustrative: i.illustrative,
+            };
+            let (id, _) = sd
+                .ensure_via::<indicator::Entity>(
                     all([
                         indicator::Column::ProjectId.eq(project),
                         indicator::Column::Code.eq(&i.code),
                     ]),
-                    indicator::ActiveModel {
-                        archived_at: Set(None),
-                        id: NotSet,
-                        project_id: Set(project),
-                        code: Set(i.code.clone()),
-                        title_az: Set(i.title_az.clone()),
-                        title_en: Set(i.title_en.clone()),
-                        unit: Set(i.unit.0),
-                        counting_rule: Set(i.counting_rule.0),
-                        aggregation: Set(i.aggregation.0),
-                        baseline: Set(i.baseline),
-                        baseline_date: Set(day(i.baseline_date)),
-                        target: Set(i.target),
-                        target_date: Set(day(i.target_date)),
-                        sensitivity: Set(i.sensitivity.0),
-                        derived_from: Set(i.derived_from.clone()),
-                        source_document_id: Set(source),
-                        version: Set(1),
-                        illustrative: Set(i.illustrative),
-                    },
                     |m| m.id,
+                    "indicator",
+                    1,
+                    async |db, actor| {
+                        crate::services::setup::indicators::create_indicator(
+                            db, actor, project, &fields,
+                        )
+                        .await
+                    },
                 )
                 .await?;
+            // Its values are facts, written as rows (see the module's doc).
             for v in &i.values {
                 use indicator_value::Column as Col;
                 sd.ensure(

@@ -1,9 +1,26 @@
 //! Loading data: the demo dataset drawn from the seed texts, and a synthetic
 //! dataset at scale for benchmarks ([`synthetic`]).
 //!
-//! Every demo row is looked up by its natural key before it is inserted, so
+//! Every demo record is looked up by its natural key before it is written, so
 //! seeding twice changes nothing, and a newer dataset only adds what is new.
 //! The whole load runs in one transaction: it lands completely or not at all.
+//!
+//! What a programme is (organisations, sources, projects with their
+//! organisations, areas, plans and categories, plans and goals, centres,
+//! teams, infrastructure works, indicators) is created through the same
+//! set-up services as /manage uses (`services::setup`, `services::admin`),
+//! as the [`Actor::seed`] actor, so the demo proves the set-up path: its
+//! checks, defaults and derived columns (search keys, goal counts, version
+//! 1). The load is audited once, as `seed.demo` (see
+//! `services::audit_in_project` for why not per record).
+//!
+//! Left as rows, for reasons named where they are written: the reference
+//! geography (countries, regions, districts and cities come with the
+//! reference data; the services add only settlements and villages); the
+//! facts (events with attendance, service counts, a work's earlier stages,
+//! centre milestones, indicator values), whose record keys, fixed recording
+//! instants and "illustrative" marks the seed decides itself; and the rows
+//! a reload restores under a record that is already there.
 
 mod activity;
 mod check;
@@ -22,6 +39,8 @@ use sea_orm::{
 };
 
 pub use synthetic::{SyntheticOptions, SyntheticReport, seed_synthetic};
+
+use crate::services::{Actor, Outcome, ServiceError, ServiceResult};
 
 /// What a seed run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +73,7 @@ pub async fn seed_demo_with_keys(
         db: &txn,
         report: SeedReport::default(),
         keys,
+        actor: Actor::seed("demo"),
     };
     demo::load(&mut seeder, progress).await?;
     declare_categories(&txn).await?;
@@ -167,6 +187,8 @@ pub(crate) struct Seeder<'a, C: ConnectionTrait + TransactionTrait> {
     report: SeedReport,
     /// Record keys of the loaded counts (`disclosure::keys`).
     keys: crate::disclosure::keys::RecordKeys,
+    /// Who the set-up services see ([`Actor::seed`]).
+    actor: Actor,
 }
 
 impl<C: ConnectionTrait + TransactionTrait> Seeder<'_, C> {
@@ -189,6 +211,43 @@ impl<C: ConnectionTrait + TransactionTrait> Seeder<'_, C> {
         let inserted = row.insert(self.db).await?;
         self.report.inserted += 1;
         Ok(id_of(&inserted))
+    }
+
+    /// Returns the id of the record matching `key` (and false), or creates
+    /// it through a set-up service (and true). `rows` is how many rows the
+    /// service writes, for the report; a refusal of the service fails the
+    /// load with its messages, naming `what`.
+    pub(crate) async fn ensure_via<E>(
+        &mut self,
+        key: Condition,
+        id_of: fn(&E::Model) -> i32,
+        what: &str,
+        rows: usize,
+        create: impl AsyncFnOnce(&C, &Actor) -> ServiceResult<Outcome>,
+    ) -> anyhow::Result<(i32, bool)>
+    where
+        E: EntityTrait,
+    {
+        if let Some(found) = E::find().filter(key).one(self.db).await? {
+            self.report.existing += 1;
+            return Ok((id_of(&found), false));
+        }
+        let outcome = match create(self.db, &self.actor).await {
+            Ok(outcome) => outcome,
+            Err(ServiceError::User(errors)) => {
+                let problems: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field.join("."), e.message))
+                    .collect();
+                anyhow::bail!("the demo's {what} was refused: {}", problems.join("; "))
+            }
+            Err(ServiceError::Db(err)) => return Err(err.into()),
+        };
+        let Some(id) = outcome.id else {
+            anyhow::bail!("the service creating the demo's {what} answered no id");
+        };
+        self.report.inserted += rows;
+        Ok((id, true))
     }
 
     /// Inserts a link row (composite primary key) unless it exists.

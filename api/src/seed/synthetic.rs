@@ -95,6 +95,7 @@ pub async fn seed_synthetic(
             db: &txn,
             report: super::SeedReport::default(),
             keys: crate::disclosure::keys::RecordKeys::random(),
+            actor: crate::services::Actor::seed("synthetic"),
         };
         super::write::write(&mut seeder, &data, &|_, _, _| {}).await?;
     }

@@ -189,10 +189,42 @@ pub struct Actor {
     pub thresholds: crate::disclosure::Thresholds,
 }
 
+/// The user id of [`Actor::seed`]'s context: no `users` row has it (ids
+/// start at 1), so its writes name no user.
+pub const SEED_USER_ID: i32 = 0;
+
 impl Actor {
-    /// The user id, if a user acts.
+    /// True for [`Actor::seed`].
+    pub fn is_seed(&self) -> bool {
+        self.viewer.user().is_some_and(|u| u.id == SEED_USER_ID)
+    }
+
+    /// The user id, if a user acts ([`Actor::seed`] is none).
     pub fn user_id(&self) -> Option<i32> {
-        self.viewer.user().map(|u| u.id)
+        self.viewer
+            .user()
+            .map(|u| u.id)
+            .filter(|&id| id != SEED_USER_ID)
+    }
+
+    /// The demo seeder: an administrator in what it may do, so the demo
+    /// dataset goes through the same set-up services as a person at /manage.
+    /// Its writes are audited once, as the whole load (`seed.demo`, written
+    /// by `seed::seed_demo` with the number of rows), not per record: see
+    /// [`audit_in_project`]. Never built from a request: only
+    /// `seed::seed_demo` makes one.
+    pub fn seed(dataset: &str) -> Self {
+        Self {
+            viewer: Viewer::User(std::sync::Arc::new(crate::access::UserContext {
+                id: SEED_USER_ID,
+                email: format!("seed:{dataset}"),
+                role: entities::codes::UserRole::Admin,
+                organisation_id: None,
+                projects: Vec::new(),
+            })),
+            request_id: Some(format!("seed:{dataset}")),
+            thresholds: crate::disclosure::Thresholds::default(),
+        }
     }
 }
 
@@ -364,6 +396,14 @@ pub async fn audit<C: ConnectionTrait>(
 
 /// [`audit`] with the project the changed object belongs to, when the
 /// caller knows it (`None`: looked up).
+///
+/// The demo seeder's writes ([`Actor::seed`]) get no row of their own: the
+/// load is one event of the deployment, recorded once as `seed.demo` with
+/// what it wrote, and its records are the dataset's files, not anyone's
+/// edits. A row per record would put ~100 entries nobody made at the head
+/// of the audit trail and of the change feed (whose readers would replay
+/// the demo as if it were news) and would make every fresh database's
+/// trail differ from the next by its times alone.
 pub async fn audit_in_project<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -373,6 +413,9 @@ pub async fn audit_in_project<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<(), DbErr> {
+    if actor.is_seed() {
+        return Ok(());
+    }
     let entry = audit_entry::ActiveModel {
         id: NotSet,
         actor_user_id: Set(actor.user_id()),

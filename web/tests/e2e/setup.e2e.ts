@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiUrl, axe, describeViolations, guardedContext, launchBrowser, PHONE, plain, screenshot, siteUrl } from './harness';
-import { ADMIN, apiLogin, gql, MANAGER, uiLogin } from './manage-helpers';
+import { ADMIN, apiLogin, gql, MANAGER, SLUG as DEMO, uiLogin } from './manage-helpers';
 
 let browser: Browser;
 let admin: string;
@@ -336,6 +336,129 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		await page.waitForSelector('[data-testid=boundary-notice]');
 		expect((await gql(apiUrl(), '{ areaBoundaries(kind: DISTRICT) { areaId } }')).areaBoundaries.map((b: any) => b.areaId)).toContain(district.id);
 		expect(g.errors, g.errors.join('\n')).toEqual([]);
+	});
+
+	it('a manager on a 360 px phone edits a centre, a work and a source in both languages: field errors beside the field, a stale version shown and reloaded; a team archived; a mistaken centre deleted and a used one refused', async () => {
+		const project = (await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ id } }', { s: DEMO })).project.id;
+		const made = async (mutation: string, vars: Record<string, unknown>) => {
+			const d = await gql(apiUrl(), mutation, vars, admin);
+			const payload = Object.values(d)[0] as any;
+			expect(payload.userErrors).toEqual([]);
+			return Object.values(payload).find((v: any) => v && typeof v === 'object' && 'id' in v) as { id: string; version: number };
+		};
+		const centre = await made(
+			'mutation($k:String!,$p:ID!,$i:CentreInput!){ createCentre(idempotencyKey:$k, projectId:$p, input:$i){ centre { id version } userErrors { field code message } } }',
+			{ k: `e2e-${stamp}-ec`, p: project, i: { kind: 'COMMUNITY_RESOURCE_CENTRE', nameAz: `Redaktə mərkəzi ${stamp}`, nameEn: `Edit centre ${stamp}`, hostBuildingEn: 'Old school', noteEn: 'Kept note', status: 'PLANNED' } }
+		);
+		const work = await made(
+			'mutation($k:String!,$p:ID!,$i:InfrastructureWorkInput!){ createInfrastructureWork(idempotencyKey:$k, projectId:$p, input:$i){ infrastructureWork { id version } userErrors { field code message } } }',
+			{ k: `e2e-${stamp}-ew`, p: project, i: { kind: 'ROAD', titleEn: `Edit road ${stamp}`, titleAz: `Redaktə yolu ${stamp}`, status: 'IN_PROGRESS', progressPercent: 40, budgetAmount: 9000, budgetCurrency: 'AZN' } }
+		);
+		const source = await made(
+			'mutation($k:String!,$i:SourceDocumentInput!){ createSourceDocument(idempotencyKey:$k, input:$i){ sourceDocument { id version } userErrors { field code message } } }',
+			{ k: `e2e-${stamp}-es`, i: { titleAz: `Redaktə mənbəyi ${stamp}`, titleEn: `Edit source ${stamp}`, language: 'az', publisher: 'Azertac' } }
+		);
+		const team = await made(
+			'mutation($k:String!,$p:ID!,$i:TeamInput!){ createTeam(idempotencyKey:$k, projectId:$p, input:$i){ team { id version } userErrors { field code message } } }',
+			{ k: `e2e-${stamp}-et`, p: project, i: { kind: 'MOBILE_TEAM', nameEn: `Edit team ${stamp}`, nameAz: `Redaktə dəstəsi ${stamp}`, status: 'ACTIVE' } }
+		);
+		const mg = await guardedContext(browser, { viewport: PHONE, isMobile: true, hasTouch: true });
+		const phone = await mg.newPage();
+		const row = (list: string, text: string) => phone.locator(`[data-testid=${list}] li`, { hasText: text });
+
+		// ---- English: the centre (round trip of the fields the form does not show, a field error) ----
+		await uiLogin(phone, siteUrl(), MANAGER);
+		await phone.goto(`${siteUrl()}/en/manage/project/${DEMO}/setup/`);
+		await phone.waitForSelector('[data-testid=centre-form]');
+		await noOverflow(phone);
+		await row('centre-list', `Edit centre ${stamp}`).getByRole('button', { name: /^Edit/ }).click();
+		expect(await phone.inputValue('#c-en')).toBe(`Edit centre ${stamp}`);
+		await phone.fill('#c-az', '');
+		await phone.fill('#c-en', '');
+		await phone.click('[data-testid=centre-save]');
+		await phone.waitForSelector('#c-az-err');
+		expect(plain(await phone.textContent('#c-az-err'))).toMatch(/Azerbaijani or English/);
+		await noOverflow(phone);
+		await phone.fill('#c-en', `Edited centre ${stamp}`);
+		await phone.fill('#c-az', `Redaktə olunmuş mərkəz ${stamp}`);
+		await phone.selectOption('#c-status', 'OPERATIONAL');
+		await phone.click('[data-testid=centre-save]');
+		await phone.waitForFunction(() => /^Saved/.test(document.querySelector('[data-testid=centre-notice]')?.textContent ?? ''));
+		const c = (await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ ... on Centre { nameEn nameAz status hostBuildingEn noteEn version } } }', { id: centre.id }, admin)).node;
+		expect(c).toEqual({ nameEn: `Edited centre ${stamp}`, nameAz: `Redaktə olunmuş mərkəz ${stamp}`, status: 'OPERATIONAL', hostBuildingEn: 'Old school', noteEn: 'Kept note', version: centre.version + 1 });
+
+		// ---- English: deleting a centre others refer to is refused; the mistaken one goes ----
+		const used = (await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ centres { nameEn: name(lang: EN) milestones { status } } } }', { s: DEMO })).project.centres.find((x: any) => x.milestones.length > 0);
+		expect(used, 'a demo centre with milestones').toBeTruthy();
+		const usedRow = row('centre-list', used.nameEn).first();
+		await usedRow.getByRole('button', { name: /^Delete/ }).click();
+		await usedRow.locator('[data-testid=delete-confirm]').click();
+		await phone.waitForFunction(() => /refer to it/.test(document.querySelector('[data-testid=setup-notice]')?.textContent ?? ''));
+		await usedRow.waitFor();
+		const mistake = await made(
+			'mutation($k:String!,$p:ID!,$i:CentreInput!){ createCentre(idempotencyKey:$k, projectId:$p, input:$i){ centre { id version } userErrors { field code message } } }',
+			{ k: `e2e-${stamp}-dc`, p: project, i: { kind: 'HOTLINE', nameEn: `Mistaken centre ${stamp}` } }
+		);
+		await phone.reload();
+		const mistakeRow = row('centre-list', `Mistaken centre ${stamp}`);
+		await mistakeRow.getByRole('button', { name: /^Delete/ }).click();
+		await mistakeRow.locator('[data-testid=delete-confirm]').click();
+		await phone.waitForFunction(() => /^Deleted/.test(document.querySelector('[data-testid=setup-notice]')?.textContent ?? ''));
+		await mistakeRow.waitFor({ state: 'detached' });
+		expect((await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ id } }', { id: mistake.id }, admin)).node).toBeNull();
+		await noOverflow(phone);
+
+		// ---- English: the work, changed by someone else meanwhile ----
+		await row('work-list', `Edit road ${stamp}`).getByRole('button', { name: /^Edit/ }).click();
+		expect(await phone.inputValue('#w-en')).toBe(`Edit road ${stamp}`);
+		const theirs = await gql(
+			apiUrl(),
+			'mutation($k:String!,$id:ID!,$v:Int!,$i:InfrastructureWorkInput!){ updateInfrastructureWork(idempotencyKey:$k, id:$id, version:$v, input:$i){ userErrors { code } } }',
+			{ k: `e2e-${stamp}-ew2`, id: work.id, v: work.version, i: { kind: 'ROAD', titleEn: `Edit road ${stamp} (theirs)`, titleAz: `Redaktə yolu ${stamp}`, status: 'IN_PROGRESS', progressPercent: 60, budgetAmount: 9000, budgetCurrency: 'AZN' } },
+			admin
+		);
+		expect(theirs.updateInfrastructureWork.userErrors).toEqual([]);
+		await phone.fill('#w-unit', 'km');
+		await phone.click('[data-testid=work-save]');
+		await phone.waitForSelector('[data-testid=work-reload]');
+		expect(plain(await phone.textContent('[data-testid=work-notice]'))).toMatch(/changed this record/);
+		await noOverflow(phone);
+		await phone.click('[data-testid=work-reload]');
+		await phone.waitForFunction((t) => (document.querySelector('#w-en') as HTMLInputElement | null)?.value === t, `Edit road ${stamp} (theirs)`);
+		await phone.fill('#w-unit', 'km');
+		await phone.fill('#w-qty', '3.5');
+		await phone.click('[data-testid=work-save]');
+		await phone.waitForFunction(() => /^Saved/.test(document.querySelector('[data-testid=work-notice]')?.textContent ?? ''));
+		const w = (await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ ... on InfrastructureWork { titleEn unit quantity progressPercent budget { amount currency } } } }', { id: work.id }, admin)).node;
+		expect(w).toEqual({ titleEn: `Edit road ${stamp} (theirs)`, unit: 'km', quantity: 3.5, progressPercent: 60, budget: { amount: 9000, currency: 'AZN' } });
+
+		// ---- English: a team archived (gone from the manager's list; an administrator sees it to restore) ----
+		const teamRow = row('team-list', `Edit team ${stamp}`);
+		await teamRow.getByRole('button', { name: /^Archive/ }).click();
+		await phone.waitForFunction((n) => ![...document.querySelectorAll('[data-testid=team-list] li')].some((li) => li.textContent?.includes(n)), `Edit team ${stamp}`);
+		const t = (await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ ... on Team { version archivedAt } } }', { id: team.id }, admin)).node;
+		expect(t.version).toBe(team.version + 1);
+		expect(t.archivedAt).not.toBeNull();
+
+		// ---- Azerbaijani: the source, with a field error beside the link ----
+		await phone.goto(`${siteUrl()}/az/manage/project/${DEMO}/setup/`);
+		await phone.waitForSelector('[data-testid=source-form]');
+		await noOverflow(phone);
+		await row('source-list', `Redaktə mənbəyi ${stamp}`).getByRole('button', { name: /^Redaktə/ }).click();
+		expect(await phone.inputValue('#s-az')).toBe(`Redaktə mənbəyi ${stamp}`);
+		await phone.fill('#s-url', 'not a link');
+		await phone.click('[data-testid=source-save]');
+		await phone.waitForSelector('#s-url-err');
+		await noOverflow(phone);
+		await phone.fill('#s-url', 'https://azertac.az/edited');
+		await phone.fill('#s-pub', 'AZERTAC');
+		await phone.click('[data-testid=source-save]');
+		await phone.waitForFunction(() => /^Yadda saxlanıldı/.test(document.querySelector('[data-testid=source-notice]')?.textContent ?? ''));
+		const s = (await gql(apiUrl(), 'query($id:ID!){ node(id:$id){ ... on SourceDocument { publisher url titleEn version } } }', { id: source.id }, admin)).node;
+		expect(s).toEqual({ publisher: 'AZERTAC', url: 'https://azertac.az/edited', titleEn: `Edit source ${stamp}`, version: source.version + 1 });
+		await screenshot(phone, 'setup-edit-forms-az-phone');
+		expect(mg.errors, mg.errors.join('\n')).toEqual([]);
+		expect(mg.outside).toEqual([]);
 	});
 
 	it('the set-up screens have no axe violation and no sideways scroll, in both languages, on a desktop and a 360 px phone', async () => {

@@ -39,6 +39,34 @@ impl Centre {
     async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.archived_at
     }
+    /// Name in Azerbaijani as stored (empty while not filled); for editing.
+    async fn name_az(&self) -> &str {
+        &self.0.name_az
+    }
+    /// Name in English as stored (empty while not filled); for editing.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Host building in Azerbaijani as stored; for editing (withheld like `hostBuilding`).
+    async fn host_building_az(&self, ctx: &Context<'_>) -> Option<&str> {
+        (!self.location_hidden(ctx))
+            .then_some(self.0.host_building_az.as_deref())
+            .flatten()
+    }
+    /// Host building in English as stored; for editing (withheld like `hostBuilding`).
+    async fn host_building_en(&self, ctx: &Context<'_>) -> Option<&str> {
+        (!self.location_hidden(ctx))
+            .then_some(self.0.host_building_en.as_deref())
+            .flatten()
+    }
+    /// Note in Azerbaijani as stored; for editing.
+    async fn note_az(&self) -> Option<&str> {
+        self.0.note_az.as_deref()
+    }
+    /// Note in English as stored; for editing.
+    async fn note_en(&self) -> Option<&str> {
+        self.0.note_en.as_deref()
+    }
     /// Sources cited for this record, each with the passage that states its fact.
     /// Bounded: the passages quoted for this record (set up by hand).
     async fn citations(
@@ -258,6 +286,14 @@ impl Team {
     /// Planned, active or closed.
     async fn status(&self) -> TeamStatus {
         self.0.status
+    }
+    /// Version for optimistic concurrency: send it back with a change; a stale one gets CONFLICT.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the team was archived (administrators only see archived teams); null while live.
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
     }
     /// What the team does.
     async fn functions(

@@ -206,6 +206,14 @@ impl SourceDocument {
     pub async fn id(&self) -> ID {
         encode(NodeType::SourceDocument, self.0.id)
     }
+    /// Title in Azerbaijani as stored (empty while not filled); for editing.
+    async fn title_az(&self) -> &str {
+        &self.0.title_az
+    }
+    /// Title in English as stored (empty while not filled); for editing.
+    async fn title_en(&self) -> &str {
+        &self.0.title_en
+    }
     /// Title in the language asked for.
     async fn title(
         &self,

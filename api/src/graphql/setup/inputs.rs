@@ -150,6 +150,7 @@ impl ProjectInput {
             area_ids,
             plan_links,
             categories: self.beneficiary_categories.clone(),
+            source_document_id: None,
         })
     }
 }
@@ -212,6 +213,7 @@ impl IndicatorInput {
             sensitivity: self.sensitivity,
             derived_from: self.derived_from.clone().filter(|r| !r.trim().is_empty()),
             source_document_id,
+            illustrative: false,
         })
     }
 }
@@ -377,6 +379,8 @@ impl CentreInput {
             status: self.status,
             opened_on: self.opened_on,
             sensitive_location: self.sensitive_location,
+            equipment_az: None,
+            equipment_en: None,
             areas_served,
             note_az: self.note_az.clone(),
             note_en: self.note_en.clone(),
@@ -442,6 +446,7 @@ impl InfrastructureWorkInput {
             budget_currency: self.budget_currency.clone(),
             beneficiaries: self.beneficiaries,
             source_document_id,
+            first_status: None,
         })
     }
 }
@@ -513,6 +518,7 @@ impl TeamInput {
                     count: r.count,
                 })
                 .collect(),
+            source_document_id: None,
         })
     }
 }
@@ -586,6 +592,7 @@ impl From<&SourceDocumentInput> for SourceFields {
             language: s.language.clone(),
             url: s.url.clone(),
             body: s.body.clone(),
+            reference: None,
         }
     }
 }

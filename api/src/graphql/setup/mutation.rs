@@ -17,7 +17,7 @@ use crate::graphql::mutation::errors::{Ids, arg_id};
 use crate::graphql::mutation::figures::{CentrePayload, InfrastructureWorkPayload};
 use crate::graphql::mutation::{db, load_visible, mutate, payload, written};
 use crate::graphql::prelude::{Area, Indicator, Plan, Project, SourceDocument, Team, scope};
-use crate::services::setup::{indicators, places, projects, sources};
+use crate::services::setup::{delete, indicators, places, projects, sources};
 use crate::services::{Outcome, UserError, UserErrorCode};
 
 payload!(/// Result of a project set-up mutation.
@@ -67,6 +67,46 @@ BoundaryUploadPayload, features: Vec<BoundaryFeatureReport>,
     .clone()
     .and_then(|d| serde_json::from_value::<Vec<places::FeatureReport>>(d).ok())
     .map(|reports| reports.into_iter().map(BoundaryFeatureReport::from).collect()));
+
+payload!(/// Result of deleting a record: the ID it had (null when refused).
+DeleteRecordPayload, deleted_id: ID,
+|_ctx, outcome| match (written(&outcome), outcome.detail.as_ref().and_then(|d| d.get("kind")).and_then(|k| k.as_str())) {
+    (Some(id), Some(kind)) => DELETABLE
+        .iter()
+        .find(|(_, d)| d.entity_type() == kind)
+        .map(|(node, _)| crate::graphql::ids::encode(*node, id)),
+    _ => None,
+});
+
+/// The node types a record may be deleted by, and what each is.
+const DELETABLE: [(NodeType, delete::Deletable); 7] = [
+    (NodeType::Project, delete::Deletable::Project),
+    (NodeType::Centre, delete::Deletable::Centre),
+    (NodeType::Indicator, delete::Deletable::Indicator),
+    (NodeType::InfrastructureWork, delete::Deletable::Work),
+    (NodeType::SourceDocument, delete::Deletable::Source),
+    (NodeType::Organisation, delete::Deletable::Organisation),
+    (NodeType::Area, delete::Deletable::Area),
+];
+
+/// What a `deleteRecord` ID names.
+fn deletable(raw: &ID) -> Result<(delete::Deletable, i32), Vec<UserError>> {
+    match decode(raw) {
+        Ok((node, id)) => DELETABLE
+            .iter()
+            .find(|(n, _)| *n == node)
+            .map(|(_, kind)| (*kind, id))
+            .ok_or(()),
+        Err(_) => Err(()),
+    }
+    .map_err(|()| {
+        vec![UserError::new(
+            &["id"],
+            UserErrorCode::Invalid,
+            "give the ID of a project, centre, indicator, infrastructure work, source document, organisation or area",
+        )]
+    })
+}
 
 fn cited_kind(outcome: &Outcome) -> Option<&'static str> {
     let kind = outcome.detail.as_ref()?.get("kind")?.as_str()?;
@@ -173,6 +213,40 @@ impl SetupMutation {
             || arg_id(NodeType::Project, &id, "id"),
             async |txn, actor, id| {
                 projects::archive_project(txn, actor, id, version, restore.unwrap_or(false)).await
+            },
+        )
+        .await
+    }
+
+    /// Deletes a record created by mistake (a project, centre, indicator,
+    /// infrastructure work, source document, organisation or area) while
+    /// nothing refers to it; otherwise `IN_USE` on `id` names the tables
+    /// whose rows refer to it (archive it instead). Administrators delete
+    /// any of them; a manager, the centres, indicators and works of their
+    /// own projects. The record's own parts (a project's organisations,
+    /// areas, categories and plan links; a centre's areas served; an
+    /// indicator's targets; a work's status history; its citations) go with
+    /// it; the audit row keeps all of it.
+    async fn delete_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
+        idempotency_key: String,
+        #[graphql(desc = "The record.")] id: ID,
+        #[graphql(
+            desc = "The record's current `version` (areas have none: leave it out for them)."
+        )]
+        version: Option<i32>,
+    ) -> ApiResult<DeleteRecordPayload> {
+        let request = serde_json::json!({ "id": id, "version": version });
+        mutate(
+            ctx,
+            "deleteRecord",
+            &idempotency_key,
+            &request,
+            || deletable(&id),
+            async |txn, actor, (kind, id)| {
+                delete::delete_record(txn, actor, kind, id, version).await
             },
         )
         .await
@@ -596,6 +670,34 @@ impl SetupMutation {
             || Ok((arg_id(NodeType::Team, &id, "id")?, input.decode()?)),
             async |txn, actor, (id, input)| {
                 places::update_team(txn, actor, id, version, &input).await
+            },
+        )
+        .await
+    }
+
+    /// Archives a team, or restores it with `restore: true`: an archived
+    /// team leaves public surfaces and the `teams.active` count, and stays
+    /// for the audit trail.
+    async fn archive_team(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A key unique to this request (retries answer from the first attempt).")]
+        idempotency_key: String,
+        #[graphql(desc = "The team.")] id: ID,
+        #[graphql(desc = "The team's current `version`.")] version: i32,
+        #[graphql(desc = "True to bring an archived team back (default false).")] restore: Option<
+            bool,
+        >,
+    ) -> ApiResult<TeamPayload> {
+        let request = serde_json::json!({ "id": id, "version": version, "restore": restore });
+        mutate(
+            ctx,
+            "archiveTeam",
+            &idempotency_key,
+            &request,
+            || arg_id(NodeType::Team, &id, "id"),
+            async |txn, actor, id| {
+                places::archive_team(txn, actor, id, version, restore.unwrap_or(false)).await
             },
         )
         .await

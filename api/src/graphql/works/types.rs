@@ -30,6 +30,14 @@ impl InfrastructureWork {
     async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.archived_at
     }
+    /// Title in Azerbaijani as stored (empty while not filled); for editing.
+    async fn title_az(&self) -> &str {
+        &self.0.title_az
+    }
+    /// Title in English as stored (empty while not filled); for editing.
+    async fn title_en(&self) -> &str {
+        &self.0.title_en
+    }
     /// Sources cited for this record, each with the passage that states its fact.
     /// Bounded: the passages quoted for this record (set up by hand).
     async fn citations(

@@ -61,6 +61,9 @@ pub struct IndicatorFields {
     pub derived_from: Option<String>,
     /// Source document of the indicator's definition.
     pub source_document_id: Option<i32>,
+    /// Its figures illustrate what a programme would report rather than
+    /// report it (the demo's made-up breakdowns); set when created.
+    pub illustrative: bool,
 }
 
 /// One target: a period's value, whole or for one value of a breakdown.
@@ -263,7 +266,7 @@ pub async fn create_indicator<C: ConnectionTrait>(
         derived_from: Set(input.derived_from.as_ref().map(|r| r.trim().to_string())),
         source_document_id: Set(input.source_document_id),
         version: Set(1),
-        illustrative: Set(false),
+        illustrative: Set(input.illustrative),
         archived_at: Set(None),
     }
     .insert(db)

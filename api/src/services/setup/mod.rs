@@ -9,8 +9,9 @@
 //! set-up of their own projects but not their sensitivity or public flag;
 //! donors, viewers and API keys only read. Records are archived, not
 //! deleted: an archived one is gone from public surfaces and kept for the
-//! audit trail.
+//! audit trail; only a record nothing refers to may be deleted ([`delete`]).
 
+pub mod delete;
 pub mod indicators;
 pub mod places;
 pub mod projects;

@@ -35,7 +35,7 @@ pub(crate) async fn owned<C, E>(
     actor: &Actor,
     id: i32,
     what: &str,
-    project_of: fn(&E::Model) -> i32,
+    project_of: impl Fn(&E::Model) -> i32,
 ) -> ServiceResult<E::Model>
 where
     C: ConnectionTrait,
@@ -137,6 +137,11 @@ pub struct CentreFields {
     pub opened_on: Option<NaiveDate>,
     /// A shelter whose place is never published finer than its city.
     pub sensitive_location: bool,
+    /// What the centre was equipped with, in Azerbaijani (set when
+    /// created; an edit keeps it).
+    pub equipment_az: Option<String>,
+    /// What the centre was equipped with, in English (as `equipment_az`).
+    pub equipment_en: Option<String>,
     /// Areas it serves.
     pub areas_served: Vec<i32>,
     /// Note in Azerbaijani.
@@ -309,8 +314,8 @@ pub async fn create_centre<C: ConnectionTrait>(
         status: Set(input.status),
         opened_on: Set(input.opened_on),
         sensitive_location: Set(input.sensitive_location),
-        equipment_az: Set(None),
-        equipment_en: Set(None),
+        equipment_az: Set(input.equipment_az.clone()),
+        equipment_en: Set(input.equipment_en.clone()),
         note_az: Set(note_az),
         note_en: Set(note_en),
         source_document_id: Set(input.source_document_id),
@@ -418,38 +423,89 @@ pub async fn archive_centre<C: ConnectionTrait>(
     version: i32,
     restore: bool,
 ) -> ServiceResult<Outcome> {
-    let before = owned::<_, centre::Entity>(db, actor, id, "centre", |c| c.project_id).await?;
-    if before.version != version {
-        return Err(conflict(&["version"], "centre"));
+    archive_owned::<_, centre::Entity>(
+        db,
+        actor,
+        (id, version, restore),
+        Archivable {
+            what: "centre",
+            action: "centre",
+            entity_type: "centre",
+            columns: (
+                centre::Column::Id,
+                centre::Column::Version,
+                centre::Column::ArchivedAt,
+            ),
+            state: |c| (c.project_id, c.version, c.archived_at.is_some()),
+        },
+    )
+    .await
+}
+
+/// How [`archive_owned`] handles one kind of archivable project record.
+pub(crate) struct Archivable<E: EntityTrait> {
+    /// The record's name in messages.
+    pub what: &'static str,
+    /// The audit action's prefix (`<action>.archive`, `<action>.restore`).
+    pub action: &'static str,
+    /// The audit row's entity type.
+    pub entity_type: &'static str,
+    /// Its id, version and archived-at columns.
+    pub columns: (E::Column, E::Column, E::Column),
+    /// Its project, version and whether it is archived.
+    pub state: fn(&E::Model) -> (i32, i32, bool),
+}
+
+/// Archives (or, with `restore`, brings back) a record of a project the
+/// caller edits: CONFLICT on a stale `version`, INVALID_TRANSITION when it
+/// is already in the state asked for, an audit row with before and after.
+pub(crate) async fn archive_owned<C, E>(
+    db: &C,
+    actor: &Actor,
+    (id, version, restore): (i32, i32, bool),
+    a: Archivable<E>,
+) -> ServiceResult<Outcome>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    E::Model: Serialize,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let state = a.state;
+    let before = owned::<_, E>(db, actor, id, a.what, move |m| state(m).0).await?;
+    let (_, stored, archived) = state(&before);
+    if stored != version {
+        return Err(conflict(&["version"], a.what));
     }
-    if let Some(e) = archive_problem(before.archived_at.is_some(), restore, "centre") {
+    if let Some(e) = archive_problem(archived, restore, a.what) {
         return Err(e);
     }
-    if !compare_and_set::<centre::Entity, _>(
-        db,
-        centre::ActiveModel {
-            archived_at: Set((!restore).then(Utc::now)),
-            version: Set(version + 1),
-            ..Default::default()
-        },
-        (centre::Column::Id, id),
-        (centre::Column::Version, version),
-    )
-    .await?
-    {
-        return Err(conflict(&["version"], "centre"));
+    let (id_col, version_col, archived_col) = a.columns;
+    let changed = E::update_many()
+        .col_expr(
+            archived_col,
+            sea_orm::sea_query::Expr::value((!restore).then(Utc::now)),
+        )
+        .col_expr(version_col, sea_orm::sea_query::Expr::value(version + 1))
+        .filter(id_col.eq(id))
+        .filter(version_col.eq(version))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        return Err(conflict(&["version"], a.what));
     }
-    let after = centre::Entity::find_by_id(id).one(db).await?;
-    let action = if restore {
-        "centre.restore"
-    } else {
-        "centre.archive"
-    };
+    let after = E::find_by_id(id).one(db).await?;
+    let action = format!(
+        "{}.{}",
+        a.action,
+        if restore { "restore" } else { "archive" }
+    );
     audit(
         db,
         actor,
-        action,
-        "centre",
+        &action,
+        a.entity_type,
         Some(id),
         snapshot(&before),
         snapshot(&after),
@@ -489,6 +545,21 @@ pub struct WorkFields {
     pub beneficiaries: Option<i32>,
     /// Source document.
     pub source_document_id: Option<i32>,
+    /// How the creation's entry in the status history reads (default: the
+    /// completion day, else today, and no note); ignored by an edit.
+    pub first_status: Option<FirstStatus>,
+}
+
+/// The creation's entry in a work's status history, when it is known
+/// otherwise than "today" (a dataset that states the status without a date).
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstStatus {
+    /// Day the status was reached (`None`: not known).
+    pub changed_on: Option<NaiveDate>,
+    /// Note in Azerbaijani.
+    pub note_az: Option<String>,
+    /// Note in English.
+    pub note_en: Option<String>,
 }
 
 async fn validate_work<C: ConnectionTrait>(
@@ -548,21 +619,41 @@ async fn validate_work<C: ConnectionTrait>(
     );
     check_area(db, input.area_id, &["input", "areaId"], errors).await?;
     check_source(db, input.source_document_id, errors).await?;
+    if let Some(first) = &input.first_status {
+        let field = |name| ["input", "firstStatus", name];
+        check_date(first.changed_on, &field("changedOn"), errors);
+        for (note, name) in [(&first.note_az, "noteAz"), (&first.note_en, "noteEn")] {
+            optional_text(note.as_deref(), &field(name), TEXT_MAX, errors);
+        }
+    }
     Ok((az, en, unit, currency))
 }
 
+/// Adds the work's current status to its history: on creation as `first`
+/// says, else dated by its completion day or today.
 async fn record_status<C: ConnectionTrait>(
     db: &C,
     work: &infrastructure_work::Model,
+    first: Option<&FirstStatus>,
 ) -> Result<(), DbErr> {
+    let changed_on = match first {
+        Some(f) => f.changed_on,
+        None => work.completed_on.or_else(|| Some(Utc::now().date_naive())),
+    };
+    let note = |n: Option<&Option<String>>| {
+        n.and_then(|t| t.as_deref())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
     work_status_change::ActiveModel {
         id: NotSet,
         work_id: Set(work.id),
         status: Set(work.status),
-        changed_on: Set(work.completed_on.or_else(|| Some(Utc::now().date_naive()))),
+        changed_on: Set(changed_on),
         progress_percent: Set(work.progress_percent),
-        note_az: Set(None),
-        note_en: Set(None),
+        note_az: Set(note(first.map(|f| &f.note_az))),
+        note_en: Set(note(first.map(|f| &f.note_en))),
         source_document_id: Set(work.source_document_id),
         recorded_at: Set(Utc::now()),
     }
@@ -604,7 +695,7 @@ pub async fn create_work<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    record_status(db, &created).await?;
+    record_status(db, &created, input.first_status.as_ref()).await?;
     audit(
         db,
         actor,
@@ -662,7 +753,7 @@ pub async fn update_work<C: ConnectionTrait>(
     if let Some(after) = &after
         && (after.status != before.status || after.progress_percent != before.progress_percent)
     {
-        record_status(db, after).await?;
+        record_status(db, after, None).await?;
     }
     audit(
         db,
@@ -685,45 +776,23 @@ pub async fn archive_work<C: ConnectionTrait>(
     version: i32,
     restore: bool,
 ) -> ServiceResult<Outcome> {
-    let before =
-        owned::<_, infrastructure_work::Entity>(db, actor, id, "work", |w| w.project_id).await?;
-    if before.version != version {
-        return Err(conflict(&["version"], "work"));
-    }
-    if let Some(e) = archive_problem(before.archived_at.is_some(), restore, "work") {
-        return Err(e);
-    }
-    if !compare_and_set::<infrastructure_work::Entity, _>(
-        db,
-        infrastructure_work::ActiveModel {
-            archived_at: Set((!restore).then(Utc::now)),
-            version: Set(version + 1),
-            ..Default::default()
-        },
-        (infrastructure_work::Column::Id, id),
-        (infrastructure_work::Column::Version, version),
-    )
-    .await?
-    {
-        return Err(conflict(&["version"], "work"));
-    }
-    let after = infrastructure_work::Entity::find_by_id(id).one(db).await?;
-    let action = if restore {
-        "work.restore"
-    } else {
-        "work.archive"
-    };
-    audit(
+    archive_owned::<_, infrastructure_work::Entity>(
         db,
         actor,
-        action,
-        "infrastructure_work",
-        Some(id),
-        snapshot(&before),
-        snapshot(&after),
+        (id, version, restore),
+        Archivable {
+            what: "work",
+            action: "work",
+            entity_type: "infrastructure_work",
+            columns: (
+                infrastructure_work::Column::Id,
+                infrastructure_work::Column::Version,
+                infrastructure_work::Column::ArchivedAt,
+            ),
+            state: |w| (w.project_id, w.version, w.archived_at.is_some()),
+        },
     )
-    .await?;
-    Ok(Outcome::changed(id))
+    .await
 }
 
 // ---------------------------------------------------------------- teams
@@ -760,6 +829,8 @@ pub struct TeamFields {
     pub functions_en: Option<String>,
     /// Roles with their counts.
     pub roles: Vec<TeamRole>,
+    /// The source document that describes the team (set when created).
+    pub source_document_id: Option<i32>,
 }
 
 async fn validate_team<C: ConnectionTrait>(
@@ -867,7 +938,7 @@ pub async fn create_team<C: ConnectionTrait>(
         status: Set(input.status),
         functions_az: Set(f_az),
         functions_en: Set(f_en),
-        source_document_id: Set(None),
+        source_document_id: Set(input.source_document_id),
         version: Set(1),
         archived_at: Set(None),
     }
@@ -937,6 +1008,34 @@ pub async fn update_team<C: ConnectionTrait>(
     )
     .await?;
     Ok(Outcome::changed(id))
+}
+
+/// Archives (or restores) a team: an archived team leaves public surfaces
+/// (and stops counting for `teams.active`) and stays for the audit trail.
+pub async fn archive_team<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i32,
+    version: i32,
+    restore: bool,
+) -> ServiceResult<Outcome> {
+    archive_owned::<_, team::Entity>(
+        db,
+        actor,
+        (id, version, restore),
+        Archivable {
+            what: "team",
+            action: "team",
+            entity_type: "team",
+            columns: (
+                team::Column::Id,
+                team::Column::Version,
+                team::Column::ArchivedAt,
+            ),
+            state: |t| (t.project_id, t.version, t.archived_at.is_some()),
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- areas

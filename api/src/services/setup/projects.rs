@@ -96,6 +96,9 @@ pub struct ProjectFields {
     pub plan_links: Option<Vec<PlanLink>>,
     /// Beneficiary categories its events and service counts may record.
     pub categories: Option<Vec<BeneficiaryCategory>>,
+    /// The source document that describes it (set when created; a citation
+    /// with a quoted passage is the way to cite one afterwards).
+    pub source_document_id: Option<i32>,
 }
 
 /// True for a slug of 2 to 80 of `a-z`, `0-9` and `-`, not starting or ending with `-`.
@@ -613,7 +616,7 @@ pub async fn create_project<C: ConnectionTrait>(
         sensitivity: Set(input.sensitivity.unwrap_or(Sensitivity::Ordinary)),
         is_public: Set(input.is_public.unwrap_or(false)),
         parent_id: Set(input.parent_id),
-        source_document_id: Set(None),
+        source_document_id: Set(input.source_document_id),
         version: Set(1),
         archived_at: Set(None),
     }
@@ -1097,6 +1100,13 @@ async fn plan_snapshot<C: ConnectionTrait>(
     Ok(Some(serde_json::json!({ "plan": p, "goals": goals })))
 }
 
+/// How many goals a plan has: unknown (`None`) when none is listed.
+fn goal_count(goals: &[GoalFields]) -> Option<i32> {
+    (!goals.is_empty())
+        .then(|| i32::try_from(goals.len()).ok())
+        .flatten()
+}
+
 /// Creates a plan with its goals (administrators).
 pub async fn create_plan<C: ConnectionTrait>(
     db: &C,
@@ -1114,7 +1124,7 @@ pub async fn create_plan<C: ConnectionTrait>(
         title_en: Set(en),
         start_year: Set(input.start_year),
         end_year: Set(input.end_year),
-        goal_count: Set(i32::try_from(input.goals.len()).ok()),
+        goal_count: Set(goal_count(&input.goals)),
         source_document_id: Set(input.source_document_id),
         version: Set(1),
     }
@@ -1159,7 +1169,7 @@ pub async fn update_plan<C: ConnectionTrait>(
             title_en: Set(en),
             start_year: Set(input.start_year),
             end_year: Set(input.end_year),
-            goal_count: Set(i32::try_from(input.goals.len()).ok()),
+            goal_count: Set(goal_count(&input.goals)),
             source_document_id: Set(input.source_document_id),
             version: Set(version + 1),
             ..Default::default()

@@ -41,6 +41,9 @@ pub struct SourceFields {
     pub url: Option<String>,
     /// The text itself, when it is kept.
     pub body: Option<String>,
+    /// A dataset's own key for the source (the demo seeder finds its
+    /// sources by it, so reloading adds none twice); never changed by an edit.
+    pub reference: Option<String>,
 }
 
 /// What kind of record a citation is attached to.
@@ -139,7 +142,7 @@ pub async fn create_source<C: ConnectionTrait>(
         publisher: Set(publisher),
         published_on: Set(input.published_on),
         language: Set(language),
-        reference: Set(None),
+        reference: Set(input.reference.clone()),
         url: Set(url),
         version: Set(1),
         body: Set(input.body.clone().filter(|b| !b.trim().is_empty())),

@@ -109,12 +109,26 @@ export const SETUP_PROJECT = graphql(
 				archivedAt
 				citations { ...SetupCitationFields }
 				indicators { ...SetupIndicatorFields }
-				centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes { id version kind name(lang: $lang) status archivedAt citations { ...SetupCitationFields } } }
-				infrastructureWorks(first: 100) { totalCount nodes { id version kind title(lang: $lang) status archivedAt citations { ...SetupCitationFields } } }
-				teams { id kind name(lang: $lang) status }
+				centres(orderBy: [{ field: NAME }], first: 100) {
+					totalCount
+					nodes {
+						id version kind name(lang: $lang) status archivedAt citations { ...SetupCitationFields }
+						nameAz nameEn hostBuildingAz hostBuildingEn noteAz noteEn openedOn sensitiveLocation rooms
+						area { id } areasServed { id } operator { id } source { id }
+					}
+				}
+				infrastructureWorks(first: 100) {
+					totalCount
+					nodes {
+						id version kind title(lang: $lang) status archivedAt citations { ...SetupCitationFields }
+						titleAz titleEn quantity unit progressPercent completedOn budget { amount currency } beneficiaries
+						area { id } source { id }
+					}
+				}
+				teams { id version kind name(lang: $lang) status archivedAt }
 				areas { id name(lang: $lang) }
 			}
-			sourceDocuments { id title(lang: $lang) publisher publishedOn language url version }
+			sourceDocuments { id title(lang: $lang) titleAz titleEn publisher publishedOn language url body version }
 		}
 	`,
 	[CitationFields, IndicatorFields]
@@ -216,6 +230,12 @@ export const ARCHIVE_CENTRE = graphql(`
 	}
 `);
 
+export const UPDATE_CENTRE = graphql(`
+	mutation SetupUpdateCentre($idempotencyKey: String!, $id: ID!, $version: Int!, $input: CentreInput!) {
+		result: updateCentre(idempotencyKey: $idempotencyKey, id: $id, version: $version, input: $input) { centre { id version } userErrors { field code message } replayed }
+	}
+`);
+
 export const CREATE_WORK = graphql(`
 	mutation SetupCreateWork($idempotencyKey: String!, $projectId: ID!, $input: InfrastructureWorkInput!) {
 		result: createInfrastructureWork(idempotencyKey: $idempotencyKey, projectId: $projectId, input: $input) { infrastructureWork { id version } userErrors { field code message } replayed }
@@ -228,6 +248,24 @@ export const ARCHIVE_WORK = graphql(`
 	}
 `);
 
+export const UPDATE_WORK = graphql(`
+	mutation SetupUpdateWork($idempotencyKey: String!, $id: ID!, $version: Int!, $input: InfrastructureWorkInput!) {
+		result: updateInfrastructureWork(idempotencyKey: $idempotencyKey, id: $id, version: $version, input: $input) { infrastructureWork { id version } userErrors { field code message } replayed }
+	}
+`);
+
+export const ARCHIVE_TEAM = graphql(`
+	mutation SetupArchiveTeam($idempotencyKey: String!, $id: ID!, $version: Int!, $restore: Boolean!) {
+		result: archiveTeam(idempotencyKey: $idempotencyKey, id: $id, version: $version, restore: $restore) { team { id version } userErrors { field code message } replayed }
+	}
+`);
+
+export const DELETE_RECORD = graphql(`
+	mutation SetupDeleteRecord($idempotencyKey: String!, $id: ID!, $version: Int) {
+		result: deleteRecord(idempotencyKey: $idempotencyKey, id: $id, version: $version) { deletedId userErrors { field code message } replayed }
+	}
+`);
+
 export const CREATE_TEAM = graphql(`
 	mutation SetupCreateTeam($idempotencyKey: String!, $projectId: ID!, $input: TeamInput!) {
 		result: createTeam(idempotencyKey: $idempotencyKey, projectId: $projectId, input: $input) { team { id } userErrors { field code message } replayed }
@@ -237,6 +275,12 @@ export const CREATE_TEAM = graphql(`
 export const CREATE_SOURCE = graphql(`
 	mutation SetupCreateSource($idempotencyKey: String!, $input: SourceDocumentInput!) {
 		result: createSourceDocument(idempotencyKey: $idempotencyKey, input: $input) { sourceDocument { id version } userErrors { field code message } replayed }
+	}
+`);
+
+export const UPDATE_SOURCE = graphql(`
+	mutation SetupUpdateSource($idempotencyKey: String!, $id: ID!, $version: Int!, $input: SourceDocumentInput!) {
+		result: updateSourceDocument(idempotencyKey: $idempotencyKey, id: $id, version: $version, input: $input) { sourceDocument { id version } userErrors { field code message } replayed }
 	}
 `);
 
