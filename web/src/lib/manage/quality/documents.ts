@@ -60,3 +60,16 @@ export const COMMENT_ON_FIGURE = graphql(`
 		result: commentOnFigure(idempotencyKey: $idempotencyKey, reportId: $reportId, figure: $figure, body: $body) { report { id } userErrors { field code message } replayed }
 	}
 `);
+
+/** The caller's own notification settings (the small control on /manage). */
+export const MY_MAIL_SETTINGS = graphql(`
+	query ManageMyMailSettings {
+		me { id version language mailNotifications }
+	}
+`);
+
+export const UPDATE_MY_MAIL_SETTINGS = graphql(`
+	mutation ManageUpdateMyMailSettings($idempotencyKey: String!, $input: NotificationSettingsInput!) {
+		result: updateMyNotificationSettings(idempotencyKey: $idempotencyKey, input: $input) { user { id version language mailNotifications } userErrors { field code message } replayed }
+	}
+`);
