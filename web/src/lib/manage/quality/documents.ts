@@ -26,7 +26,7 @@ export const QUALITY_SETUP = graphql(`
 			id
 			centres { id name(lang: $lang) }
 			reportingObligations { id version unitKind centre { id name(lang: $lang) } figures frequency dueDays startsOn endsOn archived }
-			validationRules { id version kind severity definition message(lang: $lang) messageAz messageEn archived }
+			validationRules { id version kind severity definition message(lang: $lang) messageAz messageEn archived indicator { id } }
 		}
 	}
 `);
