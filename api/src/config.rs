@@ -124,6 +124,8 @@ pub struct Config {
     /// `WEBHOOK_*`: the delivery worker and where webhooks may go
     /// (see [`crate::webhooks::Settings`]).
     pub webhooks: crate::webhooks::Settings,
+    /// `MAIL_*`: the SMTP server and the mail worker (see [`crate::mail::Settings`]).
+    pub mail: crate::mail::Settings,
     /// `DISCLOSURE_KEY_SECRET`: the secret of the record keys the demo
     /// loader derives (default: none, a random secret per load).
     pub disclosure_key_secret: Option<String>,
@@ -210,6 +212,7 @@ impl Config {
         }
         Self {
             webhooks: crate::webhooks::Settings::from_args(&s.webhook)?,
+            mail: crate::mail::Settings::from_args(&s.mail)?,
             embedded_default,
             bind,
             max_body_bytes: s.max_body_bytes,
@@ -310,6 +313,7 @@ impl Config {
                 name: IatiPublisher::DEFAULT_NAME.to_string(),
             },
             webhooks: crate::webhooks::Settings::default(),
+            mail: crate::mail::Settings::default(),
             disclosure_key_secret: None,
         }
     }
@@ -605,6 +609,8 @@ pub struct Settings {
     pub iati_publisher_name: String,
     #[command(flatten)]
     pub webhook: crate::webhooks::WebhookArgs,
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
 }
 
 impl Settings {

@@ -16,6 +16,7 @@ pub mod disclosure;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod queries;
 pub mod ratelimit;
 pub mod rules;

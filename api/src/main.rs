@@ -27,6 +27,15 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 None
             };
+            // The mail worker runs beside the webhook worker (WEBHOOK_WORKER).
+            let mailer = if config.webhooks.worker {
+                Some(api::mail::worker::Worker::spawn(
+                    database.conn.clone(),
+                    config.mail.clone(),
+                )?)
+            } else {
+                None
+            };
             let router = api::http::try_build_router(database, &config)?;
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -39,6 +48,9 @@ async fn main() -> anyhow::Result<()> {
             // Messages in flight finish; nothing claimed is left half-recorded.
             if let Some(worker) = worker {
                 worker.shutdown().await;
+            }
+            if let Some(mailer) = mailer {
+                mailer.shutdown().await;
             }
         }
         Command::Migrate { status } => {

@@ -496,3 +496,15 @@ code_list! {
         Warning = "warning",
     }
 }
+
+code_list! {
+    /// Which e-mail a person gets about reports.
+    MailNotifications {
+        /// A mail for each event (submitted, returned, approved, overdue).
+        Each = "each",
+        /// One digest a week of the week's events.
+        Weekly = "weekly",
+        /// No mail.
+        Off = "off",
+    }
+}

@@ -23,6 +23,7 @@ pub mod indicator;
 pub mod indicator_target;
 pub mod indicator_value;
 pub mod infrastructure_work;
+pub mod mail_message;
 pub mod organisation;
 pub mod period_finance;
 pub mod period_narrative;

@@ -21,6 +21,11 @@ pub struct Model {
     /// Written into every access token; bumped by a password change,
     /// deactivation or role change, which makes older tokens invalid.
     pub token_version: i32,
+    /// `az` or `en`: the language of the mail the person gets.
+    #[sea_orm(column_type = "String(StringLen::N(40))")]
+    pub language: String,
+    /// A mail per event, a weekly digest, or none.
+    pub mail_notifications: MailNotifications,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ mod m20261207_000201_change_feed_and_webhooks;
 mod m20261208_000190_attendance_rollup;
 mod m20261208_000220_reporting_quality;
 mod m20261208_000230_updates_and_narratives;
+mod m20261209_000210_mail_outbox;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000190_attendance_rollup::Migration),
             Box::new(m20261208_000220_reporting_quality::Migration),
             Box::new(m20261208_000230_updates_and_narratives::Migration),
+            Box::new(m20261209_000210_mail_outbox::Migration),
         ]
     }
 }

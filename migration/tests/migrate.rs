@@ -234,8 +234,9 @@ async fn check_every_entity(db: &DatabaseConnection) -> BTreeSet<String> {
         programme_update_file,
         period_narrative,
         period_finance,
+        mail_message,
     );
-    assert_eq!(tables.len(), 47);
+    assert_eq!(tables.len(), 48);
     tables
 }
 

@@ -245,6 +245,8 @@ async fn grow_accounts(app: &TestApp, from: i32, n: i32) {
             created_at: Set(now),
             version: Set(1),
             token_version: Set(0),
+            language: Set("en".into()),
+            mail_notifications: Set(entities::codes::MailNotifications::Each),
         }
         .insert(db)
         .await

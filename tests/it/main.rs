@@ -23,6 +23,7 @@ mod hardening_ops;
 mod hardening_rate;
 mod http_surface;
 mod import_spreadsheets;
+mod mail;
 mod mutation_inputs;
 mod nested_connections;
 mod nodes_and_visibility;

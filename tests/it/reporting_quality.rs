@@ -72,6 +72,21 @@ async fn receipt(app: &TestApp, project: i32, unit: i32, month: u32, received: (
     .expect("insert receipt");
 }
 
+/// Creates an entered indicator "Calls" in the project; answers its ID.
+async fn calls_indicator(app: &TestApp, token: &str, project: &str) -> String {
+    let ind = as_user(
+        app,
+        token,
+        "mutation($p: ID!) { createIndicator(idempotencyKey: \"ind\", projectId: $p, input: { code: \"1\", titleEn: \"Calls\", unit: PERSONS, countingRule: TOTAL, aggregation: SUM }) { indicator { id } userErrors { code } } }",
+        json!({ "p": project }),
+    )
+    .await;
+    ind["data"]["createIndicator"]["indicator"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{ind}"))
+        .to_string()
+}
+
 async fn start(engine: Engine) -> Option<TestApp> {
     TestApp::spawn_with(engine, |c| c.jwt_secret = TEST_JWT_SECRET.into()).await
 }
@@ -608,17 +623,7 @@ async fn obligation_set_up_is_checked_and_archiving_ends_it(engine: Engine) {
         json!([]),
         "{values}"
     );
-    let ind = as_user(
-        &app,
-        &admin,
-        "mutation($p: ID!) { createIndicator(idempotencyKey: \"ind\", projectId: $p, input: { code: \"1\", titleEn: \"Calls\", unit: PERSONS, countingRule: TOTAL, aggregation: SUM }) { indicator { id } userErrors { code } } }",
-        json!({ "p": p }),
-    )
-    .await;
-    let ind_id = ind["data"]["createIndicator"]["indicator"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{ind}"))
-        .to_string();
+    let ind_id = calls_indicator(&app, &admin, &p).await;
     let recorded = as_user(
         &app,
         &admin,
@@ -690,3 +695,119 @@ engine_tests!(
     rules_refuse_errors_and_keep_confirmed_warnings_for_reviewers,
     obligation_set_up_is_checked_and_archiving_ends_it,
 );
+
+const RECORD_VALUES: &str = "mutation($k: String!, $i: ID!, $input: IndicatorValuesInput!) {
+  recordIndicatorValues(idempotencyKey: $k, indicatorId: $i, input: $input) { userErrors { field code message } indicator { id } } }";
+
+/// Rules declared for an indicator check its values as they are recorded:
+/// an ERROR range refuses a value and nothing is stored; a WARNING median
+/// rule needs a reason, which is kept with the result for reviewers; a
+/// manager of another project cannot record at all.
+async fn indicator_rules_check_recorded_values_like_service_counts(engine: Engine) {
+    let Some(app) = start(engine).await else {
+        return;
+    };
+    let db = &app.db.conn;
+    let project = fixtures::project(db, "ind-rules", "Indicator rules", true).await;
+    fixtures::project(db, "elsewhere", "Elsewhere", true).await;
+    let p = global_id("Project", project);
+    create_user(&app, "admin@ind.example", "admin", None, &[]).await;
+    create_user(&app, "m@ind.example", "manager", None, &["ind-rules"]).await;
+    create_user(&app, "other@ind.example", "manager", None, &["elsewhere"]).await;
+    let admin = login(&app, "admin@ind.example").await;
+    let manager = login(&app, "m@ind.example").await;
+    let other = login(&app, "other@ind.example").await;
+    let ind = calls_indicator(&app, &admin, &p).await;
+    for (k, input) in [
+        (
+            "r-range",
+            json!({ "indicatorId": ind, "kind": "RANGE", "severity": "ERROR", "figure": "VALUE",
+                    "max": 10000, "messageAz": "Çox böyükdür", "messageEn": "Too large" }),
+        ),
+        (
+            "r-median",
+            json!({ "indicatorId": ind, "kind": "MEDIAN_MULTIPLE", "severity": "WARNING", "figure": "VALUE",
+                    "factor": 3.0, "periods": 6, "minPeriods": 3,
+                    "messageAz": "Medianın üç mislindən çox", "messageEn": "More than three times the median" }),
+        ),
+    ] {
+        let r = as_user(
+            &app,
+            &admin,
+            CREATE_RULE,
+            json!({ "k": k, "p": p, "input": input }),
+        )
+        .await;
+        assert_eq!(
+            r["data"]["createValidationRule"]["userErrors"],
+            json!([]),
+            "{r}"
+        );
+    }
+    let record = async |token: &str, k: &str, month: u32, value: i64, reason: Option<&str>| {
+        let start = NaiveDate::from_ymd_opt(2024, month, 1).unwrap();
+        let end = start + Months::new(1) - chrono::Days::new(1);
+        let r = as_user(
+            &app,
+            token,
+            RECORD_VALUES,
+            json!({ "k": k, "i": ind, "input": { "periodStart": start, "periodEnd": end,
+                    "value": value, "confirmReason": reason } }),
+        )
+        .await;
+        r["data"]["recordIndicatorValues"]["userErrors"].clone()
+    };
+    // Four months of history around 100.
+    for (month, v) in [(1, 90), (2, 100), (3, 110), (4, 100)] {
+        assert_eq!(
+            record(&manager, &format!("h{month}"), month, v, None).await,
+            json!([])
+        );
+    }
+    // Above the ERROR range: refused, nothing stored.
+    let refused = record(&manager, "big", 5, 20_000, None).await;
+    assert_eq!(refused[0]["code"], "RULE_BROKEN", "{refused}");
+    assert_eq!(refused[0]["field"], json!(["input", "value"]));
+    let stored = indicator_value::Entity::find()
+        .filter(indicator_value::Column::PeriodStart.eq(NaiveDate::from_ymd_opt(2024, 5, 1)))
+        .all(db)
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "a refused value is not stored");
+    // 900 is more than three times the median (100): a reason is needed.
+    let unconfirmed = record(&manager, "w1", 5, 900, None).await;
+    assert_eq!(
+        unconfirmed[0]["code"], "WARNING_NOT_CONFIRMED",
+        "{unconfirmed}"
+    );
+    let reason = "A radio campaign doubled the calls twice over";
+    assert_eq!(
+        record(&manager, "w2", 5, 900, Some(reason)).await,
+        json!([])
+    );
+    // The reviewer sees the broken rule, its values and the reason.
+    let q = "query($s: String!) { project(slug: $s) { ruleResults(from: \"2024-05-01\", to: \"2024-05-31\") {
+        severity reason values rule { figure: definition indicator { id } } } } }";
+    let seen = as_user(&app, &admin, q, json!({ "s": "ind-rules" })).await;
+    let results = seen["data"]["project"]["ruleResults"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(results.len(), 1, "{seen}");
+    assert_eq!(results[0]["severity"], "WARNING");
+    assert_eq!(results[0]["reason"], reason);
+    assert_eq!(results[0]["values"]["value"], 900.0);
+    assert_eq!(results[0]["values"]["median"], 100.0);
+    assert_eq!(results[0]["rule"]["indicator"]["id"], ind);
+    // Recording the month again within the rules clears its result.
+    assert_eq!(record(&manager, "w3", 5, 120, None).await, json!([]));
+    let seen = as_user(&app, &admin, q, json!({ "s": "ind-rules" })).await;
+    assert_eq!(seen["data"]["project"]["ruleResults"], json!([]), "{seen}");
+    // A manager of another project may not record this indicator.
+    let foreign = record(&other, "x", 6, 100, None).await;
+    assert_eq!(foreign[0]["code"], "FORBIDDEN", "{foreign}");
+    // Service-count rules of the project are not touched by indicator values.
+    assert_eq!(record(&manager, "h6", 6, 101, None).await, json!([]));
+}
+
+engine_tests!(indicator_rules_check_recorded_values_like_service_counts);

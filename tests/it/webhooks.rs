@@ -22,9 +22,11 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use tests::accounts::{PASSWORD, TEST_JWT_SECRET, UNDP, cell};
 use tests::fixtures::global_id;
-use tests::{Engine, TestDatabase, engine_tests};
+use tests::{Engine, engine_tests};
 
-use crate::support::{api_command, free_port, wait_healthy};
+use crate::support::{
+    api_command, create_manager_and_admin, free_port, prepared_database, wait_for, wait_healthy,
+};
 
 // ---------------------------------------------------------------- receiver
 
@@ -174,20 +176,6 @@ fn sizes() -> (usize, usize) {
     }
 }
 
-async fn prepared_database(engine: Engine) -> Option<TestDatabase> {
-    let database = TestDatabase::create(engine).await?;
-    for args in [&["migrate"][..], &["seed", "demo"][..]] {
-        let status = api_command()
-            .args(args)
-            .env("DATABASE_URL", &database.url)
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "api {args:?}");
-    }
-    Some(database)
-}
-
 async fn every_change_arrives_once_signed_and_unchanged_across_sigkills(engine: Engine) {
     let (changes, kills) = sizes();
     let Some(database) = prepared_database(engine).await else {
@@ -197,24 +185,7 @@ async fn every_change_arrives_once_signed_and_unchanged_across_sigkills(engine: 
     let api_key;
     {
         let db = api::db::connect(&database.url, 1).await.unwrap();
-        let project = api::cli::project_id(&db.conn, UNDP).await.unwrap();
-        use entities::codes::UserRole;
-        for (email, role, projects) in [
-            ("m@undp.example", UserRole::Manager, vec![project]),
-            ("a@hub.example", UserRole::Admin, vec![]),
-        ] {
-            api::cli::create_user(
-                &db.conn,
-                email.into(),
-                "T".into(),
-                PASSWORD.into(),
-                role,
-                None,
-                projects,
-            )
-            .await
-            .unwrap();
-        }
+        create_manager_and_admin(&db.conn).await;
         api_key = api::cli::create_api_key(&db.conn, "dash".into(), None, "high".into())
             .await
             .unwrap();
@@ -554,17 +525,6 @@ async fn spawn_with_worker(
     let worker =
         api::webhooks::worker::Worker::spawn(app.db.conn.clone(), worker_settings).unwrap();
     Some((app, worker))
-}
-
-async fn wait_for<F: AsyncFn() -> bool>(what: &str, check: F) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn a_key_is_sent_and_shown_only_what_it_may_read_and_never_a_figure(engine: Engine) {

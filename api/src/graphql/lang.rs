@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum};
 
 /// Language of names and titles.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
 pub enum Lang {
     /// Azerbaijani (the original names, with ə, ğ, ı, ö, ü, ç, ş).
     Az,

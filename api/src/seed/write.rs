@@ -137,6 +137,96 @@ pub(super) async fn write<C: ConnectionTrait + TransactionTrait>(
         progress(4 + n, steps, &programme.step);
         write_programme(sd, &mut ids, programme).await?;
     }
+    write_reporting_setup(sd).await?;
+    Ok(())
+}
+
+/// The demo's reporting set-up, so a newcomer sees what is due, coverage and
+/// rules at work: the UNDP project's centres owe monthly service counts from
+/// September 2026, ten days after each month, and two rules check them (an
+/// ERROR: no more served than received; a WARNING: received at most three
+/// times the median of the last six months). Set-up, not facts of the seed
+/// texts: no figure is invented.
+async fn write_reporting_setup<C: ConnectionTrait + TransactionTrait>(
+    sd: &mut Seeder<'_, C>,
+) -> anyhow::Result<()> {
+    use entities::codes::{
+        ObligationFigures, ObligationUnit, ReportingFrequency, RuleKind, RuleSeverity,
+    };
+    let Some(undp) = project::Entity::find()
+        .filter(project::Column::Slug.eq(super::demo::ANCHOR_SLUG))
+        .one(sd.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let set_up = chrono::NaiveDate::from_ymd_opt(2026, 9, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .unwrap_or_default();
+    let starts_on = set_up.date_naive();
+    sd.ensure(
+        all([
+            reporting_obligation::Column::ProjectId.eq(undp.id),
+            reporting_obligation::Column::Figures.eq(ObligationFigures::ServiceCounts),
+        ]),
+        reporting_obligation::ActiveModel {
+            id: NotSet,
+            project_id: Set(undp.id),
+            unit_kind: Set(ObligationUnit::Centre),
+            centre_id: Set(None),
+            figures: Set(ObligationFigures::ServiceCounts),
+            frequency: Set(ReportingFrequency::Monthly),
+            due_days: Set(10),
+            starts_on: Set(starts_on),
+            ends_on: Set(None),
+            created_at: Set(set_up),
+            version: Set(1),
+            archived_at: Set(None),
+        },
+        |m| m.id,
+    )
+    .await?;
+    let rules = [
+        (
+            RuleKind::Compare,
+            RuleSeverity::Error,
+            serde_json::json!({ "kind": "COMPARE", "left": "SERVED_PERSONS", "op": "LE", "right": "RECEIVED_PERSONS" }),
+            "Xidmət göstərilən şəxslər müraciət edənlərdən çox ola bilməz",
+            "No more people can be served than applied",
+        ),
+        (
+            RuleKind::MedianMultiple,
+            RuleSeverity::Warning,
+            serde_json::json!({ "kind": "MEDIAN_MULTIPLE", "figure": "RECEIVED_PERSONS", "factor": 3.0, "periods": 6, "minPeriods": 3 }),
+            "Müraciət edənlər son altı ayın medianının üç mislindən çoxdur",
+            "Applicants are more than three times the median of the last six months",
+        ),
+    ];
+    for (kind, severity, definition, message_az, message_en) in rules {
+        sd.ensure(
+            all([
+                validation_rule::Column::ProjectId.eq(undp.id),
+                validation_rule::Column::Kind.eq(kind),
+                validation_rule::Column::IndicatorId.is_null(),
+            ]),
+            validation_rule::ActiveModel {
+                id: NotSet,
+                project_id: Set(undp.id),
+                indicator_id: Set(None),
+                kind: Set(kind),
+                severity: Set(severity),
+                definition: Set(definition),
+                message_az: Set(message_az.into()),
+                message_en: Set(message_en.into()),
+                created_at: Set(set_up),
+                version: Set(1),
+                archived_at: Set(None),
+            },
+            |m| m.id,
+        )
+        .await?;
+    }
     Ok(())
 }
 

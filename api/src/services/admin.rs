@@ -124,6 +124,8 @@ pub async fn create_user<C: ConnectionTrait>(
         created_at: Set(Utc::now()),
         version: Set(1),
         token_version: Set(0),
+        language: Set("en".into()),
+        mail_notifications: Set(entities::codes::MailNotifications::Each),
     }
     .insert(db)
     .await?;

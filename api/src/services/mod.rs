@@ -16,6 +16,7 @@ pub mod changes;
 pub mod events;
 pub mod figures;
 pub mod import;
+pub mod mail;
 pub mod quality;
 pub mod reports;
 pub mod setup;

@@ -18,8 +18,8 @@ use sea_orm::{
 
 use entities::codes::{ObligationFigures, ObligationUnit, ReportingFrequency, RuleSeverity};
 use entities::{
-    centre, figure_comment, indicator, report, report_receipt, reporting_obligation, rule_result,
-    service_count, validation_rule,
+    centre, figure_comment, indicator, indicator_value, report, report_receipt,
+    reporting_obligation, rule_result, service_count, validation_rule,
 };
 
 use super::setup::{archive_problem, check_date, check_order};
@@ -591,9 +591,22 @@ pub async fn service_rules<C: ConnectionTrait>(
     db: &C,
     project_id: i32,
 ) -> Result<Vec<(validation_rule::Model, Check)>, DbErr> {
+    live_rules(
+        db,
+        sea_orm::Condition::all()
+            .add(validation_rule::Column::ProjectId.eq(project_id))
+            .add(validation_rule::Column::IndicatorId.is_null()),
+    )
+    .await
+}
+
+/// The live (not archived) rules that meet `which`, with their definitions.
+async fn live_rules<C: ConnectionTrait>(
+    db: &C,
+    which: sea_orm::Condition,
+) -> Result<Vec<(validation_rule::Model, Check)>, DbErr> {
     let rows = validation_rule::Entity::find()
-        .filter(validation_rule::Column::ProjectId.eq(project_id))
-        .filter(validation_rule::Column::IndicatorId.is_null())
+        .filter(which)
         .filter(validation_rule::Column::ArchivedAt.is_null())
         .order_by_asc(validation_rule::Column::Id)
         .all(db)
@@ -617,14 +630,7 @@ pub async fn receive_service_counts<C: ConnectionTrait>(
     entry: &EntryRef,
     confirm_reason: Option<&str>,
 ) -> ServiceResult<()> {
-    let mut errors = Vec::new();
-    let reason = super::setup::optional_text(
-        confirm_reason,
-        &["input", "confirmReason"],
-        NOTE_MAX,
-        &mut errors,
-    );
-    check(errors)?;
+    let reason = confirm_reason_text(confirm_reason)?;
     let found = service_rules(db, entry.project_id).await?;
     let mut broken = Vec::new();
     if !found.is_empty() {
@@ -636,19 +642,58 @@ pub async fn receive_service_counts<C: ConnectionTrait>(
         let mut input = rules::figures_of(&cells);
         input.history =
             service_history(db, entry.project_id, entry.centre_id, entry.period_start).await?;
-        for (rule, check) in &found {
-            let verdict = rules::evaluate(check, &input);
-            if verdict.status == Status::Fail {
-                broken.push((rule, verdict));
-            }
-        }
+        broken = failing(&found, &input);
     }
+    refuse_broken(&broken, reason.as_deref(), &["input", "counts"])?;
+    use rule_result::Column as X;
+    rule_result::Entity::delete_many()
+        .filter(X::ProjectId.eq(entry.project_id))
+        .filter(X::UnitKey.eq(entry.unit_key()))
+        .filter(X::Figures.eq(entry.figures))
+        .filter(X::PeriodStart.eq(entry.period_start))
+        .filter(X::PeriodEnd.eq(entry.period_end))
+        .exec(db)
+        .await?;
+    store_results(db, actor, entry, broken, reason).await?;
+    record_receipt(db, entry).await?;
+    Ok(())
+}
+
+/// A manager's reason for keeping figures that break a WARNING rule, checked.
+fn confirm_reason_text(confirm_reason: Option<&str>) -> ServiceResult<Option<String>> {
     let mut errors = Vec::new();
-    for (rule, _) in &broken {
+    let reason = super::setup::optional_text(
+        confirm_reason,
+        &["input", "confirmReason"],
+        NOTE_MAX,
+        &mut errors,
+    );
+    check(errors)?;
+    Ok(reason)
+}
+
+type Broken<'a> = Vec<(&'a validation_rule::Model, rules::Verdict)>;
+
+/// The rules an entry breaks, with their verdicts.
+fn failing<'a>(found: &'a [(validation_rule::Model, Check)], input: &rules::Entry) -> Broken<'a> {
+    found
+        .iter()
+        .filter_map(|(rule, check)| {
+            let verdict = rules::evaluate(check, input);
+            (verdict.status == Status::Fail).then_some((rule, verdict))
+        })
+        .collect()
+}
+
+/// Refuses an entry that breaks an ERROR rule (RULE_BROKEN on `field`), or a
+/// WARNING rule without a reason (WARNING_NOT_CONFIRMED).
+fn refuse_broken(broken: &Broken<'_>, reason: Option<&str>, field: &[&str]) -> ServiceResult<()> {
+    let mut errors = Vec::new();
+    for (rule, _) in broken {
         let id = rule.id.to_string();
         match rule.severity {
             RuleSeverity::Error => errors.push(UserError::new(
-                &["input", "counts"],
+                field,
                 UserErrorCode::RuleBroken,
                 format!("rule {id}: {}", rule.message_en),
             )),
@@ -663,16 +708,18 @@ pub async fn receive_service_counts<C: ConnectionTrait>(
             RuleSeverity::Warning => {}
         }
     }
-    check(errors)?;
-    use rule_result::Column as X;
-    rule_result::Entity::delete_many()
-        .filter(X::ProjectId.eq(entry.project_id))
-        .filter(X::UnitKey.eq(entry.unit_key()))
-        .filter(X::Figures.eq(entry.figures))
-        .filter(X::PeriodStart.eq(entry.period_start))
-        .filter(X::PeriodEnd.eq(entry.period_end))
-        .exec(db)
-        .await?;
+    check(errors)
+}
+
+/// Stores the broken rules of an entry with the values they compared and
+/// the manager's reason (the caller removed the entry's earlier results).
+async fn store_results<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    entry: &EntryRef,
+    broken: Broken<'_>,
+    reason: Option<String>,
+) -> Result<(), DbErr> {
     let now = Utc::now();
     for (rule, verdict) in broken {
         rule_result::ActiveModel {
@@ -694,7 +741,113 @@ pub async fn receive_service_counts<C: ConnectionTrait>(
         .insert(db)
         .await?;
     }
-    record_receipt(db, entry).await?;
+    Ok(())
+}
+
+/// The figure an indicator's rules read: its value for the period.
+pub const INDICATOR_FIGURE: &str = "VALUE";
+
+/// The rules declared for one indicator (their figure is [`INDICATOR_FIGURE`]).
+pub async fn indicator_rules<C: ConnectionTrait>(
+    db: &C,
+    indicator_id: i32,
+) -> Result<Vec<(validation_rule::Model, Check)>, DbErr> {
+    live_rules(
+        db,
+        sea_orm::Condition::all().add(validation_rule::Column::IndicatorId.eq(indicator_id)),
+    )
+    .await
+}
+
+/// An indicator's entry as the rules see it: `VALUE` is the whole value (or,
+/// with only a breakdown, the largest sum of one dimension's parts), broken
+/// down by the dimensions its parts use; its history is the whole value of
+/// each earlier period (up to [`HISTORY_YEARS`]), oldest first.
+pub async fn indicator_entry<C: ConnectionTrait>(
+    db: &C,
+    indicator_id: i32,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+) -> Result<rules::Entry, DbErr> {
+    use indicator_value::Column as V;
+    let from = period_start
+        .checked_sub_months(Months::new(12 * HISTORY_YEARS))
+        .unwrap_or(period_start);
+    let rows = indicator_value::Entity::find()
+        .filter(V::IndicatorId.eq(indicator_id))
+        .filter(V::PeriodStart.gte(from))
+        .filter(V::PeriodStart.lte(period_start))
+        .order_by_asc(V::PeriodStart)
+        .all(db)
+        .await?;
+    let mut entry = rules::Entry::default();
+    let mut sums: BTreeMap<String, i64> = BTreeMap::new();
+    let mut whole = None;
+    let mut dims = std::collections::BTreeSet::new();
+    let mut history = Vec::new();
+    for r in &rows {
+        let this = r.period_start == Some(period_start) && r.period_end == Some(period_end);
+        match (&r.dimension, this) {
+            (None, true) => whole = Some(r.value),
+            (None, false) if r.period_start < Some(period_start) => history.push(r.value),
+            (Some(d), true) => {
+                *sums.entry(d.clone()).or_default() += r.value;
+                let dim = match d.as_str() {
+                    "sex" => Some(rules::Dimension::Sex),
+                    "age_band" => Some(rules::Dimension::AgeBand),
+                    "disability" => Some(rules::Dimension::Disability),
+                    "category" => Some(rules::Dimension::Category),
+                    _ => None,
+                };
+                dims.extend(dim);
+            }
+            _ => {}
+        }
+    }
+    if let Some(v) = whole.or_else(|| sums.values().copied().max()) {
+        entry.figures.insert(INDICATOR_FIGURE.into(), v);
+        entry.breakdowns.insert(INDICATOR_FIGURE.into(), dims);
+    }
+    entry.history.insert(INDICATOR_FIGURE.into(), history);
+    Ok(entry)
+}
+
+/// After a write of an indicator's values for a period, in the write's
+/// transaction: evaluates the indicator's rules on the values as now stored
+/// (an ERROR refuses the write, a WARNING without `confirm_reason` too) and
+/// replaces the period's stored results of those rules.
+pub async fn receive_indicator_values<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: i32,
+    indicator_id: i32,
+    (period_start, period_end): (NaiveDate, NaiveDate),
+    confirm_reason: Option<&str>,
+) -> ServiceResult<()> {
+    let reason = confirm_reason_text(confirm_reason)?;
+    let found = indicator_rules(db, indicator_id).await?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let input = indicator_entry(db, indicator_id, period_start, period_end).await?;
+    let broken = failing(&found, &input);
+    refuse_broken(&broken, reason.as_deref(), &["input", "value"])?;
+    let entry = EntryRef {
+        project_id,
+        centre_id: None,
+        figures: ObligationFigures::IndicatorValues,
+        period_start,
+        period_end,
+    };
+    use rule_result::Column as X;
+    rule_result::Entity::delete_many()
+        .filter(X::ProjectId.eq(project_id))
+        .filter(X::RuleId.is_in(found.iter().map(|(r, _)| r.id)))
+        .filter(X::PeriodStart.eq(period_start))
+        .filter(X::PeriodEnd.eq(period_end))
+        .exec(db)
+        .await?;
+    store_results(db, actor, &entry, broken, reason).await?;
     Ok(())
 }
 

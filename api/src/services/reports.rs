@@ -67,6 +67,8 @@ pub async fn submit<C: ConnectionTrait>(
                 snapshot(&after),
             )
             .await?;
+            super::mail::report_event(db, actor, super::mail::Kind::ReportSubmitted, &after)
+                .await?;
             r.id
         }
         Some(r) => {
@@ -104,6 +106,8 @@ pub async fn submit<C: ConnectionTrait>(
                 snapshot(&created),
             )
             .await?;
+            super::mail::report_event(db, actor, super::mail::Kind::ReportSubmitted, &created)
+                .await?;
             created.id
         }
     };
@@ -207,5 +211,13 @@ pub async fn decide<C: ConnectionTrait>(
         snapshot(&after),
     )
     .await?;
+    let mail = match decision {
+        Decision::Return => Some(super::mail::Kind::ReportReturned),
+        Decision::Approve => Some(super::mail::Kind::ReportApproved),
+        Decision::Reopen => None,
+    };
+    if let (Some(kind), Some(after)) = (mail, &after) {
+        super::mail::report_event(db, actor, kind, after).await?;
+    }
     Ok(Outcome::changed(id))
 }

@@ -121,3 +121,57 @@ pub fn snapshot_settings() -> insta::Settings {
     }
     settings
 }
+
+/// A fresh database of `engine`, migrated and loaded with the demo data by
+/// the `api` binary (`api migrate`, `api seed demo`), for tests that run
+/// the binary against it.
+pub async fn prepared_database(engine: tests::Engine) -> Option<tests::TestDatabase> {
+    let database = tests::TestDatabase::create(engine).await?;
+    for args in [&["migrate"][..], &["seed", "demo"][..]] {
+        let status = api_command()
+            .args(args)
+            .env("DATABASE_URL", &database.url)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "api {args:?}");
+    }
+    Some(database)
+}
+
+/// Creates `m@undp.example`, a manager of the demo's UNDP project, and
+/// `a@hub.example`, an administrator, both with the test password.
+pub async fn create_manager_and_admin(db: &sea_orm::DatabaseConnection) {
+    use entities::codes::UserRole;
+    let project = api::cli::project_id(db, tests::accounts::UNDP)
+        .await
+        .unwrap();
+    for (email, role, projects) in [
+        ("m@undp.example", UserRole::Manager, vec![project]),
+        ("a@hub.example", UserRole::Admin, vec![]),
+    ] {
+        api::cli::create_user(
+            db,
+            email.into(),
+            "T".into(),
+            tests::accounts::PASSWORD.into(),
+            role,
+            None,
+            projects,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Polls `check` every 100 ms until it holds; fails after 40 seconds.
+pub async fn wait_for<F: AsyncFn() -> bool>(what: &str, check: F) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -170,3 +170,37 @@ impl CreateApiKeyInput {
         })
     }
 }
+
+/// A person's own notification settings; omitted fields stay as they are.
+#[derive(InputObject, Clone, Serialize)]
+pub struct NotificationSettingsInput {
+    /// The `version` of the caller's user record the change is based on
+    /// (`me { version }`).
+    pub version: i32,
+    /// The language of the mail the caller gets.
+    pub language: Option<crate::graphql::prelude::Lang>,
+    /// A mail for each event, one weekly digest, or none.
+    pub mail_notifications: Option<entities::codes::MailNotifications>,
+}
+
+impl NotificationSettingsInput {
+    /// The service input.
+    pub fn decode(
+        &self,
+    ) -> Result<(i32, crate::services::mail::SettingsChange), Vec<crate::services::UserError>> {
+        use crate::graphql::prelude::Lang;
+        Ok((
+            self.version,
+            crate::services::mail::SettingsChange {
+                language: self.language.map(|l| {
+                    match l {
+                        Lang::Az => "az",
+                        Lang::En => "en",
+                    }
+                    .to_string()
+                }),
+                mail_notifications: self.mail_notifications,
+            },
+        ))
+    }
+}

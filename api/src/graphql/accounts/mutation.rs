@@ -3,7 +3,10 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::inputs::{CreateApiKeyInput, CreateUserInput, OrganisationInput, UpdateUserInput};
+use super::inputs::{
+    CreateApiKeyInput, CreateUserInput, NotificationSettingsInput, OrganisationInput,
+    UpdateUserInput,
+};
 use super::types::{ApiKey, User};
 use crate::auth::jwt::JwtKeys;
 use crate::error::{ApiResult, AppError};
@@ -179,6 +182,32 @@ impl AccountMutation {
             &request,
             || input.decode(),
             async |txn, actor, input| admin::update_user(txn, actor, &input).await,
+        )
+        .await
+    }
+
+    /// Changes the caller's own notification settings: the language of their
+    /// mail, and whether they get a mail per report event, a weekly digest,
+    /// or none. CONFLICT when `version` is stale.
+    async fn update_my_notification_settings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "A key the client makes for this one intended change (e.g. a UUID): repeating the call with the same key and input returns the first outcome and changes nothing again; the same key with other input is refused."
+        )]
+        idempotency_key: String,
+        #[graphql(desc = "What to write; each field is described on the input type.")]
+        input: NotificationSettingsInput,
+    ) -> ApiResult<UserPayload> {
+        mutate(
+            ctx,
+            "updateMyNotificationSettings",
+            &idempotency_key,
+            &input,
+            || input.decode(),
+            async |txn, actor, (version, change)| {
+                services::mail::update_settings(txn, actor, version, &change).await
+            },
         )
         .await
     }

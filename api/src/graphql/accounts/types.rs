@@ -61,6 +61,18 @@ impl User {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// The language of the mail the user gets.
+    async fn language(&self) -> Lang {
+        if self.0.language == "az" {
+            Lang::Az
+        } else {
+            Lang::En
+        }
+    }
+    /// Which report mail the user gets: each event, a weekly digest, or none.
+    async fn mail_notifications(&self) -> entities::codes::MailNotifications {
+        self.0.mail_notifications
+    }
 }
 
 /// A read-only API key (its secret is never shown again).

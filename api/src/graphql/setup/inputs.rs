@@ -276,6 +276,10 @@ pub struct IndicatorValuesInput {
     pub note_en: Option<String>,
     /// Source document the value comes from.
     pub source_document_id: Option<ID>,
+    /// Why values that break a WARNING rule of the indicator are right
+    /// (without it, WARNING_NOT_CONFIRMED); stored with the rule's result
+    /// for reviewers.
+    pub confirm_reason: Option<String>,
 }
 
 impl IndicatorValuesInput {
@@ -304,6 +308,7 @@ impl IndicatorValuesInput {
             note_az: self.note_az.clone(),
             note_en: self.note_en.clone(),
             source_document_id,
+            confirm_reason: self.confirm_reason.clone(),
         })
     }
 }

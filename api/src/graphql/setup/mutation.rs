@@ -434,6 +434,10 @@ impl SetupMutation {
     /// Records an entered indicator's values for one period (the whole and
     /// its breakdown replace what the period held). Published through the
     /// same protection as every figure; PERIOD_LOCKED in an approved period.
+    /// The indicator's validation rules are checked on the values as stored:
+    /// a broken ERROR rule refuses them (RULE_BROKEN), a broken WARNING rule
+    /// needs `confirmReason` (WARNING_NOT_CONFIRMED); broken rules are kept
+    /// with the period for reviewers (`Report.ruleResults`).
     async fn record_indicator_values(
         &self,
         ctx: &Context<'_>,

@@ -1222,6 +1222,7 @@ async fn values_run(
                         }
                     })
                     .collect(),
+                confirm_reason: None,
                 note_az: None,
                 note_en: None,
                 source_document_id: None,

@@ -111,6 +111,8 @@ pub struct PeriodValues {
     pub note_en: Option<String>,
     /// Source document the value comes from.
     pub source_document_id: Option<i32>,
+    /// Why values that break a WARNING rule of the indicator are right.
+    pub confirm_reason: Option<String>,
 }
 
 /// The dimensions a breakdown may use, and whether `value` is one of its codes.
@@ -562,7 +564,9 @@ pub async fn set_indicator_targets<C: ConnectionTrait>(
 /// Records an entered indicator's values for one period: the whole value
 /// and its breakdown replace what the period held. Refused in an approved
 /// period (PERIOD_LOCKED), outside the project's dates, for a derived
-/// indicator, and when a dimension's parts add up to more than the whole.
+/// indicator, when a dimension's parts add up to more than the whole, and
+/// when the values break one of the indicator's validation rules (an ERROR;
+/// a WARNING needs `confirm_reason`, kept with the result for reviewers).
 pub async fn record_indicator_values<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -760,6 +764,16 @@ pub async fn record_indicator_values<C: ConnectionTrait>(
         .await?;
     }
     let after = period.all(db).await?;
+    // The indicator's rules, on the values as now stored (an ERROR refuses).
+    crate::services::quality::receive_indicator_values(
+        db,
+        actor,
+        project.id,
+        id,
+        (input.period_start, input.period_end),
+        input.confirm_reason.as_deref(),
+    )
+    .await?;
     // The project's indicator values for the period arrived (completeness).
     crate::services::quality::record_receipt(
         db,

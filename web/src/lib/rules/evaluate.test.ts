@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { brokenRules, evaluate, figuresOf, historyOf, type Cell, type Check, type Verdict } from './evaluate';
+import { brokenRules, indicatorEntry, evaluate, figuresOf, historyOf, type Cell, type Check, type Verdict } from './evaluate';
 
 interface Case {
 	name: string;
@@ -42,5 +42,26 @@ describe('history and grouping', () => {
 		);
 		expect(out.errors.map((b) => b.rule.id)).toEqual(['a']);
 		expect(out.warnings.map((b) => b.rule.id)).toEqual(['b']);
+	});
+});
+
+describe('indicator values', () => {
+	const past = [
+		{ periodStart: '2024-02-01', periodEnd: '2024-02-29', dimension: null, value: 110 },
+		{ periodStart: '2024-01-01', periodEnd: '2024-01-31', dimension: null, value: 90 },
+		{ periodStart: '2024-01-01', periodEnd: '2024-01-31', dimension: 'sex', value: 40 },
+		{ periodStart: '2024-03-01', periodEnd: '2024-03-31', dimension: null, value: 100 },
+		{ periodStart: '2024-04-01', periodEnd: '2024-04-30', dimension: null, value: 5000 }
+	];
+	it('reads VALUE, its breakdown and the whole values of earlier periods, as the server does', () => {
+		const e = indicatorEntry(900, [{ dimension: 'sex', value: 400 }, { dimension: 'sex', value: 500 }], past, '2024-04-01');
+		expect(e).toEqual({ figures: { VALUE: 900 }, breakdowns: { VALUE: ['SEX'] }, history: { VALUE: [90, 110, 100] } });
+		const median = evaluate({ kind: 'MEDIAN_MULTIPLE', figure: 'VALUE', factor: 3, periods: 6, minPeriods: 3 }, e);
+		expect(median).toEqual({ status: 'FAIL', values: { value: 900, median: 100, limit: 300 } });
+	});
+	it('takes the largest dimension sum when only a breakdown is given, and skips with nothing', () => {
+		const e = indicatorEntry(null, [{ dimension: 'sex', value: 3 }, { dimension: 'sex', value: 4 }, { dimension: 'category', value: 9 }], [], '2024-01-01');
+		expect(e.figures).toEqual({ VALUE: 9 });
+		expect(evaluate({ kind: 'RANGE', figure: 'VALUE', max: 10 }, indicatorEntry(null, [], [], '2024-01-01')).status).toBe('SKIP');
 	});
 });

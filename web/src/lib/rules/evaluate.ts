@@ -176,3 +176,49 @@ export function historyOf(stored: readonly PastCount[], centreId: string | null,
 	}
 	return out;
 }
+
+/** The figure an indicator's rules read: its value for the period. */
+export const INDICATOR_FIGURE = 'VALUE';
+
+const DIMENSION_OF: Record<string, Dimension> = { sex: 'SEX', age_band: 'AGE_BAND', ageBand: 'AGE_BAND', disability: 'DISABILITY', category: 'CATEGORY' };
+
+/** A stored indicator value as the set-up page has it. */
+export interface PastValue {
+	periodStart: string | null;
+	periodEnd: string | null;
+	dimension: string | null;
+	value: number | null;
+}
+
+/**
+ * An indicator's entry as the rules see it, the same way the server reads it
+ * (`services::quality::indicator_entry`): `VALUE` is the whole value (or,
+ * with only a breakdown, the largest sum of one dimension's parts), broken
+ * down by the dimensions its parts use; its history is the whole value of
+ * each earlier period, oldest first.
+ */
+export function indicatorEntry(
+	value: number | null,
+	breakdown: readonly { dimension: string; value: number }[],
+	stored: readonly PastValue[],
+	periodStart: string
+): Entry {
+	const sums = new Map<string, number>();
+	const dims = new Set<Dimension>();
+	for (const b of breakdown) {
+		sums.set(b.dimension, (sums.get(b.dimension) ?? 0) + b.value);
+		const d = DIMENSION_OF[b.dimension];
+		if (d) dims.add(d);
+	}
+	const history = stored
+		.filter((s) => s.dimension == null && s.periodStart != null && s.periodStart < periodStart && s.value != null)
+		.sort((a, b) => (a.periodStart ?? '').localeCompare(b.periodStart ?? ''))
+		.map((s) => s.value as number);
+	const whole = value ?? (sums.size > 0 ? Math.max(...sums.values()) : null);
+	const entry: Entry = { figures: {}, breakdowns: {}, history: { [INDICATOR_FIGURE]: history } };
+	if (whole != null) {
+		entry.figures[INDICATOR_FIGURE] = whole;
+		entry.breakdowns[INDICATOR_FIGURE] = [...dims];
+	}
+	return entry;
+}

@@ -26,7 +26,7 @@ export const QUALITY_SETUP = graphql(`
 			id
 			centres(orderBy: [{ field: NAME }], first: 100) { totalCount nodes { id name(lang: $lang) } }
 			reportingObligations { id version unitKind centre { id name(lang: $lang) } figures frequency dueDays startsOn endsOn archived }
-			validationRules { id version kind severity definition message(lang: $lang) messageAz messageEn archived }
+			validationRules { id version kind severity definition message(lang: $lang) messageAz messageEn archived indicator { id } }
 		}
 	}
 `);
@@ -58,5 +58,18 @@ export const ARCHIVE_RULE = graphql(`
 export const COMMENT_ON_FIGURE = graphql(`
 	mutation ManageCommentOnFigure($idempotencyKey: String!, $reportId: ID!, $figure: String!, $body: String!) {
 		result: commentOnFigure(idempotencyKey: $idempotencyKey, reportId: $reportId, figure: $figure, body: $body) { report { id } userErrors { field code message } replayed }
+	}
+`);
+
+/** The caller's own notification settings (the small control on /manage). */
+export const MY_MAIL_SETTINGS = graphql(`
+	query ManageMyMailSettings {
+		me { id version language mailNotifications }
+	}
+`);
+
+export const UPDATE_MY_MAIL_SETTINGS = graphql(`
+	mutation ManageUpdateMyMailSettings($idempotencyKey: String!, $input: NotificationSettingsInput!) {
+		result: updateMyNotificationSettings(idempotencyKey: $idempotencyKey, input: $input) { user { id version language mailNotifications } userErrors { field code message } replayed }
 	}
 `);

@@ -92,6 +92,7 @@ const IndicatorFields = graphql(
 			sensitivity
 			archivedAt
 			targets { periodStart periodEnd dimension dimensionValue value }
+			values { periodStart periodEnd dimension value { value } }
 			citations { ...SetupCitationFields }
 		}
 	`,
