@@ -28,6 +28,7 @@
 //! Known limit: the dry run holds the write lock while it runs (it writes in
 //! a transaction it then rolls back), so on SQLite other writers wait for it.
 
+pub mod iati;
 pub mod parse;
 mod plan;
 pub mod read;
