@@ -1466,17 +1466,18 @@ async fn apply(
     })
 }
 
-fn indicator_code(title: &str, taken: &[String]) -> String {
-    let base: String = slug_for(title).chars().take(40).collect();
-    let base = if base.is_empty() {
-        "iati".to_string()
-    } else {
-        base
-    };
+/// A new indicator's code: its place in the file and its title
+/// (`02-people-trained`), so the hub lists the indicators (by code) in the
+/// file's order.
+fn indicator_code(place: usize, title: &str, taken: &[String]) -> String {
+    let slug: String = slug_for(title).chars().take(30).collect();
+    let base = format!("{place:02}-{slug}")
+        .trim_end_matches('-')
+        .to_string();
     let mut code = base.clone();
     let mut n = 2;
     while taken.contains(&code) {
-        code = format!("{base}-{n}");
+        code = format!("{place:02}-{n}");
         n += 1;
     }
     code
@@ -1567,7 +1568,7 @@ async fn write_indicators(
                 s.id
             }
             None => {
-                fields.code = indicator_code(&i.title_en, &taken);
+                fields.code = indicator_code(n + 1, &i.title_en, &taken);
                 taken.push(fields.code.clone());
                 ind::create_indicator(db, actor, project_id, &fields)
                     .await
