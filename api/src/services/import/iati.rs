@@ -457,9 +457,9 @@ impl Checker {
         }
     }
 
-    fn code<'a, T: Copy>(
+    fn code<T: Copy>(
         &mut self,
-        node: &'a Node,
+        node: &Node,
         attr: &str,
         at: &str,
         table: &[(&str, T)],
@@ -1681,8 +1681,12 @@ mod tests {
             <participating-org role="7" type="10"><narrative>Ministry</narrative></participating-org>
             <activity-status code="9"/><activity-date type="2" iso-date="2024-13-01"/>
             </iati-activity></iati-activities>"#;
-        let p = prepare(xml.as_bytes(), None).ok().expect("read");
-        let errors = p.entries[0].read.as_ref().err().expect("refused");
+        let Ok(p) = prepare(xml.as_bytes(), None) else {
+            panic!("the file reads");
+        };
+        let Err(errors) = &p.entries[0].read else {
+            panic!("the activity is refused");
+        };
         let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
         assert!(
             columns.contains(&"participating-org[1]/@role"),
@@ -1700,7 +1704,9 @@ mod tests {
             <participating-org role="1" type="10"><narrative>Ministry</narrative></participating-org>
             <activity-status code="2"/><activity-date type="2" iso-date="2024-01-01"/>
             </iati-activity></iati-activities>"#;
-        let p = prepare(xml.as_bytes(), None).ok().expect("read");
+        let Ok(p) = prepare(xml.as_bytes(), None) else {
+            panic!("the file reads");
+        };
         let a = p.entries[0].read.as_ref().expect("activity");
         assert_eq!(a.title_en, "Water & roads ə");
         assert_eq!(slug_for("XM-DAC-41114-P1"), "xm-dac-41114-p1");

@@ -315,8 +315,9 @@ pub fn parse_code<T: Copy>(
     // A sheet repeats a few labels thousands of times: each (list, text)
     // is matched against the labels once per thread and remembered (a
     // code list's values and labels never change while the server runs).
+    type Memo = std::collections::HashMap<(&'static str, usize, String, String), Option<usize>>;
     thread_local! {
-        static FOUND: std::cell::RefCell<std::collections::HashMap<(&'static str, usize, String, String), Option<usize>>> =
+        static FOUND: std::cell::RefCell<Memo> =
             std::cell::RefCell::new(std::collections::HashMap::new());
     }
     let memo = (
