@@ -442,7 +442,60 @@ async fn an_exported_programme_round_trips_through_a_fresh_database(engine: Engi
     }
 }
 
+async fn the_command_line_previews_then_stores_an_iati_file(engine: Engine) {
+    let Some(app) = spawn_seeded(engine).await else {
+        return;
+    };
+    create_user(&app, "iati-cli@example.org", "admin", None, &[]).await;
+    let url = app.database_url().expect("a test database").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("activities.xml");
+    std::fs::write(&path, donor_file("2")).unwrap();
+    let projects = count(&app, "SELECT COUNT(*) AS n FROM projects").await;
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            path.to_str().unwrap(),
+            "--as",
+            "iati-cli@example.org",
+        ];
+        args.extend_from_slice(extra);
+        crate::support::api_command()
+            .args(&args)
+            .env("DATABASE_URL", &url)
+            .env("IATI_PUBLISHER_PREFIX", PUBLISHER)
+            .output()
+            .expect("run api import")
+    };
+    let out = run(&["--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("1 to create"), "{stdout}");
+    assert!(stdout.contains("dry run: nothing stored"), "{stdout}");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM projects").await,
+        projects
+    );
+    let out = run(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM projects").await,
+        projects + 1
+    );
+    let out = run(&["--dry-run"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 unchanged"));
+}
+
 engine_tests!(
+    the_command_line_previews_then_stores_an_iati_file,
     an_administrator_imports_a_donors_activity_once,
     a_manager_and_an_anonymous_caller_cannot_import_iati,
     hostile_or_invalid_xml_is_refused_whole,
