@@ -126,8 +126,8 @@ pub async fn create_api_key(
 
 /// What `api import` was asked to do.
 pub struct ImportOptions {
-    /// The project's slug.
-    pub slug: String,
+    /// The project's slug (spreadsheets).
+    pub slug: Option<String>,
     /// The kind, when given.
     pub kind: Option<String>,
     /// Preview only.
@@ -165,6 +165,73 @@ async fn import_actor(db: &DatabaseConnection, options: &ImportOptions) -> anyho
     })
 }
 
+/// An import error as one line for the terminal.
+fn describe(e: crate::services::import::ImportError) -> anyhow::Error {
+    use crate::services::import::ImportError;
+    match e {
+        ImportError::File(p) => anyhow::anyhow!("{}: {}", p.code, p.message),
+        ImportError::User(errors) => anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        ImportError::Db(e) => e.into(),
+    }
+}
+
+/// `api import FILE.xml`: an IATI 2.03 activity file, previewed, printed
+/// (every refused activity with its element), and stored unless it is a
+/// dry run or an activity is refused. Answers true when activities are refused.
+pub async fn import_iati(
+    db: &DatabaseConnection,
+    bytes: &[u8],
+    options: &ImportOptions,
+    publisher_prefix: Option<&str>,
+) -> anyhow::Result<bool> {
+    use crate::services::import::iati;
+    let actor = import_actor(db, options).await?;
+    let file = iati::prepare(bytes, publisher_prefix).map_err(describe)?;
+    let no_progress = |_: usize, _: usize| {};
+    let report = iati::preview(db, &actor, &file, &no_progress)
+        .await
+        .map_err(describe)?;
+    let t = report.totals;
+    println!(
+        "{} IATI activities: {} to create, {} to update, {} unchanged, {} refused",
+        report.rows.len(),
+        t.created,
+        t.updated,
+        t.unchanged,
+        t.refused
+    );
+    for row in &report.rows {
+        println!("  line {} {}: {:?}", row.line, row.key, row.status);
+        for e in &row.errors {
+            println!("    {}: {} {}", e.column, e.code, e.message);
+        }
+    }
+    if t.refused > 0 {
+        println!("nothing stored: fix the refused activities and run again");
+        return Ok(true);
+    }
+    if options.dry_run {
+        println!("dry run: nothing stored");
+        return Ok(false);
+    }
+    let key = format!("cli-iati-{}-{}", file.digest(), report.token);
+    let outcome = iati::confirm(db, &actor, &file, &report.token, &key, &no_progress)
+        .await
+        .map_err(describe)?;
+    if let Some(e) = outcome.errors.first() {
+        anyhow::bail!("{}", e.message);
+    }
+    println!("stored");
+    Ok(false)
+}
+
 /// `api import`: previews the file, prints every refused row, and stores it
 /// unless it is a dry run or a row is refused. Answers true when rows are refused.
 pub async fn import(
@@ -172,29 +239,18 @@ pub async fn import(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> anyhow::Result<bool> {
-    use crate::services::import::{self, ImportError, Kind, RowStatus};
+    use crate::services::import::{self, Kind, RowStatus};
     let kind = match &options.kind {
         Some(k) => Some(Kind::from_code(k).ok_or_else(|| {
             anyhow::anyhow!("--kind is events, service_counts or indicator_values")
         })?),
         None => None,
     };
-    let actor = import_actor(db, options).await?;
-    let project_id = project_id(db, &options.slug).await?;
-    let describe = |e: ImportError| -> anyhow::Error {
-        match e {
-            ImportError::File(p) => anyhow::anyhow!("{}: {}", p.code, p.message),
-            ImportError::User(errors) => anyhow::anyhow!(
-                "{}",
-                errors
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            ImportError::Db(e) => e.into(),
-        }
+    let Some(slug) = &options.slug else {
+        anyhow::bail!("a spreadsheet goes into one project: name it with --project SLUG");
     };
+    let actor = import_actor(db, options).await?;
+    let project_id = project_id(db, slug).await?;
     let started = std::time::Instant::now();
     let file = import::prepare(bytes, kind).map_err(describe)?;
     let bar = indicatif::ProgressBar::new(file.rows() as u64);

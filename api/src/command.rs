@@ -65,16 +65,19 @@ pub enum Command {
         path: PathBuf,
     },
     /// Import a spreadsheet (XLSX, ODS or CSV, from a template of
-    /// /manage or /import/{slug}/template) into a project: a dry run that
-    /// names every row's outcome, then, unless --dry-run or a row is
-    /// refused, the same rows stored in one transaction. Importing the same
-    /// file again leaves its rows unchanged. Exits 2 when rows are refused.
+    /// /manage or /import/{slug}/template) into a project, or an IATI 2.03
+    /// activity file (XML: projects matched by iati-identifier, created or
+    /// updated; administrators only): a dry run that names every row's (or
+    /// activity's) outcome, then, unless --dry-run or a row is refused, the
+    /// same rows stored in one transaction. Importing the same file again
+    /// leaves its rows unchanged. Exits 2 when rows are refused.
     Import {
         /// The file.
         file: PathBuf,
-        /// Slug of the project to import into.
+        /// Slug of the project to import a spreadsheet into (not used for
+        /// an IATI file, whose activities name their projects).
         #[arg(long)]
-        project: String,
+        project: Option<String>,
         /// events, service_counts or indicator_values (default: found from the header).
         #[arg(long)]
         kind: Option<String>,

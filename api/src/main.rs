@@ -222,7 +222,17 @@ async fn main() -> anyhow::Result<()> {
                 as_user,
                 thresholds: config.thresholds,
             };
-            let refused = api::cli::import(&database.conn, &bytes, &options).await?;
+            let refused = if api::services::import::iati::looks_like_xml(&bytes) {
+                api::cli::import_iati(
+                    &database.conn,
+                    &bytes,
+                    &options,
+                    config.iati.prefix.as_deref(),
+                )
+                .await?
+            } else {
+                api::cli::import(&database.conn, &bytes, &options).await?
+            };
             if refused {
                 std::process::exit(2);
             }

@@ -597,7 +597,121 @@ async fn a_downloaded_template_filled_in_is_imported(engine: Engine) {
     assert_eq!(again["totals"]["unchanged"], 1, "{again:#}");
 }
 
+/// A minimal OpenDocument spreadsheet (as LibreOffice saves one): the
+/// `mimetype` stored first, a manifest, and `content.xml` with one table.
+fn ods(rows: &[&[&str]]) -> Vec<u8> {
+    use std::io::Write;
+    let mut table = String::new();
+    for row in rows {
+        table.push_str("<table:table-row>");
+        for cell in row.iter() {
+            match cell.parse::<f64>() {
+                Ok(n) if !cell.contains('.') => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{cell}</text:p></table:table-cell>"
+                )),
+                _ => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{cell}</text:p></table:table-cell>"
+                )),
+            }
+        }
+        table.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.3\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Xidmətlər\">{table}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+        <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.3\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+        </manifest:manifest>";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+async fn an_ods_workbook_is_imported_like_an_xlsx(engine: Engine) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    let token = manager(&app).await;
+    let file = ods(&[
+        &[
+            "Mərkəz",
+            "Ay",
+            "Dəstək növü",
+            "Kanal",
+            "Mərhələ",
+            "Vahid",
+            "Cins",
+            "Say",
+        ],
+        &[
+            "Füzuli İcma Resurs Mərkəzi",
+            "10.2024",
+            "legal",
+            "walk_in",
+            "received",
+            "persons",
+            "female",
+            "17",
+        ],
+        &[
+            "Fuzuli Icma Resurs Merkezi",
+            "10.2024",
+            "legal",
+            "walk_in",
+            "received",
+            "persons",
+            "male",
+            "1 204",
+        ],
+    ]);
+    let before = count(&app, "SELECT COUNT(*) AS n FROM service_counts").await;
+    let (status, preview) = upload(&app, Some(&token), UNDP, "", file.clone(), None).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["kind"], "service_counts", "{preview}");
+    assert_eq!(preview["totals"]["created"], 2, "{preview:#}");
+    let t = preview["token"].as_str().unwrap();
+    let (status, stored) = upload(
+        &app,
+        Some(&token),
+        UNDP,
+        &format!("token={t}"),
+        file.clone(),
+        Some("ods"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{stored}");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM service_counts").await,
+        before + 2
+    );
+    assert_eq!(
+        count(&app, "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) AS n FROM service_counts WHERE value IN (17, 1204)").await,
+        1221
+    );
+    // The same workbook again: unchanged.
+    let (_, again) = upload(&app, Some(&token), UNDP, "", file, None).await;
+    assert_eq!(again["totals"]["unchanged"], 2, "{again:#}");
+}
+
 engine_tests!(
+    an_ods_workbook_is_imported_like_an_xlsx,
     a_dry_run_stores_nothing_and_the_confirmation_stores_the_preview_once,
     a_stale_preview_is_refused_and_the_same_rows_in_another_file_are_unchanged,
     refused_rows_name_their_column_and_code_and_nothing_is_stored,

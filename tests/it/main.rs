@@ -22,6 +22,7 @@ mod hardening_limits;
 mod hardening_ops;
 mod hardening_rate;
 mod http_surface;
+mod import_iati;
 mod import_spreadsheets;
 mod mail;
 mod mutation_inputs;

@@ -10,6 +10,12 @@
 //! - `GET /import/{slug}/template?kind=…&lang=az|en&format=xlsx|csv`: the
 //!   project's template.
 //!
+//! - `POST /import-iati?dryRun=true` with an IATI 2.03 activity file as the
+//!   body: the preview (every activity's outcome and the `token`);
+//!   `POST /import-iati?token=…` with the same file and an
+//!   `Idempotency-Key` header stores it. Administrators only: an activity
+//!   may create a programme.
+//!
 //! Only the project's managers and admins may do any of this. These routes
 //! have their own body limit and timeout (a file is larger, and a preview
 //! of 50,000 rows longer, than a GraphQL request), and at most
@@ -49,6 +55,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/import/{slug}", post(upload))
         .route("/import/{slug}/template", get(template_file))
+        .route("/import-iati", post(upload_iati))
         .with_state(state)
         .layer(DefaultBodyLimit::max(read::MAX_FILE_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
@@ -275,6 +282,118 @@ async fn upload(
             errors_response(status, &outcome.errors)
         }
         Err(e) => import_error(ImportError::Db(e)),
+    }
+}
+
+/// `POST /import-iati`: an IATI activity file's preview or confirmation.
+async fn upload_iati(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    request: Request,
+) -> Response {
+    use crate::services::import::iati;
+    let (parts, body) = request.into_parts();
+    let actor = match actor_of(&state, &parts).await {
+        Ok(a) => a,
+        Err(resp) => return resp,
+    };
+    if actor.viewer.actor_key().is_none() {
+        return http_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "log in to import",
+        );
+    }
+    if !actor.viewer.is_admin() {
+        return http_error(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "only an administrator imports IATI files (an activity may create a programme)",
+        );
+    }
+    let bytes: Bytes = match axum::body::to_bytes(body, read::MAX_FILE_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return http_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "FILE_TOO_LARGE",
+                "the file is larger than an import accepts (20 MB): split it",
+            );
+        }
+    };
+    let Ok(_permit) = RUNNING.try_acquire() else {
+        let mut resp = http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "BUSY",
+            "other imports are running; try again in a minute",
+        );
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return resp;
+    };
+    let prefix = state.iati.prefix.clone();
+    let prepared =
+        match tokio::task::spawn_blocking(move || iati::prepare(&bytes, prefix.as_deref())).await {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => return import_error(e),
+            Err(_) => {
+                return http_error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "UNREADABLE",
+                    "the file could not be read",
+                );
+            }
+        };
+    let token = query.get("token").filter(|t| !t.is_empty());
+    let dry_run = token.is_none() || query.get("dryRun").is_some_and(|v| v == "true" || v == "1");
+    let no_progress = |_: usize, _: usize| {};
+    if dry_run {
+        return match iati::preview(&state.db.conn, &actor, &prepared, &no_progress).await {
+            Ok(report) => no_store(axum::Json(report).into_response()),
+            Err(e) => import_error(e),
+        };
+    }
+    let Some(key) = parts
+        .headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return http_error(
+            StatusCode::BAD_REQUEST,
+            "REQUIRED",
+            "a confirmation needs an Idempotency-Key header",
+        );
+    };
+    let token = token.cloned().unwrap_or_default();
+    match iati::confirm(
+        &state.db.conn,
+        &actor,
+        &prepared,
+        &token,
+        &key,
+        &no_progress,
+    )
+    .await
+    {
+        Ok(outcome) if outcome.errors.is_empty() => {
+            let mut body = outcome.detail.unwrap_or_default();
+            body["replayed"] = json!(outcome.replayed);
+            no_store(axum::Json(body).into_response())
+        }
+        Ok(outcome) => {
+            let status = if outcome
+                .errors
+                .iter()
+                .any(|e| e.code == crate::services::UserErrorCode::Conflict)
+            {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            errors_response(status, &outcome.errors)
+        }
+        Err(e) => import_error(e),
     }
 }
 

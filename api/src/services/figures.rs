@@ -228,6 +228,31 @@ pub async fn record_centre_milestone<C: ConnectionTrait>(
     Ok(Outcome::changed(id))
 }
 
+/// Rows per multi-row statement of a service-count write (about 20
+/// parameters a row: well under SQLite's and PostgreSQL's limits).
+const WRITE_CHUNK: usize = 500;
+
+/// SQL over `sc` for the cells of one project, centre and period: a row's
+/// rule inputs depend on the row and its project only, so refreshing the
+/// written period is enough. Dates and ids are ours, written as literals
+/// that read the same on both engines.
+fn period_filter(
+    project_id: i32,
+    centre_id: Option<i32>,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> String {
+    let centre = centre_id.map_or_else(
+        || "sc.centre_id IS NULL".to_string(),
+        |id| format!("sc.centre_id = {id}"),
+    );
+    format!(
+        "sc.project_id = {project_id} AND {centre} AND sc.period_start = '{}' AND sc.period_end = '{}'",
+        start.format("%Y-%m-%d"),
+        end.format("%Y-%m-%d")
+    )
+}
+
 /// One service count cell for a period.
 #[derive(Debug, Clone)]
 pub struct ServiceCountCell {
@@ -396,77 +421,146 @@ pub async fn set_service_counts<C: ConnectionTrait>(
     .await?;
 
     let sensitivity = input.sensitivity.unwrap_or(project.sensitivity);
-    let mut before_rows = Vec::new();
-    let mut after_rows = Vec::new();
-    for (i, c) in input.counts.iter().enumerate() {
-        let index = i.to_string();
-        let existing = service_count::Entity::find()
+    // The period's stored cells in one query (not one per cell), by key.
+    type CellKey = (
+        Option<SupportType>,
+        Option<Channel>,
+        ServiceStage,
+        CountUnit,
+        Option<Sex>,
+        Option<AgeBand>,
+        Option<Disability>,
+        Option<BeneficiaryCategory>,
+    );
+    let key_of = |r: &service_count::Model| -> CellKey {
+        (
+            r.support_type,
+            r.channel,
+            r.stage,
+            r.unit,
+            r.sex,
+            r.age_band,
+            r.disability,
+            r.category,
+        )
+    };
+    let period_rows = || {
+        service_count::Entity::find()
             .filter(Col::ProjectId.eq(project.id))
             .filter(eq_opt(Col::CentreId, centre_id))
             .filter(Col::PeriodStart.eq(input.period_start))
             .filter(Col::PeriodEnd.eq(input.period_end))
-            .filter(eq_opt(Col::SupportType, c.support_type))
-            .filter(eq_opt(Col::Channel, c.channel))
-            .filter(Col::Stage.eq(c.stage))
-            .filter(Col::Unit.eq(c.unit))
-            .filter(eq_opt(Col::Sex, c.sex))
-            .filter(eq_opt(Col::AgeBand, c.age_band))
-            .filter(eq_opt(Col::Disability, c.disability))
-            .filter(eq_opt(Col::Category, c.category))
-            .one(db)
-            .await?;
-        match existing {
-            Some(row) => {
-                if c.version != Some(row.version) {
-                    return Err(conflict(&["input", "counts", &index, "version"], "count"));
-                }
-                if !compare_and_set::<service_count::Entity, _>(
-                    db,
-                    service_count::ActiveModel {
-                        value: Set(c.value),
-                        version: Set(row.version + 1),
-                        ..Default::default()
-                    },
-                    (Col::Id, row.id),
-                    (Col::Version, row.version),
-                )
-                .await?
-                {
-                    return Err(conflict(&["input", "counts", &index, "version"], "count"));
-                }
-                after_rows.push(serde_json::json!({ "id": row.id, "value": c.value }));
-                before_rows.push(serde_json::json!({ "id": row.id, "value": row.value }));
+    };
+    let stored: std::collections::HashMap<CellKey, service_count::Model> = period_rows()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (key_of(&r), r))
+        .collect();
+    // Every version is checked before anything is written (the first stale
+    // cell, in input order, is the one named).
+    let mut updates: Vec<(usize, &service_count::Model, i64)> = Vec::new();
+    let mut inserts: Vec<&ServiceCountCell> = Vec::new();
+    for (i, c) in input.counts.iter().enumerate() {
+        let key = (
+            c.support_type,
+            c.channel,
+            c.stage,
+            c.unit,
+            c.sex,
+            c.age_band,
+            c.disability,
+            c.category,
+        );
+        match stored.get(&key) {
+            Some(row) if c.version == Some(row.version) => updates.push((i, row, c.value)),
+            None if c.version.is_none() => inserts.push(c),
+            _ => {
+                return Err(conflict(
+                    &["input", "counts", &i.to_string(), "version"],
+                    "count",
+                ));
             }
-            None => {
-                if c.version.is_some() {
-                    return Err(conflict(&["input", "counts", &index, "version"], "count"));
-                }
-                let created = service_count::ActiveModel {
-                    id: NotSet,
-                    project_id: Set(project.id),
-                    centre_id: Set(centre_id),
-                    period_start: Set(Some(input.period_start)),
-                    period_end: Set(Some(input.period_end)),
-                    period_label_az: Set(None),
-                    period_label_en: Set(None),
-                    support_type: Set(c.support_type),
-                    channel: Set(c.channel),
-                    stage: Set(c.stage),
-                    unit: Set(c.unit),
-                    sex: Set(c.sex),
-                    age_band: Set(c.age_band),
-                    disability: Set(c.disability),
-                    category: Set(c.category),
-                    value: Set(c.value),
-                    sensitivity: Set(sensitivity),
-                    source_document_id: Set(None),
-                    version: Set(1),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await?;
-                after_rows.push(serde_json::json!({ "id": created.id, "value": c.value }));
-            }
+        }
+    }
+    let mut before_rows = Vec::with_capacity(updates.len());
+    let mut after_rows = Vec::with_capacity(input.counts.len());
+    // Updates in chunks: one statement sets each cell's value where its
+    // version is still the one read; fewer rows changed means a concurrent
+    // writer got there first.
+    for chunk in updates.chunks(WRITE_CHUNK) {
+        let ids: Vec<String> = chunk.iter().map(|(_, r, _)| r.id.to_string()).collect();
+        let values: String = chunk
+            .iter()
+            .map(|(_, r, v)| format!(" WHEN {} THEN {v}", r.id))
+            .collect();
+        let versions: String = chunk
+            .iter()
+            .map(|(_, r, _)| format!(" WHEN {} THEN {}", r.id, r.version))
+            .collect();
+        let sql = format!(
+            "UPDATE service_counts SET value = CASE id{values} END, version = version + 1 \
+             WHERE id IN ({}) AND version = CASE id{versions} END",
+            ids.join(", ")
+        );
+        let done = db.execute_unprepared(&sql).await?.rows_affected();
+        if done != chunk.len() as u64 {
+            return Err(conflict(
+                &["input", "counts", &chunk[0].0.to_string(), "version"],
+                "count",
+            ));
+        }
+        for (_, row, value) in chunk {
+            after_rows.push(serde_json::json!({ "id": row.id, "value": value }));
+            before_rows.push(serde_json::json!({ "id": row.id, "value": row.value }));
+        }
+    }
+    // New cells in multi-row inserts; their ids are read back once.
+    for chunk in inserts.chunks(WRITE_CHUNK) {
+        service_count::Entity::insert_many(chunk.iter().map(|c| service_count::ActiveModel {
+            id: NotSet,
+            project_id: Set(project.id),
+            centre_id: Set(centre_id),
+            period_start: Set(Some(input.period_start)),
+            period_end: Set(Some(input.period_end)),
+            period_label_az: Set(None),
+            period_label_en: Set(None),
+            support_type: Set(c.support_type),
+            channel: Set(c.channel),
+            stage: Set(c.stage),
+            unit: Set(c.unit),
+            sex: Set(c.sex),
+            age_band: Set(c.age_band),
+            disability: Set(c.disability),
+            category: Set(c.category),
+            value: Set(c.value),
+            sensitivity: Set(sensitivity),
+            source_document_id: Set(None),
+            version: Set(1),
+            ..Default::default()
+        }))
+        .exec(db)
+        .await?;
+    }
+    if !inserts.is_empty() {
+        let ids: std::collections::HashMap<CellKey, i32> = period_rows()
+            .all(db)
+            .await?
+            .iter()
+            .map(|r| (key_of(r), r.id))
+            .collect();
+        for c in &inserts {
+            let key = (
+                c.support_type,
+                c.channel,
+                c.stage,
+                c.unit,
+                c.sex,
+                c.age_band,
+                c.disability,
+                c.category,
+            );
+            after_rows.push(serde_json::json!({ "id": ids.get(&key), "value": c.value }));
         }
     }
     // The project's validation rules on the entry as now stored, its rule
@@ -489,7 +583,7 @@ pub async fn set_service_counts<C: ConnectionTrait>(
     db.execute_unprepared(&crate::disclosure::sql::refresh_rows(
         crate::disclosure::sql::Facts::ServiceCounts,
         &actor.thresholds,
-        &format!("sc.project_id = {}", project.id),
+        &period_filter(project.id, centre_id, input.period_start, input.period_end),
         false,
         db.get_database_backend(),
     ))

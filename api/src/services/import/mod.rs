@@ -28,6 +28,7 @@
 //! Known limit: the dry run holds the write lock while it runs (it writes in
 //! a transaction it then rolls back), so on SQLite other writers wait for it.
 
+pub mod iati;
 pub mod parse;
 mod plan;
 pub mod read;
@@ -213,16 +214,19 @@ pub fn prepare(bytes: &[u8], kind: Option<Kind>) -> Result<Prepared, ImportError
         .collect();
     let (_, sheets) = read::read(bytes).map_err(ImportError::File)?;
     let kinds: Vec<Kind> = kind.map_or_else(|| Kind::ALL.to_vec(), |k| vec![k]);
-    for sheet in sheets.iter() {
-        for &k in &kinds {
-            if plan::header_fits(k, &sheet.header) {
-                return Ok(Prepared {
-                    kind: k,
-                    sheet: sheet.clone(),
-                    digest,
-                });
-            }
-        }
+    // The sheet is moved, not copied: a 50,000-row sheet is held once.
+    if let Some((kind, sheet)) = sheets.into_iter().find_map(|sheet| {
+        kinds
+            .iter()
+            .copied()
+            .find(|&k| plan::header_fits(k, &sheet.header))
+            .map(|k| (k, sheet))
+    }) {
+        return Ok(Prepared {
+            kind,
+            sheet,
+            digest,
+        });
     }
     let wanted: Vec<String> = kinds
         .iter()

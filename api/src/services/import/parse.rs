@@ -312,28 +312,54 @@ pub fn parse_code<T: Copy>(
     all: &[T],
     code: fn(T) -> &'static str,
 ) -> Result<T, CellProblem> {
-    all.iter()
-        .copied()
-        .find(|v| {
-            let c = code(*v);
-            names_value(
-                text,
-                c,
-                &crate::stats::labels::label(list, c, true),
-                &crate::stats::labels::label(list, c, false),
-            )
-        })
-        .ok_or_else(|| {
-            let known: Vec<String> = all
-                .iter()
-                .map(|v| crate::stats::labels::label(list, code(*v), true))
-                .collect();
-            CellProblem::Invalid(format!(
-                "{:?} is not a known value; use one of: {}",
-                text.trim(),
-                known.join(", ")
-            ))
-        })
+    // A sheet repeats a few labels thousands of times: each (list, text)
+    // is matched against the labels once per thread and remembered (a
+    // code list's values and labels never change while the server runs).
+    type Memo = std::collections::HashMap<(&'static str, usize, String, String), Option<usize>>;
+    thread_local! {
+        static FOUND: std::cell::RefCell<Memo> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let memo = (
+        std::any::type_name::<T>(),
+        all.len(),
+        list.to_string(),
+        text.to_string(),
+    );
+    let found = FOUND.with(|m| m.borrow().get(&memo).copied());
+    let found = match found {
+        Some(found) => found,
+        None => {
+            let found = all.iter().position(|v| {
+                let c = code(*v);
+                names_value(
+                    text,
+                    c,
+                    &crate::stats::labels::label(list, c, true),
+                    &crate::stats::labels::label(list, c, false),
+                )
+            });
+            FOUND.with(|m| {
+                let mut m = m.borrow_mut();
+                if m.len() >= 4_096 {
+                    m.clear();
+                }
+                m.insert(memo, found);
+            });
+            found
+        }
+    };
+    found.and_then(|i| all.get(i).copied()).ok_or_else(|| {
+        let known: Vec<String> = all
+            .iter()
+            .map(|v| crate::stats::labels::label(list, code(*v), true))
+            .collect();
+        CellProblem::Invalid(format!(
+            "{:?} is not a known value; use one of: {}",
+            text.trim(),
+            known.join(", ")
+        ))
+    })
 }
 
 #[cfg(test)]
