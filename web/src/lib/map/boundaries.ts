@@ -4,8 +4,11 @@
 //! to the last kept one are dropped), so a realistic boundary file of a few MB
 //! becomes a few kilobytes of paths. Done while prerendering; the browser keeps
 //! the paths the build drew.
+import { building } from '$app/environment';
 import { geoArea, geoMercator, geoPath, geoTransform } from 'd3-geo';
 import outline from 'virtual:map-outline';
+import { ApiError, query } from '$lib/api/client';
+import { MAP_BOUNDARIES } from './documents';
 
 /** One area's shape on the map. */
 export interface Shape {
@@ -79,4 +82,33 @@ export function shapesOf(boundaries: readonly BoundaryIn[], tolerance = 1): Shap
 		out.push({ areaId: b.areaId, d, label: [Math.round(c[0] * 10) / 10, Math.round(c[1] * 10) / 10] });
 	}
 	return out;
+}
+
+/**
+ * The map's shapes for a page's load: while prerendering, the uploaded
+ * boundaries of districts and cities read with the global `fetch` (so the
+ * GeoJSON is not inlined into the page) and turned into paths; in the browser
+ * nothing (the map keeps the paths the build drew, see AzMap). A build whose
+ * API has no boundaries draws circles only.
+ */
+export async function prerenderShapes(): Promise<Shape[]> {
+	if (!(import.meta.env.SSR && building)) return [];
+	try {
+		const d = await query(MAP_BOUNDARIES, {}, { building: true });
+		return shapesOf([...d.districts, ...d.cities]);
+	} catch (e) {
+		// Built without an API: the pages fetch their data in the browser, the map draws circles.
+		if (e instanceof ApiError && e.kind === 'unavailable') return [];
+		throw e;
+	}
+}
+
+/** Shapes read back from a prerendered map (before hydration replaces it). */
+export function shapesInDom(mapId: string): Shape[] {
+	if (typeof document === 'undefined') return [];
+	return Array.from(document.querySelectorAll<SVGPathElement>(`#${CSS.escape(mapId)}-svg path[data-area]`)).map((el) => ({
+		areaId: el.dataset.area ?? '',
+		d: el.getAttribute('d') ?? '',
+		label: [Number(el.dataset.lx), Number(el.dataset.ly)] as [number, number]
+	}));
 }

@@ -21,6 +21,13 @@ describe('places on the map', () => {
 		const [p] = idx.sorted('az');
 		expect([p.name, p.works, p.centres, [...p.programmes].sort()]).toEqual(['Füzuli', 1, 1, ['p1', 'p2']]);
 	});
+	it('sorts names in Azerbaijani alphabetical order on /az/ and without accents on /en/', () => {
+		const idx = new PlaceIndex();
+		const names = ['Tərtər', 'Şəki', 'İmişli', 'Horadiz', 'Gəncə', 'Füzuli', 'Bərdə', 'Bakı', 'Ağdam', 'Ağcabədi', 'Ismayıllı'];
+		names.forEach((name, i) => idx.addProgramme({ id: `a${i}`, name, kind: 'DISTRICT' }, 'p'));
+		expect(idx.sorted('az').map((p) => p.name)).toEqual(['Ağcabədi', 'Ağdam', 'Bakı', 'Bərdə', 'Füzuli', 'Gəncə', 'Horadiz', 'Ismayıllı', 'İmişli', 'Şəki', 'Tərtər']);
+		expect(idx.sorted('en').map((p) => p.name).slice(0, 4)).toEqual(['Ağcabədi', 'Ağdam', 'Bakı', 'Bərdə']);
+	});
 	it('ignores areas above the district level (the whole country)', () => {
 		const idx = new PlaceIndex();
 		idx.addProgramme(az, 'p1');
