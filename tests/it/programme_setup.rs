@@ -960,7 +960,7 @@ async fn a_boundary_file_of_megabytes_is_stored_through_its_route_and_a_larger_o
         req.send()
     };
     // Through GraphQL, a file this size is refused by the body limit, as before.
-    let upload = "mutation($k: String!, $g: String!) { uploadAreaBoundaries(idempotencyKey: $k, kind: DISTRICT, geojson: $g, dryRun: true) { userErrors { code } } }";
+    let upload = "mutation($k: String!, $g: String!) { uploadAreaBoundaries(idempotencyKey: $k, kind: DISTRICT, geojson: $g, dryRun: true) { userErrors { code } features { areaId } } }";
     let resp = app
         .client
         .post(format!("{}/graphql", app.base))
@@ -977,6 +977,10 @@ async fn a_boundary_file_of_megabytes_is_stored_through_its_route_and_a_larger_o
     assert_eq!(
         resp["data"]["uploadAreaBoundaries"]["userErrors"],
         json!([]),
+        "{resp}"
+    );
+    assert!(
+        resp["data"]["uploadAreaBoundaries"]["features"][0]["areaId"].is_string(),
         "{resp}"
     );
 
@@ -1005,8 +1009,8 @@ async fn a_boundary_file_of_megabytes_is_stored_through_its_route_and_a_larger_o
     assert!(body["features"][0]["problem"].is_null(), "{body}");
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM area_boundaries").await,
-        1,
-        "only the GraphQL upload above is stored"
+        0,
+        "dry runs store nothing"
     );
 
     // Storing needs a key; with one it stores both, and a retry replays.
@@ -1030,8 +1034,8 @@ async fn a_boundary_file_of_megabytes_is_stored_through_its_route_and_a_larger_o
             "SELECT COUNT(*) FROM audit_log WHERE action = 'area.boundaries'"
         )
         .await,
-        2,
-        "one audit entry per stored upload (the GraphQL one and this one)"
+        1,
+        "one audit entry for the one stored upload (dry runs and the replay write none)"
     );
     let stored = app
         .graphql("{ areaBoundaries(kind: DISTRICT) { areaId } }", json!({}))
@@ -1041,11 +1045,13 @@ async fn a_boundary_file_of_megabytes_is_stored_through_its_route_and_a_larger_o
         Some(2)
     );
 
-    // Above the cap (8 MB): a typed 413 on the file, nothing read further.
+    // One byte above the cap (8 MB): a typed 413 on the file.
+    let head = "{\"type\":\"FeatureCollection\",\"features\":[],\"pad\":\"";
     let huge = format!(
-        "{{\"type\":\"FeatureCollection\",\"features\":[],\"pad\":\"{}\"}}",
-        "x".repeat(9 * 1024 * 1024)
+        "{head}{}\"}}",
+        "x".repeat(8 * 1024 * 1024 + 1 - head.len() - 2)
     );
+    assert_eq!(huge.len(), 8 * 1024 * 1024 + 1);
     let resp = post("", huge, Some(&token), Some("h-1")).await.unwrap();
     assert_eq!(resp.status(), 413);
     let body: Value = resp.json().await.unwrap();

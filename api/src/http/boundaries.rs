@@ -43,8 +43,9 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/boundaries/{kind}", post(upload))
         .with_state(state)
+        // Read by the handler with its own cap (so that a body over it is
+        // answered with the typed FILE_TOO_LARGE, not the limit layer's text).
         .layer(DefaultBodyLimit::max(BODY_MAX))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_MAX))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(TIMEOUT_SECS),

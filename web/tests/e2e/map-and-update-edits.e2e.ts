@@ -43,8 +43,8 @@ describe('the map and edits of posted updates', { timeout: 120_000 }, () => {
 		for (const lang of ['az', 'en']) {
 			await page.goto(`${siteUrl()}/${lang}/`, { waitUntil: 'networkidle' });
 			const map = page.locator('figure.az-map').first();
-			expect(await map.getAttribute('data-measure')).toBe('programmes');
-			expect(plain(await map.locator('figcaption').textContent())).toMatch(lang === 'en' ? /Circle area: the number of programmes/ : /Dairənin sahəsi: .*proqramların sayı/);
+			expect(await map.getAttribute('data-measure')).toBe('sites');
+			expect(plain(await map.locator('figcaption').textContent())).toMatch(lang === 'en' ? /Circle area: the number of centres and infrastructure works/ : /Dairənin sahəsi: .*mərkəzlərin və infrastruktur işlərinin sayı/);
 			await map.locator('[data-testid=map-legend]').waitFor();
 			const geometry = await map.evaluate((fig) => {
 				const circles = [...fig.querySelectorAll<SVGCircleElement>('svg.map-svg circle.symbol')].map((c) => ({ v: Number(c.dataset.value), r: c.r.baseVal.value, box: c.getBBox() }));
@@ -52,13 +52,13 @@ describe('the map and edits of posted updates', { timeout: 120_000 }, () => {
 				return { circles, labels };
 			});
 			expect(geometry.circles.length).toBeGreaterThan(2);
+			// (In the demo each place has one centre or work: equal circles, as the legend's one size says.)
 			// Area ∝ value: r² / v is the same for every circle.
 			const k = geometry.circles.map((c) => (c.r * c.r) / c.v);
 			for (const x of k) expect(x / k[0]).toBeCloseTo(1, 5);
-			expect(new Set(geometry.circles.map((c) => c.v)).size, 'the demo places differ in programmes').toBeGreaterThan(1);
 			const hit = (a: DOMRect, b: DOMRect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 			const names = geometry.labels.map((l) => l.text);
-			expect(names.some((n) => /Füzuli/.test(n ?? ''))).toBe(true);
+			expect(names.some((n) => /F[üu]zuli/.test(n ?? '')), names.join(", ")).toBe(true);
 			for (let i = 0; i < geometry.labels.length; i++)
 				for (let j = i + 1; j < geometry.labels.length; j++)
 					expect(hit(geometry.labels[i].box, geometry.labels[j].box), `${names[i]} / ${names[j]}`).toBe(false);
@@ -159,7 +159,8 @@ describe('the map and edits of posted updates', { timeout: 120_000 }, () => {
 		await page.goto(`${siteUrl()}/en/manage/outbox/`);
 		await waitOutboxDrained(page);
 
-		const read = await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ updates(first: 50) { id textAz textEn } } }', { s: SLUG }, admin);
+		// As the public reads it (administrators also see archived records).
+		const read = await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ updates(first: 50) { id textAz textEn } } }', { s: SLUG });
 		const ids = read.project.updates.map((u: { id: string }) => u.id);
 		expect(ids).toContain(toEdit.id);
 		expect(ids, 'archived: gone from the programme').not.toContain(toArchive.id);

@@ -7,7 +7,7 @@
 import { building } from '$app/environment';
 import { geoArea, geoMercator, geoPath, geoTransform } from 'd3-geo';
 import outline from 'virtual:map-outline';
-import { ApiError, query } from '$lib/api/client';
+import { ApiError, apiBase, query } from '$lib/api/client';
 import { MAP_BOUNDARIES } from './documents';
 
 /** One area's shape on the map. */
@@ -94,7 +94,10 @@ export function shapesOf(boundaries: readonly BoundaryIn[], tolerance = 1): Shap
 export async function prerenderShapes(): Promise<Shape[]> {
 	if (!(import.meta.env.SSR && building)) return [];
 	try {
-		const d = await query(MAP_BOUNDARIES, {}, { building: true });
+		// Node's fetch: SvelteKit's would inline the whole GeoJSON into the page.
+		// A same-origin API is addressed by path; here it needs the API's origin.
+		const direct: typeof fetch = (input, init) => fetch(typeof input === 'string' && input.startsWith('/') ? `${apiBase(true)}${input}` : input, init);
+		const d = await query(MAP_BOUNDARIES, {}, { building: true, fetch: direct });
 		return shapesOf([...d.districts, ...d.cities]);
 	} catch (e) {
 		// Built without an API: the pages fetch their data in the browser, the map draws circles.
