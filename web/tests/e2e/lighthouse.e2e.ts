@@ -1,7 +1,7 @@
 // Lighthouse (mobile, its default simulated throttling: a mid-range phone on
 // slow 4G with a 4x slower CPU) against the built site served by the real API:
 // performance at least 90 on the home page and a programme page in both
-// languages, and not one request outside the site. Scores are written to
+// languages, not one request outside the site and no console error. Scores are written to
 // web/test-results/lighthouse.json for the closing note and CI's artefacts.
 //
 // Lighthouse 12.2.3 (pinned: 13 needs Node 22) drives Debian's Chromium through
@@ -46,6 +46,8 @@ interface Run {
 	requests: number;
 	transferBytes: number;
 	outside: string[];
+	/** Errors the page logged to the console during the run. */
+	consoleErrors: string[];
 	/** Lighthouse's CPU benchmark of the machine during the run (higher: faster). */
 	benchmarkIndex: number;
 }
@@ -85,7 +87,8 @@ afterAll(async () => {
 type Audits = Record<string, { numericValue?: number; details?: { items?: Record<string, unknown>[] } }>;
 
 async function measure(url: string): Promise<Run> {
-	const r = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+	// Performance, plus the console audit: the run also checks the page logs no error.
+	const r = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'], onlyAudits: ['errors-in-console'] });
 	if (!r) throw new Error(`Lighthouse gave no result for ${url}`);
 	const lhr = r.lhr;
 	if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
@@ -108,6 +111,7 @@ async function measure(url: string): Promise<Run> {
 		requests: items.length,
 		transferBytes: items.reduce((s, i) => s + (Number(i.transferSize) || 0), 0),
 		outside,
+		consoleErrors: (a['errors-in-console']?.details?.items ?? []).map((i) => String(i.description ?? i.source ?? '')),
 		benchmarkIndex: Math.round(lhr.environment.benchmarkIndex)
 	};
 }
@@ -126,6 +130,7 @@ describe('Lighthouse mobile performance', () => {
 			results[`${p.name}-${p.lang}`] = { page: p.name, lang: p.lang, path: p.path, runs, ...best };
 			console.log(`[lighthouse] ${p.path}: ${runs.join(', ')} (TBT ${best.tbtMs} ms, LCP ${best.lcpMs} ms)`);
 			expect(best.outside).toEqual([]);
+			expect(best.consoleErrors).toEqual([]);
 			expect(best.score, `${p.path}: ${JSON.stringify(best)}`).toBeGreaterThanOrEqual(BAR);
 		});
 	}
