@@ -918,6 +918,157 @@ async fn plans_and_goals_are_set_up_and_a_linked_goal_stays(engine: Engine) {
     );
 }
 
+/// A district boundary as a real file carries it: a ring of `n` positions
+/// around a centre (about 40 bytes a position).
+fn ring_feature(name: &str, lon: f64, lat: f64, n: usize) -> Value {
+    let mut ring: Vec<[f64; 2]> = (0..n)
+        .map(|i| {
+            let a = (i as f64) * std::f64::consts::TAU / (n as f64);
+            [lon + 0.2 * a.cos(), lat + 0.15 * a.sin()]
+        })
+        .collect();
+    ring.push(ring[0]);
+    json!({ "type": "Feature", "properties": { "name": name }, "geometry": { "type": "Polygon", "coordinates": [ring] } })
+}
+
+async fn a_boundary_file_of_megabytes_is_stored_through_its_route_and_a_larger_one_refused_typed(
+    engine: Engine,
+) {
+    let Some(app) = spawn(engine).await else {
+        return;
+    };
+    let token = admin(&app).await;
+    // About 2 MB: far above the GraphQL text limit (20,000 characters) and body limit (256 KiB).
+    let file = json!({ "type": "FeatureCollection", "features": [
+        ring_feature("Fuzuli", 47.15, 39.6, 25_000),
+        ring_feature("Tartar", 46.9, 40.35, 25_000),
+    ]})
+    .to_string();
+    assert!(file.len() > 1_500_000, "{}", file.len());
+    let post = |query: &'static str, body: String, token: Option<&str>, key: Option<&str>| {
+        let mut req = app
+            .client
+            .post(format!("{}/boundaries/district{query}", app.base))
+            .header("content-type", "application/geo+json")
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        req.send()
+    };
+    // Through GraphQL, a file this size is refused by the body limit, as before.
+    let upload = "mutation($k: String!, $g: String!) { uploadAreaBoundaries(idempotencyKey: $k, kind: DISTRICT, geojson: $g, dryRun: true) { userErrors { code } features { areaId } } }";
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&token)
+        .json(&json!({ "query": upload, "variables": { "k": "g-1", "g": file } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    // …but a file above the old 20,000-character text limit and under the body limit passes.
+    let mid = json!({ "type": "FeatureCollection", "features": [ring_feature("Fuzuli", 47.15, 39.6, 1_500)] }).to_string();
+    assert!(mid.len() > 40_000 && mid.len() < 200_000, "{}", mid.len());
+    let resp = as_user(&app, &token, upload, json!({ "k": "g-2", "g": mid })).await;
+    assert_eq!(
+        resp["data"]["uploadAreaBoundaries"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
+    assert!(
+        resp["data"]["uploadAreaBoundaries"]["features"][0]["areaId"].is_string(),
+        "{resp}"
+    );
+
+    // Anonymous callers and managers are refused; nothing is stored.
+    let resp = post("?dryRun=true", file.clone(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    create_user(&app, "m3@setup.example", "manager", Some("UNDP"), &[UNDP]).await;
+    let manager = login(&app, "m3@setup.example").await;
+    let resp = post("", file.clone(), Some(&manager), Some("m-1"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "FORBIDDEN", "{body}");
+
+    // A dry run reports each feature and stores nothing.
+    let resp = post("?dryRun=true", file.clone(), Some(&token), None)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["features"].as_array().map(Vec::len), Some(2), "{body}");
+    assert!(body["features"][0]["areaId"].is_string(), "{body}");
+    assert!(body["features"][0]["problem"].is_null(), "{body}");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM area_boundaries").await,
+        0,
+        "dry runs store nothing"
+    );
+
+    // Storing needs a key; with one it stores both, and a retry replays.
+    let resp = post("", file.clone(), Some(&token), None).await.unwrap();
+    assert_eq!(resp.status(), 400);
+    let resp = post("", file.clone(), Some(&token), Some("r-1"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["replayed"], false, "{body}");
+    let resp = post("", file.clone(), Some(&token), Some("r-1"))
+        .await
+        .unwrap();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["replayed"], true, "{body}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM area_boundaries").await, 2);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'area.boundaries'"
+        )
+        .await,
+        1,
+        "one audit entry for the one stored upload (dry runs and the replay write none)"
+    );
+    let stored = app
+        .graphql("{ areaBoundaries(kind: DISTRICT) { areaId } }", json!({}))
+        .await;
+    assert_eq!(
+        stored["data"]["areaBoundaries"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // One byte above the cap (8 MB): a typed 413 on the file.
+    let head = "{\"type\":\"FeatureCollection\",\"features\":[],\"pad\":\"";
+    let huge = format!(
+        "{head}{}\"}}",
+        "x".repeat(8 * 1024 * 1024 + 1 - head.len() - 2)
+    );
+    assert_eq!(huge.len(), 8 * 1024 * 1024 + 1);
+    let resp = post("", huge, Some(&token), Some("h-1")).await.unwrap();
+    assert_eq!(resp.status(), 413);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "FILE_TOO_LARGE", "{body}");
+    assert_eq!(body["errors"][0]["field"], json!(["geojson"]), "{body}");
+    // An unknown level is refused.
+    let resp = app
+        .client
+        .post(format!("{}/boundaries/planet", app.base))
+        .bearer_auth(&token)
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+}
+
 engine_tests!(
     an_administrator_sets_up_a_programme_the_public_sees_once_published,
     bad_set_up_gets_typed_errors_on_the_named_field_and_writes_nothing,
@@ -926,5 +1077,6 @@ engine_tests!(
     entered_values_are_published_through_the_protection_and_checked,
     declared_categories_in_use_stay_and_a_sensitivity_change_re_protects_the_rows,
     boundaries_are_validated_matched_and_stored_only_when_confirmed,
+    a_boundary_file_of_megabytes_is_stored_through_its_route_and_a_larger_one_refused_typed,
     plans_and_goals_are_set_up_and_a_linked_goal_stays,
 );

@@ -14,8 +14,9 @@
 //! - A list holds at most `API_MAX_LIST_ITEMS` items; a request at most
 //!   `API_MAX_INPUT_VALUES` values.
 //!
-//! - A file's bytes (`contentBase64`) are bounded by the body limit and the
-//!   resolver's file size check instead of the text limit.
+//! - A file's bytes (`contentBase64`) and a boundary file's text (`geojson`)
+//!   are bounded by the body limit and the resolver's file size check instead
+//!   of the text limit (larger boundary files go to `POST /boundaries/{kind}`).
 //!
 //! Every refusal is `BAD_USER_INPUT` with the limit in its message.
 
@@ -36,6 +37,11 @@ pub fn forbidden_char(text: &str) -> Option<char> {
 /// photos): exempt from the text length limit, bounded by the body limit and
 /// by `services::updates::files::MAX_FILE_BYTES`.
 pub const FILE_CONTENT_KEY: &str = "contentBase64";
+
+/// The argument that carries a boundary file's GeoJSON text
+/// (`uploadAreaBoundaries`): exempt from the text length limit, bounded by the
+/// body limit and by `services::setup::places::BOUNDARY_FILE_MAX`.
+pub const GEOJSON_KEY: &str = "geojson";
 
 struct Walk<'l> {
     limits: &'l Limits,
@@ -62,7 +68,7 @@ impl Walk<'_> {
         }
         let (max, limit) = if key == Some("search") {
             (self.limits.max_search_chars, "search_chars")
-        } else if key == Some(FILE_CONTENT_KEY) {
+        } else if key == Some(FILE_CONTENT_KEY) || key == Some(GEOJSON_KEY) {
             // A file's bytes (base64): bounded by the request body limit and
             // by the file size the resolver checks before decoding.
             return Ok(());

@@ -67,7 +67,7 @@ pub fn routes(state: AppState) -> Router {
         ))
 }
 
-fn errors_response(status: StatusCode, errors: &[UserError]) -> Response {
+pub(crate) fn errors_response(status: StatusCode, errors: &[UserError]) -> Response {
     let list: Vec<Value> = errors
         .iter()
         .map(|e| json!({ "field": e.field, "code": code_of(e), "message": e.message }))

@@ -20,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub mod boundaries;
 pub mod caller;
 pub mod export;
 pub mod graphql;
@@ -140,7 +141,8 @@ pub fn try_build_router(db: Db, config: &Config) -> anyhow::Result<Router> {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
         ))
-        .merge(import::routes(state));
+        .merge(import::routes(state.clone()))
+        .merge(boundaries::routes(state));
     let router = app
         .layer(CompressionLayer::new())
         .layer(cors)

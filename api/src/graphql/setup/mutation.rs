@@ -732,7 +732,10 @@ impl SetupMutation {
     /// GeoJSON FeatureCollection of Polygons or MultiPolygons, at most 8 MB
     /// and 5,000 features; each feature is matched to an area by its `code`
     /// property, else its name. Answers a report per feature; with `dryRun`
-    /// nothing is stored.
+    /// nothing is stored. Through GraphQL the file is bounded by the request
+    /// body limit (`API_MAX_BODY_BYTES`, 256 KiB by default); send larger
+    /// files (up to 8 MB) as the body of `POST /boundaries/{kind}`, which
+    /// runs the same upload under the same idempotency key.
     async fn upload_area_boundaries(
         &self,
         ctx: &Context<'_>,

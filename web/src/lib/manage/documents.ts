@@ -614,6 +614,26 @@ export const POST_PROGRAMME_UPDATE = graphql(`
 	}
 `);
 
+export const EDIT_PROGRAMME_UPDATE = graphql(`
+	mutation ManageEditProgrammeUpdate($idempotencyKey: String!, $id: ID!, $version: Int!, $input: ProgrammeUpdateEditInput!) {
+		result: editProgrammeUpdate(idempotencyKey: $idempotencyKey, id: $id, version: $version, input: $input) {
+			update { id version }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
+
+export const ARCHIVE_PROGRAMME_UPDATE = graphql(`
+	mutation ManageArchiveProgrammeUpdate($idempotencyKey: String!, $id: ID!, $version: Int!) {
+		result: archiveProgrammeUpdate(idempotencyKey: $idempotencyKey, id: $id, version: $version) {
+			update { id version }
+			userErrors { field code message }
+			replayed
+		}
+	}
+`);
+
 export const SET_PERIOD_NARRATIVE = graphql(`
 	mutation ManageSetPeriodNarrative($idempotencyKey: String!, $version: Int, $input: PeriodNarrativeInput!) {
 		result: setPeriodNarrative(idempotencyKey: $idempotencyKey, version: $version, input: $input) {

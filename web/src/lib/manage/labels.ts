@@ -173,3 +173,25 @@ export function errorLabel(e: Pick<UserError, 'code'>): string {
 			return m.manage_err_other();
 	}
 }
+
+// Static tables (not `m[\`…${code}\`]`): a computed lookup on the message
+// namespace makes the bundler keep every message of the site, /manage's too,
+// wherever the namespace lands, the public pages' chunk included.
+const sensitivityLabels: Record<'PUBLIC' | 'ORDINARY' | 'SENSITIVE', () => string> = {
+	PUBLIC: m.setup_sensitivity_public,
+	ORDINARY: m.setup_sensitivity_ordinary,
+	SENSITIVE: m.setup_sensitivity_sensitive
+};
+/** A project's sensitivity, in the page's language. */
+export const sensitivityLabel = (code: string): string => (sensitivityLabels as Record<string, () => string>)[code.toUpperCase()]?.() ?? code;
+
+const ruleFamilyLabels: Record<string, () => string> = {
+	attendance: m.setup_rule_attendance,
+	services: m.setup_rule_services,
+	'works.completed': m.setup_rule_works_completed,
+	'centres.operational': m.setup_rule_centres_operational,
+	'teams.active': m.setup_rule_teams_active,
+	'events.held': m.setup_rule_events_held
+};
+/** A derivation rule's family (`works.completed`…), in the page's language. */
+export const ruleFamilyLabel = (family: string): string => ruleFamilyLabels[family]?.() ?? family;

@@ -40,6 +40,10 @@ export const OPS = {
 	// An update is new each time; a narrative's CONFLICT (another hand wrote
 	// the period meanwhile) is answered as a refusal naming `version`.
 	postProgrammeUpdate: spec(D.POST_PROGRAMME_UPDATE, 'update', false),
+	// Editing or archiving a posted update: a CONFLICT (someone changed it
+	// meanwhile) is a refusal naming `version`; the list shows the current text.
+	editProgrammeUpdate: spec(D.EDIT_PROGRAMME_UPDATE, 'update', false),
+	archiveProgrammeUpdate: spec(D.ARCHIVE_PROGRAMME_UPDATE, 'update', false),
 	setPeriodNarrative: spec(D.SET_PERIOD_NARRATIVE, 'narrative', false),
 	setPeriodFinance: spec(D.SET_PERIOD_FINANCE, 'finance', false)
 } satisfies Record<string, OpSpec>;

@@ -6,6 +6,7 @@ import { AreaFields, IndicatorProgressFields, ParticipantFields } from '$lib/api
 import { loadWith } from '$lib/api/page-data';
 import { apiLang, type Lang } from '$lib/i18n';
 import { inPortal } from '$lib/portal';
+import { prerenderShapes } from '$lib/map/boundaries';
 import type { PageLoad } from './$types';
 
 export const _HomeQuery = graphql(
@@ -204,6 +205,8 @@ export const load: PageLoad = async ({ fetch, params }) => {
 				for (const o of list.projectOverviews) overviews[o.project.slug] = o;
 			}
 			return { home, projects, overviews };
-		})
+		}),
+		// The map's districts and cities with uploaded boundaries, as paths (build only).
+		shapes: await prerenderShapes()
 	};
 };

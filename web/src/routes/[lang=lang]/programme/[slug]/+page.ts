@@ -9,6 +9,7 @@ import { prerenderCharts } from '$lib/charts/prerender';
 import { apiLang, type Lang } from '$lib/i18n';
 import { inPortal } from '$lib/portal';
 import { indicatorCharts } from './charts';
+import { prerenderShapes } from '$lib/map/boundaries';
 import type { PageLoad } from './$types';
 
 export const _ProgrammeQuery = graphql(
@@ -279,6 +280,8 @@ export const load: PageLoad = async ({ fetch, params }) => {
 			const visible = !!d.project && inPortal(readFragment(ParticipantFields, d.project.participants));
 			const specs = visible ? indicatorCharts(d, lang) : [];
 			return { ...d, visible, charts: await prerenderCharts(specs) };
-		})
+		}),
+		// The map's districts and cities with uploaded boundaries, as paths (build only).
+		shapes: await prerenderShapes()
 	};
 };
