@@ -1363,6 +1363,7 @@ async fn apply(
         budget_currency: a.budget.as_ref().map(|b| b.1.clone()),
         sensitivity: None,
         is_public: None,
+        source_document_id: None,
         parent_id: None,
         participants: Some(participants),
         area_ids: Some(area_ids),
@@ -1541,6 +1542,7 @@ async fn write_indicators(
             sensitivity: None,
             derived_from: None,
             source_document_id: None,
+            illustrative: false,
         };
         let id = match found {
             Some(s) => {
@@ -1614,6 +1616,7 @@ async fn write_indicators(
                     note_az: None,
                     note_en: None,
                     source_document_id: None,
+                    confirm_reason: None,
                 });
             v.value = p.actual.or(v.value);
             for (d, dv, n) in &p.breakdown {
