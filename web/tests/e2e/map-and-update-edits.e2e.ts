@@ -160,11 +160,11 @@ describe('the map and edits of posted updates', { timeout: 120_000 }, () => {
 		await waitOutboxDrained(page);
 
 		// As the public reads it (administrators also see archived records).
-		const read = await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ updates(first: 50) { id textAz textEn } } }', { s: SLUG });
-		const ids = read.project.updates.map((u: { id: string }) => u.id);
+		const read = await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ updates(first: 50) { nodes { id textAz textEn } } } }', { s: SLUG });
+		const ids = read.project.updates.nodes.map((u: { id: string }) => u.id);
 		expect(ids).toContain(toEdit.id);
 		expect(ids, 'archived: gone from the programme').not.toContain(toArchive.id);
-		expect(read.project.updates.find((u: { id: string }) => u.id === toEdit.id).textAz).toBe(`Traktorlar gəldi ${stamp}`);
+		expect(read.project.updates.nodes.find((u: { id: string }) => u.id === toEdit.id).textAz).toBe(`Traktorlar gəldi ${stamp}`);
 		const trail = (await audit(apiUrl(), admin, 'programme_update')).filter((a) => [rawId(toEdit.id), rawId(toArchive.id)].includes(a.entityId));
 		expect(trail.map((a) => a.action).sort(), 'each change written once').toEqual(['update.archive', 'update.edit', 'update.post', 'update.post']);
 		expect(g.outside).toEqual([]);

@@ -59,7 +59,8 @@ describe('validation rules', { timeout: 120_000 }, () => {
 		const reason = `A camp closed and its families were referred together (${value})`;
 		await page.fill('[data-testid=confirm-reason]', reason);
 		await page.click('[data-testid=services-save]');
-		expect(await page.textContent('[data-testid=form-notice]')).toMatch(/Saved on this device/);
+		// Queuing is asynchronous (IndexedDB): the notice changes once the entry is stored.
+		await expect.poll(() => page.textContent('[data-testid=form-notice]'), { timeout: 15_000 }).toMatch(/Saved on this device/);
 
 		await page.goto(`${siteUrl()}/en/manage/outbox/`);
 		await page.waitForSelector('[data-testid=outbox-entry]');

@@ -388,7 +388,7 @@ describe('programme set-up', { timeout: 180_000 }, () => {
 		expect(c).toEqual({ nameEn: `Edited centre ${stamp}`, nameAz: `Redaktə olunmuş mərkəz ${stamp}`, status: 'OPERATIONAL', hostBuildingEn: 'Old school', noteEn: 'Kept note', version: centre.version + 1 });
 
 		// ---- English: deleting a centre others refer to is refused; the mistaken one goes ----
-		const used = (await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ centres { nameEn: name(lang: EN) milestones { status } } } }', { s: DEMO })).project.centres.find((x: any) => x.milestones.length > 0);
+		const used = (await gql(apiUrl(), 'query($s:String!){ project(slug:$s){ centres(first: 100) { nodes { nameEn: name(lang: EN) milestones { status } } } } }', { s: DEMO })).project.centres.nodes.find((x: any) => x.milestones.length > 0);
 		expect(used, 'a demo centre with milestones').toBeTruthy();
 		const usedRow = row('centre-list', used.nameEn).first();
 		await usedRow.getByRole('button', { name: /^Delete/ }).click();
