@@ -185,39 +185,19 @@ async fn upload(
         Ok(k) => k,
         Err(resp) => return *resp,
     };
-    let bytes: Bytes = match axum::body::to_bytes(body, read::MAX_FILE_BYTES).await {
+    let bytes = match file_of(body).await {
         Ok(b) => b,
-        Err(_) => {
-            return http_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "FILE_TOO_LARGE",
-                "the file is larger than an import accepts (20 MB): split it",
-            );
-        }
+        Err(resp) => return resp,
     };
-    let Ok(_permit) = RUNNING.try_acquire() else {
-        let mut resp = http_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "BUSY",
-            "other imports are running; try again in a minute",
-        );
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        return resp;
+    let _permit = match permit() {
+        Ok(p) => p,
+        Err(resp) => return *resp,
     };
-    let prepared = match tokio::task::spawn_blocking(move || import::prepare(&bytes, kind)).await {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => return import_error(e),
-        Err(_) => {
-            return http_error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "UNREADABLE",
-                "the file could not be read",
-            );
-        }
+    let prepared = match prepare_off_thread(move || import::prepare(&bytes, kind)).await {
+        Ok(p) => p,
+        Err(resp) => return resp,
     };
-    let token = query.get("token").filter(|t| !t.is_empty());
-    let dry_run = token.is_none() || query.get("dryRun").is_some_and(|v| v == "true" || v == "1");
+    let (token, dry_run) = mode(&query);
     let no_progress = |_: usize, _: usize| {};
     if dry_run {
         return match import::preview(&state.db.conn, &actor, project_id, &prepared, &no_progress)
@@ -240,49 +220,24 @@ async fn upload(
             Err(e) => import_error(e),
         };
     }
-    let Some(key) = parts
-        .headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        return http_error(
-            StatusCode::BAD_REQUEST,
-            "REQUIRED",
-            "a confirmation needs an Idempotency-Key header",
-        );
+    let key = match idempotency_key(&parts) {
+        Ok(k) => k,
+        Err(resp) => return *resp,
     };
     let token = token.cloned().unwrap_or_default();
-    match import::confirm(
-        &state.db.conn,
-        &actor,
-        project_id,
-        &prepared,
-        &token,
-        &key,
-        &no_progress,
+    confirmed(
+        import::confirm(
+            &state.db.conn,
+            &actor,
+            project_id,
+            &prepared,
+            &token,
+            &key,
+            &no_progress,
+        )
+        .await
+        .map_err(ImportError::Db),
     )
-    .await
-    {
-        Ok(outcome) if outcome.errors.is_empty() => {
-            let mut body = outcome.detail.unwrap_or_default();
-            body["replayed"] = json!(outcome.replayed);
-            no_store(axum::Json(body).into_response())
-        }
-        Ok(outcome) => {
-            let status = if outcome
-                .errors
-                .iter()
-                .any(|e| e.code == crate::services::UserErrorCode::Conflict)
-            {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            errors_response(status, &outcome.errors)
-        }
-        Err(e) => import_error(ImportError::Db(e)),
-    }
 }
 
 /// `POST /import-iati`: an IATI activity file's preview or confirmation.
@@ -311,41 +266,21 @@ async fn upload_iati(
             "only an administrator imports IATI files (an activity may create a programme)",
         );
     }
-    let bytes: Bytes = match axum::body::to_bytes(body, read::MAX_FILE_BYTES).await {
+    let bytes = match file_of(body).await {
         Ok(b) => b,
-        Err(_) => {
-            return http_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "FILE_TOO_LARGE",
-                "the file is larger than an import accepts (20 MB): split it",
-            );
-        }
+        Err(resp) => return resp,
     };
-    let Ok(_permit) = RUNNING.try_acquire() else {
-        let mut resp = http_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "BUSY",
-            "other imports are running; try again in a minute",
-        );
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        return resp;
+    let _permit = match permit() {
+        Ok(p) => p,
+        Err(resp) => return *resp,
     };
     let prefix = state.iati.prefix.clone();
-    let prepared =
-        match tokio::task::spawn_blocking(move || iati::prepare(&bytes, prefix.as_deref())).await {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => return import_error(e),
-            Err(_) => {
-                return http_error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "UNREADABLE",
-                    "the file could not be read",
-                );
-            }
-        };
-    let token = query.get("token").filter(|t| !t.is_empty());
-    let dry_run = token.is_none() || query.get("dryRun").is_some_and(|v| v == "true" || v == "1");
+    let prepared = match prepare_off_thread(move || iati::prepare(&bytes, prefix.as_deref())).await
+    {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    let (token, dry_run) = mode(&query);
     let no_progress = |_: usize, _: usize| {};
     if dry_run {
         return match iati::preview(&state.db.conn, &actor, &prepared, &no_progress).await {
@@ -353,29 +288,94 @@ async fn upload_iati(
             Err(e) => import_error(e),
         };
     }
-    let Some(key) = parts
+    let key = match idempotency_key(&parts) {
+        Ok(k) => k,
+        Err(resp) => return *resp,
+    };
+    let token = token.cloned().unwrap_or_default();
+    confirmed(
+        iati::confirm(
+            &state.db.conn,
+            &actor,
+            &prepared,
+            &token,
+            &key,
+            &no_progress,
+        )
+        .await,
+    )
+}
+
+/// The uploaded file, refused as too large past the import's cap.
+async fn file_of(body: axum::body::Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, read::MAX_FILE_BYTES)
+        .await
+        .map_err(|_| {
+            http_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "FILE_TOO_LARGE",
+                "the file is larger than an import accepts (20 MB): split it",
+            )
+        })
+}
+
+/// A place among the imports running at once, or 503 `BUSY` with `Retry-After`.
+fn permit() -> Result<tokio::sync::SemaphorePermit<'static>, Box<Response>> {
+    RUNNING.try_acquire().map_err(|_| {
+        let mut resp = http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "BUSY",
+            "other imports are running; try again in a minute",
+        );
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        Box::new(resp)
+    })
+}
+
+/// Reads and checks a file off the async threads (parsing is CPU work).
+async fn prepare_off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ImportError> + Send + 'static,
+) -> Result<T, Response> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(p)) => Ok(p),
+        Ok(Err(e)) => Err(import_error(e)),
+        Err(_) => Err(http_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "UNREADABLE",
+            "the file could not be read",
+        )),
+    }
+}
+
+/// The preview's token, and whether this request only previews (no token,
+/// or `dryRun=true`).
+fn mode(query: &HashMap<String, String>) -> (Option<&String>, bool) {
+    let token = query.get("token").filter(|t| !t.is_empty());
+    let dry_run = token.is_none() || query.get("dryRun").is_some_and(|v| v == "true" || v == "1");
+    (token, dry_run)
+}
+
+/// The `Idempotency-Key` a confirmation must carry.
+fn idempotency_key(parts: &axum::http::request::Parts) -> Result<String, Box<Response>> {
+    parts
         .headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-    else {
-        return http_error(
-            StatusCode::BAD_REQUEST,
-            "REQUIRED",
-            "a confirmation needs an Idempotency-Key header",
-        );
-    };
-    let token = token.cloned().unwrap_or_default();
-    match iati::confirm(
-        &state.db.conn,
-        &actor,
-        &prepared,
-        &token,
-        &key,
-        &no_progress,
-    )
-    .await
-    {
+        .ok_or_else(|| {
+            Box::new(http_error(
+                StatusCode::BAD_REQUEST,
+                "REQUIRED",
+                "a confirmation needs an Idempotency-Key header",
+            ))
+        })
+}
+
+/// A confirmation's answer: what was stored (and whether it was a replay),
+/// 409 when a row changed since the preview, 422 for other refusals.
+fn confirmed(result: Result<crate::services::Outcome, ImportError>) -> Response {
+    match result {
         Ok(outcome) if outcome.errors.is_empty() => {
             let mut body = outcome.detail.unwrap_or_default();
             body["replayed"] = json!(outcome.replayed);
