@@ -210,40 +210,20 @@ pub async fn archive_obligation<C: ConnectionTrait>(
     version: i32,
     restore: bool,
 ) -> ServiceResult<Outcome> {
-    let before = owned_obligation(db, actor, id, version).await?;
-    if let Some(e) = archive_problem(before.archived_at.is_some(), restore, "obligation") {
-        return Err(e);
-    }
-    if !compare_and_set::<reporting_obligation::Entity, _>(
-        db,
-        reporting_obligation::ActiveModel {
-            archived_at: Set((!restore).then(Utc::now)),
-            version: Set(version + 1),
-            ..Default::default()
-        },
-        (reporting_obligation::Column::Id, id),
-        (reporting_obligation::Column::Version, version),
-    )
-    .await?
-    {
-        return Err(conflict(&["version"], "obligation"));
-    }
-    let after = reporting_obligation::Entity::find_by_id(id).one(db).await?;
-    audit_in_project(
+    use reporting_obligation::Column as C;
+    super::setup::places::archive_owned(
         db,
         actor,
-        if restore {
-            "obligation.restore"
-        } else {
-            "obligation.archive"
+        (id, version, restore),
+        super::setup::places::Archivable::<reporting_obligation::Entity> {
+            what: "obligation",
+            action: "obligation",
+            entity_type: "reporting_obligation",
+            columns: (C::Id, C::Version, C::ArchivedAt),
+            state: |o| (o.project_id, o.version, o.archived_at.is_some()),
         },
-        ("reporting_obligation", Some(id)),
-        Some(before.project_id),
-        snapshot(&before),
-        snapshot(&after),
     )
-    .await?;
-    Ok(Outcome::changed(id))
+    .await
 }
 
 /// A validation rule's set-up.

@@ -501,12 +501,12 @@ where
         a.action,
         if restore { "restore" } else { "archive" }
     );
-    audit(
+    audit_in_project(
         db,
         actor,
         &action,
-        a.entity_type,
-        Some(id),
+        (a.entity_type, Some(id)),
+        Some(state(&before).0),
         snapshot(&before),
         snapshot(&after),
     )

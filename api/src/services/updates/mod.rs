@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use entities::{period_finance, period_narrative, programme_update, programme_update_file};
 
-use super::setup::{TEXT_MAX, archive_problem, bilingual, check_date, check_order};
+use super::setup::{TEXT_MAX, bilingual, check_date, check_order};
 use super::*;
 
 /// Longest update text, in characters per language.
@@ -216,40 +216,20 @@ pub async fn archive_update<C: ConnectionTrait>(
     version: i32,
     restore: bool,
 ) -> ServiceResult<Outcome> {
-    let before = owned_update(db, actor, id, version).await?;
-    if let Some(e) = archive_problem(before.archived_at.is_some(), restore, "update") {
-        return Err(e);
-    }
-    if !compare_and_set::<programme_update::Entity, _>(
-        db,
-        programme_update::ActiveModel {
-            archived_at: Set((!restore).then(Utc::now)),
-            version: Set(version + 1),
-            ..Default::default()
-        },
-        (programme_update::Column::Id, id),
-        (programme_update::Column::Version, version),
-    )
-    .await?
-    {
-        return Err(conflict(&["version"], "update"));
-    }
-    let after = programme_update::Entity::find_by_id(id).one(db).await?;
-    audit_in_project(
+    use programme_update::Column as C;
+    super::setup::places::archive_owned(
         db,
         actor,
-        if restore {
-            "update.restore"
-        } else {
-            "update.archive"
+        (id, version, restore),
+        super::setup::places::Archivable::<programme_update::Entity> {
+            what: "update",
+            action: "update",
+            entity_type: "programme_update",
+            columns: (C::Id, C::Version, C::ArchivedAt),
+            state: |u| (u.project_id, u.version, u.archived_at.is_some()),
         },
-        ("programme_update", Some(id)),
-        Some(before.project_id),
-        snapshot(&before),
-        snapshot(&after),
     )
-    .await?;
-    Ok(Outcome::changed(id))
+    .await
 }
 
 /// A period narrative's fields.
