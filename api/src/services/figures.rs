@@ -278,6 +278,48 @@ pub struct ServiceCountCell {
     pub version: Option<i32>,
 }
 
+/// What tells one service-count cell of a period from another: its support
+/// type, channel, stage, unit and breakdown.
+type CellKey = (
+    Option<SupportType>,
+    Option<Channel>,
+    ServiceStage,
+    CountUnit,
+    Option<Sex>,
+    Option<AgeBand>,
+    Option<Disability>,
+    Option<BeneficiaryCategory>,
+);
+
+impl ServiceCountCell {
+    fn key(&self) -> CellKey {
+        (
+            self.support_type,
+            self.channel,
+            self.stage,
+            self.unit,
+            self.sex,
+            self.age_band,
+            self.disability,
+            self.category,
+        )
+    }
+}
+
+/// A stored row's [`CellKey`].
+fn stored_key(r: &service_count::Model) -> CellKey {
+    (
+        r.support_type,
+        r.channel,
+        r.stage,
+        r.unit,
+        r.sex,
+        r.age_band,
+        r.disability,
+        r.category,
+    )
+}
+
 /// Service counts of a project (and centre) for one period.
 #[derive(Debug, Clone)]
 pub struct ServiceCounts {
@@ -386,16 +428,7 @@ pub async fn set_service_counts<C: ConnectionTrait>(
                 "service counts are in PERSONS or APPEALS",
             ));
         }
-        let key = (
-            c.support_type,
-            c.channel,
-            c.stage,
-            c.unit,
-            c.sex,
-            c.age_band,
-            c.disability,
-            c.category,
-        );
+        let key = c.key();
         if !seen.insert(key) {
             errors.push(UserError::new(
                 &["input", "counts", &index],
@@ -422,28 +455,6 @@ pub async fn set_service_counts<C: ConnectionTrait>(
 
     let sensitivity = input.sensitivity.unwrap_or(project.sensitivity);
     // The period's stored cells in one query (not one per cell), by key.
-    type CellKey = (
-        Option<SupportType>,
-        Option<Channel>,
-        ServiceStage,
-        CountUnit,
-        Option<Sex>,
-        Option<AgeBand>,
-        Option<Disability>,
-        Option<BeneficiaryCategory>,
-    );
-    let key_of = |r: &service_count::Model| -> CellKey {
-        (
-            r.support_type,
-            r.channel,
-            r.stage,
-            r.unit,
-            r.sex,
-            r.age_band,
-            r.disability,
-            r.category,
-        )
-    };
     let period_rows = || {
         service_count::Entity::find()
             .filter(Col::ProjectId.eq(project.id))
@@ -455,23 +466,14 @@ pub async fn set_service_counts<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(|r| (key_of(&r), r))
+        .map(|r| (stored_key(&r), r))
         .collect();
     // Every version is checked before anything is written (the first stale
     // cell, in input order, is the one named).
     let mut updates: Vec<(usize, &service_count::Model, i64)> = Vec::new();
     let mut inserts: Vec<&ServiceCountCell> = Vec::new();
     for (i, c) in input.counts.iter().enumerate() {
-        let key = (
-            c.support_type,
-            c.channel,
-            c.stage,
-            c.unit,
-            c.sex,
-            c.age_band,
-            c.disability,
-            c.category,
-        );
+        let key = c.key();
         match stored.get(&key) {
             Some(row) if c.version == Some(row.version) => updates.push((i, row, c.value)),
             None if c.version.is_none() => inserts.push(c),
@@ -547,20 +549,10 @@ pub async fn set_service_counts<C: ConnectionTrait>(
             .all(db)
             .await?
             .iter()
-            .map(|r| (key_of(r), r.id))
+            .map(|r| (stored_key(r), r.id))
             .collect();
         for c in &inserts {
-            let key = (
-                c.support_type,
-                c.channel,
-                c.stage,
-                c.unit,
-                c.sex,
-                c.age_band,
-                c.disability,
-                c.category,
-            );
-            after_rows.push(serde_json::json!({ "id": ids.get(&key), "value": c.value }));
+            after_rows.push(serde_json::json!({ "id": ids.get(&c.key()), "value": c.value }));
         }
     }
     // The project's validation rules on the entry as now stored, its rule
